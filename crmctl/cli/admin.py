@@ -1,0 +1,141 @@
+"""Store-level commands: init, check, user, region."""
+
+import os
+
+import click
+
+from ..check import check_store
+from ..config import label
+from ..directory import add_region, add_user, require_admin, set_region, set_user
+from ..errors import CrmError
+from ..init import create_store
+from ..output import render_data, render_rows
+from .base import parse_pairs, pass_env
+
+
+@click.command("init")
+@click.argument("path", required=False, default=".")
+@click.option("--demo", is_flag=True, help="Also fill the store with the fictional demo company's data.")
+@pass_env
+def init_command(env, path, demo):
+    """Create a new store with the default configuration (and demo data)."""
+    store = create_store(path)
+    if demo:
+        from ..demo import build_demo
+
+        build_demo(store)
+    env.say(f"Initialised a crmctl store in {os.path.abspath(path)}")
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@pass_env
+def check_command(env, paths, strict):
+    """Validate the configuration and every record; one line per problem."""
+    findings = check_store(env.store, env.lang, paths or None)
+    if env.fmt == "json" or env.fmt == "yaml":
+        env.out(render_data([f.as_dict() for f in findings], env.fmt))
+    else:
+        env.out("".join(f"{f}\n" for f in findings))
+    errors = sum(f.level == "error" for f in findings)
+    warnings = len(findings) - errors
+    env.say(f"{errors} error(s), {warnings} warning(s)")
+    if errors or (strict and warnings):
+        raise click.exceptions.Exit(1)
+
+
+@click.group("user")
+def user_group():
+    """Users: handles, roles, regions, supervisors."""
+
+
+@user_group.command("add")
+@click.argument("handle")
+@click.argument("pairs", nargs=-1)
+@pass_env
+def user_add(env, handle, pairs):
+    """Add a user: name=.. email=.. roles=a,b region=.. [supervisor=..] [planned=true]."""
+    add_user(env.store, handle, parse_pairs(pairs), _admin_actor(env), env.lang)
+
+
+@user_group.command("set")
+@click.argument("handle")
+@click.argument("pairs", nargs=-1, required=True)
+@pass_env
+def user_set(env, handle, pairs):
+    """Change a user: e.g. supervisor=.. active=false planned=true."""
+    set_user(env.store, handle, parse_pairs(pairs), _admin_actor(env), env.lang)
+
+
+@user_group.command("list")
+@pass_env
+def user_list(env):
+    """List users."""
+    users = env.store.config.users
+    if env.quiet:
+        env.out("".join(f"{h}\n" for h in users))
+        return
+    if env.fmt in ("json", "yaml"):
+        env.out(render_data(users, env.fmt))
+        return
+    columns = ["handle", "name", "email", "roles", "region", "supervisor", "planned", "active"]
+    rows = [{"handle": h, **u, "roles": ",".join(u.get("roles") or [])} for h, u in users.items()]
+    headers = {"fi": ["Tunnus", "Nimi", "Sähköposti", "Roolit", "Alue", "Esimies", "Suunniteltu", "Aktiivinen"],
+               "en": ["Handle", "Name", "Email", "Roles", "Region", "Supervisor", "Planned", "Active"]}[env.lang]
+    env.out(render_rows(rows, columns, headers, env.fmt))
+
+
+@click.group("region")
+def region_group():
+    """Regions and their default owner per role."""
+
+
+@region_group.command("add")
+@click.argument("key")
+@click.argument("pairs", nargs=-1)
+@pass_env
+def region_add(env, key, pairs):
+    """Add a region: name=.. [sales=USER] [customer_service=USER] [technical=USER]."""
+    add_region(env.store, key, parse_pairs(pairs), _admin_actor(env), env.lang)
+
+
+@region_group.command("set")
+@click.argument("key")
+@click.argument("pairs", nargs=-1, required=True)
+@pass_env
+def region_set(env, key, pairs):
+    """Set the default owner per role: ROLE=USER..."""
+    set_region(env.store, key, parse_pairs(pairs), _admin_actor(env), env.lang)
+
+
+@region_group.command("list")
+@pass_env
+def region_list(env):
+    """List regions with their default owners."""
+    config = env.store.config
+    regions = config.regions
+    if env.quiet:
+        env.out("".join(f"{k}\n" for k in regions))
+        return
+    if env.fmt in ("json", "yaml"):
+        env.out(render_data(regions, env.fmt))
+        return
+    roles = [v.key for v in config.vocabularies.get("roles", []) if v.key != "admin"]
+    columns = ["key", "name"] + roles
+    rows = [{"key": k, "name": r.get("name"), **(r.get("owners") or {})} for k, r in regions.items()]
+    role_labels = [label(v.label, env.lang) for v in config.vocabularies.get("roles", []) if v.key != "admin"]
+    headers = [{"fi": "Avain", "en": "Key"}[env.lang], {"fi": "Nimi", "en": "Name"}[env.lang]] + role_labels
+    env.out(render_rows(rows, columns, headers, env.fmt))
+
+
+def _admin_actor(env):
+    """The acting user, which may be nobody while the store has no users (bootstrap)."""
+    if not env.store.config.users:
+        return env.actor_if_known()
+    actor = env.actor
+    require_admin(env.store, actor)
+    return actor
+
+
+__all__ = ["init_command", "check_command", "user_group", "region_group", "CrmError"]

@@ -1,0 +1,225 @@
+"""The generic record verbs (new/show/list/set/history/edit/views), written once for every type."""
+
+import os
+import subprocess
+import tempfile
+
+import click
+
+from .. import present, records, yamlio
+from ..config import label
+from ..errors import CrmError, NotFound, UsageError
+from ..output import render_data, render_rows
+from ..query import Evaluator, parse_filters, sort_records
+from .base import parse_pairs, pass_env, read_mapping
+
+# Derived keys shown under a record's fields in `show` (when the type has them).
+SHOWN_DERIVED = ("due", "overdue", "current_stage", "current_stage_due")
+
+
+def record_type(env, key):
+    rtype = env.store.config.types.get(key)
+    if rtype is None:
+        raise CrmError(f"the store has no record type {key!r} configured")
+    return rtype
+
+
+def default_columns(rtype):
+    columns = ["id", rtype.title_field]
+    for key in ("customer", "subject", "topic", "type", "kind", "owner"):
+        if key in rtype.fields and key not in columns:
+            columns.append(key)
+    status = (rtype.status or {}).get("field")
+    if status:
+        columns.append(status)
+    return columns
+
+
+def select(env, rtype, view_key=None, filter_texts=()):
+    """The records of a view and filters, sorted; with the evaluator that read them."""
+    evaluator = Evaluator(env.store, rtype, actor=None, lang=env.lang)
+    filters = parse_filters(filter_texts)
+    sort, columns = ["id"], default_columns(rtype)
+    if view_key:
+        view = rtype.views.get(view_key)
+        if view is None:
+            known = ", ".join(rtype.views) or "none"
+            raise NotFound(f"no view {view_key!r} for {label(rtype.plural, 'en').lower()} (views: {known})")
+        filters = parse_filters(view.filters) + filters
+        sort = view.sort or sort
+        columns = view.columns or columns
+    if any(f.raw == "me" or "," in f.raw and "me" in f.raw.split(",") for f in filters):
+        evaluator.actor = env.actor
+        evaluator.engine.actor = env.actor
+    found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
+    return sort_records(found, sort, evaluator), columns, evaluator
+
+
+def show_records(env, rtype, found, columns, evaluator):
+    """Print records: ids (-q), whole records (json/yaml), or rows of columns."""
+    if env.quiet:
+        env.out("".join(f"{r['id']}\n" for r in found))
+        return
+    shown = [present.mask(rtype, r) if not env.reveal else r for r in found]
+    if env.fmt in ("json", "yaml"):
+        env.out(render_data(shown, env.fmt))
+        return
+    if env.fmt == "csv":
+        rows = [{c: evaluator.value(r, c) for c in columns} for r in shown]
+    else:
+        rows = [present.row(evaluator, r, columns, env.lang) for r in shown]
+    headers = [present.column_label(rtype, c, env.lang) for c in columns]
+    env.out(render_rows(rows, columns, headers, env.fmt))
+
+
+def field_pairs(args, from_file):
+    values = read_mapping(from_file) if from_file else {}
+    values.update(parse_pairs(args))
+    return values
+
+
+def record_group(type_key, name, help_text):
+    """A click group with the generic verbs for one record type."""
+
+    @click.group(name=name, help=help_text)
+    def group():
+        pass
+
+    @group.command("new")
+    @click.argument("pairs", nargs=-1)
+    @click.option("--from-file", metavar="FILE", help="Read fields from a YAML/JSON mapping (- for stdin).")
+    @pass_env
+    def new(env, pairs, from_file):
+        """Create a record from KEY=VALUE fields; prints the new id."""
+        rtype = record_type(env, type_key)
+        record, warnings = records.create(env.store, rtype, field_pairs(pairs, from_file), env.actor, env.lang)
+        env.warn(warnings)
+        env.out(record["id"] + "\n")
+
+    @group.command("show")
+    @click.argument("record_id")
+    @pass_env
+    def show(env, record_id):
+        """Show one record (any unique prefix of its id)."""
+        rtype = record_type(env, type_key)
+        record = env.store.get(env.store.resolve(record_id, rtype))
+        shown = record if env.reveal else present.mask(rtype, record)
+        if env.fmt in ("json", "yaml"):
+            env.out(render_data(shown, env.fmt))
+            return
+        evaluator = Evaluator(env.store, rtype, lang=env.lang)
+        keys = ["id"] + [k for k in rtype.fields if k in shown]
+        keys += [k for k in SHOWN_DERIVED if k not in rtype.fields and evaluator.value(shown, k) not in (None, "", [])]
+        rows = [{"field": present.column_label(rtype, k, env.lang),
+                 "value": present.cell(rtype, k, evaluator.value(shown, k), env.lang)} for k in keys]
+        for item in shown.get("assignments") or []:
+            if not item.get("acknowledged"):
+                what = {"fi": "Kuittaamatta", "en": "Not acknowledged"}[env.lang]
+                rows.append({"field": what, "value": f"{item.get('user')} ({item.get('reason')}, {item.get('at')})"})
+        headers = [{"fi": "Kenttä", "en": "Field"}[env.lang], {"fi": "Arvo", "en": "Value"}[env.lang]]
+        env.out(render_rows(rows, ["field", "value"], headers, env.fmt))
+
+    @group.command("list")
+    @click.argument("filters", nargs=-1)
+    @click.option("--view", "view_key", metavar="NAME", help="A configured view (see `views`).")
+    @pass_env
+    def list_(env, filters, view_key):
+        """List records matching a view and KEY OP VALUE filters (= != < <= > >= ~)."""
+        rtype = record_type(env, type_key)
+        found, columns, evaluator = select(env, rtype, view_key, filters)
+        show_records(env, rtype, found, columns, evaluator)
+
+    @group.command("set")
+    @click.argument("record_id")
+    @click.argument("pairs", nargs=-1, required=True)
+    @pass_env
+    def set_(env, record_id, pairs):
+        """Change fields: KEY=VALUE (an empty value clears an optional field)."""
+        rtype = record_type(env, type_key)
+        full_id = env.store.resolve(record_id, rtype)
+        _, warnings, changed = records.update(env.store, full_id, parse_pairs(pairs), env.actor, env.lang)
+        env.warn(warnings)
+        if not changed:
+            env.say({"fi": "Ei muutoksia.", "en": "Nothing changed."}[env.lang])
+
+    @group.command("history")
+    @click.argument("record_id")
+    @pass_env
+    def history(env, record_id):
+        """The record's history events, oldest first."""
+        rtype = record_type(env, type_key)
+        record = env.store.get(env.store.resolve(record_id, rtype))
+        events = (record if env.reveal else present.mask(rtype, record)).get("history") or []
+        if env.fmt in ("json", "yaml"):
+            env.out(render_data(events, env.fmt))
+            return
+        rows = [{"at": e.get("at"), "by": e.get("by"), "event": e.get("event"),
+                 "details": _details(rtype, e, env.lang)} for e in events]
+        headers = {"fi": ["Aika", "Tekijä", "Tapahtuma", "Tiedot"], "en": ["At", "By", "Event", "Details"]}[env.lang]
+        env.out(render_rows(rows, ["at", "by", "event", "details"], headers, env.fmt))
+
+    @group.command("views")
+    @pass_env
+    def views(env):
+        """The configured views with their labels."""
+        rtype = record_type(env, type_key)
+        rows = [{"key": v.key, "label": label(v.label, env.lang), "filter": " AND ".join(v.filters)}
+                for v in rtype.views.values()]
+        headers = {"fi": ["Avain", "Nimi", "Ehdot"], "en": ["Key", "Name", "Filter"]}[env.lang]
+        if env.quiet:
+            env.out("".join(v.key + "\n" for v in rtype.views.values()))
+            return
+        env.out(render_rows(rows, ["key", "label", "filter"], headers, env.fmt))
+
+    @group.command("edit")
+    @click.argument("record_id")
+    @pass_env
+    def edit(env, record_id):
+        """Edit the record in $EDITOR; the result is validated and rejected edits are not saved."""
+        rtype = record_type(env, type_key)
+        full_id = env.store.resolve(record_id, rtype)
+        record = env.store.get(full_id)
+        editable = {k: v for k, v in record.items() if k not in ("history", "assignments")}
+        edited = _run_editor(yamlio.dump(editable))
+        if edited.get("id", full_id) != full_id:
+            raise CrmError("the id cannot be changed")
+        _, warnings, changed = records.replace(env.store, full_id, edited, env.actor, env.lang)
+        env.warn(warnings)
+        if not changed:
+            env.say({"fi": "Ei muutoksia.", "en": "Nothing changed."}[env.lang])
+
+    return group
+
+
+def _details(rtype, event, lang):
+    skip = ("at", "by", "event")
+    parts = []
+    for key, value in event.items():
+        if key in skip:
+            continue
+        if key == "changes" and isinstance(value, dict):
+            for field, (old, new) in value.items():
+                field_def = rtype.field_at(field)
+                parts.append(f"{field}: {present.display(field_def, old, lang) or '-'} → "
+                             f"{present.display(field_def, new, lang) or '-'}")
+        else:
+            parts.append(f"{key}: {present.display(None, value, lang)}")
+    return "; ".join(parts)
+
+
+def _run_editor(text):
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as handle:
+        handle.write(text)
+        path = handle.name
+    try:
+        done = subprocess.run(f'{editor} "{path}"', shell=True)
+        if done.returncode != 0:
+            raise CrmError(f"the editor exited with {done.returncode}; nothing saved")
+        with open(path, "rb") as handle:
+            data = yamlio.load(yamlio.decode(handle.read(), path), path)
+    finally:
+        os.unlink(path)
+    if not isinstance(data, dict):
+        raise UsageError("the edited file must hold a mapping of fields")
+    return data

@@ -1,0 +1,183 @@
+"""Generic record operations for every type: create, change, with history events."""
+
+import copy
+
+from . import ids
+from .config import SYSTEM_KEYS
+from .errors import ValidationError
+from .messages import t
+from .schema import Engine, FieldError, Problem, is_empty
+
+
+def event(store, actor, name, **data):
+    """A history event: `{at, by, event, ...}`."""
+    return {"at": store.now(), "by": actor, "event": name, **data}
+
+
+def ordered(rtype, record):
+    """The record with its keys in schema order: id, fields, assignments, history."""
+    result = {"id": record["id"]}
+    for key in rtype.fields:
+        if not is_empty(record.get(key)):
+            result[key] = record[key]
+    for key in record:
+        if key not in result and key not in SYSTEM_KEYS:
+            result[key] = record[key]  # unknown keys stay visible to validation
+    for key in SYSTEM_KEYS:
+        if record.get(key):
+            result[key] = record[key]
+    return result
+
+
+def split_dotted(values):
+    """`{"site.address": "x"}` -> `{"site": {"address": "x"}}` (later keys win)."""
+    nested = {}
+    for key, value in values.items():
+        parts = key.split(".")
+        target = nested
+        for part in parts[:-1]:
+            if not isinstance(target.get(part), dict):
+                target[part] = {}
+            target = target[part]
+        target[parts[-1]] = value
+    return nested
+
+
+def apply_values(engine, rtype, record, values, allow_system=False):
+    """Convert and set `values` on `record`; returns the problems (nothing raised)."""
+    problems = []
+    for key, value in split_dotted(values).items():
+        field = rtype.fields.get(key)
+        if field is None or key == "id":
+            problems.append(Problem(key, key, "error", "unknown_field", t("unknown_field", engine.lang)))
+            continue
+        if field.level == "system" and not allow_system:
+            problems.append(Problem(key, engine.label_of(rtype, key), "error", "system", t("system_field", engine.lang)))
+            continue
+        if field.type == "object" and isinstance(value, dict) and isinstance(record.get(key), dict):
+            value = {**record[key], **value}  # `site.address=..` changes one part, keeps the rest
+        try:
+            converted = engine.convert(field, value)
+        except FieldError as err:
+            problems.append(Problem(key, engine.label_of(rtype, key), "error", "invalid", str(err)))
+            continue
+        if converted is None:
+            record.pop(key, None)
+        else:
+            record[key] = converted
+    return problems
+
+
+def apply_defaults(engine, rtype, record):
+    for key, field in rtype.fields.items():
+        if key in record or field.default is None:
+            continue
+        default = field.default
+        if default == "today":
+            default = engine.store.today()
+        elif default == "now":
+            default = engine.store.now()
+        elif default == "actor":
+            default = engine.actor
+        if default is not None:
+            record[key] = copy.deepcopy(default)
+
+
+def raise_errors(problems, lang):
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise ValidationError(errors, t("rules_broken", lang))
+    return [p for p in problems if p.level == "warning"]
+
+
+def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=None):
+    """Validate and write a new record; returns (record, warnings). Nothing is written on error."""
+    engine = Engine(store, lang, actor)
+    with store.lock():
+        record = {"id": None}
+        problems = apply_values(engine, rtype, record, values)
+        problems += apply_values(engine, rtype, record, system_values or {}, allow_system=True)
+        apply_defaults(engine, rtype, record)
+        record["id"] = ids.new_id(rtype.prefix, store.today(), store.exists)
+        record["history"] = [event(store, actor, "created")]
+        if prepare is not None:
+            prepare(record, engine)
+        record = ordered(rtype, record)
+        warnings = raise_errors(problems + engine.validate(rtype, record), lang)
+        store.save(record)
+    return record, warnings
+
+
+def change(store, record_id, actor, lang, mutate, event_name="changed"):
+    """Load, mutate, validate and save one record under the lock.
+
+    `mutate(record, engine)` edits the record in place and returns extra
+    history events (or None); problems it finds go to `engine.problems`, so
+    they are reported together with the record's other broken rules. Field
+    differences become one `changed` event;
+    a change by an assignee acknowledges their assignment. Returns
+    (record, warnings, changed).
+    """
+    engine = Engine(store, lang, actor)
+    with store.lock():
+        rtype = store.type_of(record_id)
+        before = store.get(record_id)
+        record = copy.deepcopy(before)
+        extra = mutate(record, engine) or []
+        if any(p.level == "error" for p in engine.problems) and not extra and before == ordered(rtype, record):
+            raise_errors(engine.problems, lang)
+        record = ordered(rtype, record)
+        diff = {k: [before.get(k), record.get(k)] for k in rtype.fields if before.get(k) != record.get(k)}
+        events = []
+        if diff:
+            events.append(event(store, actor, event_name, changes=diff))
+        events += extra
+        if not events:
+            return before, [], False
+        from .assignments import acknowledge
+
+        if acknowledge(record, actor, store.now()):
+            events.append(event(store, actor, "acknowledged"))
+        record["history"] = list(record.get("history") or []) + events
+        record = ordered(rtype, record)
+        warnings = raise_errors(engine.problems + engine.validate(rtype, record), lang)
+        store.save(record)
+    return record, warnings, True
+
+
+def update(store, record_id, values, actor, lang="fi"):
+    """Set fields from `key=value` input; refuses moving the status by hand."""
+    rtype = store.type_of(record_id)
+    status_field = (rtype.status or {}).get("field")
+
+    def mutate(record, engine):
+        engine.problems += apply_values(engine, rtype, record, values)
+
+    if status_field and status_field in values:
+        raise ValidationError([Problem(status_field, Engine(store, lang).label_of(rtype, status_field), "error",
+                                       "status", f"use `crmctl {rtype.command} status`")], t("rules_broken", lang))
+    return change(store, record_id, actor, lang, mutate)
+
+
+def replace(store, record_id, new_record, actor, lang="fi"):
+    """Replace a record's fields with an edited copy (history and id are kept)."""
+    rtype = store.type_of(record_id)
+
+    def mutate(record, engine):
+        problems = []
+        edited = {k: v for k, v in new_record.items() if k not in ("id",) + SYSTEM_KEYS}
+        for key in [k for k in record if k not in ("id",) + SYSTEM_KEYS]:
+            field = rtype.fields.get(key)
+            if field is not None and field.level != "system" and key not in edited:
+                del record[key]
+        for key, value in edited.items():
+            field = rtype.fields.get(key)
+            if field is not None and field.level == "system":
+                if value != record.get(key):
+                    problems.append(Problem(key, engine.label_of(rtype, key), "error", "system",
+                                            t("system_field", lang)))
+                continue
+            problems += apply_values(engine, rtype, record, {key: value})
+        engine.problems += problems
+
+    return change(store, record_id, actor, lang, mutate)

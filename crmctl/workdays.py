@@ -1,0 +1,76 @@
+"""Working-day calendar for SLA due dates and stall checks."""
+
+from datetime import date, timedelta
+
+import holidays
+
+ONE_DAY = timedelta(days=1)
+
+
+class Calendar:
+    """Working days: Monday to Friday except the country's public holidays.
+
+    Holidays come from the `holidays` package (its default, public category).
+    For Finland ("FI") that includes the de facto non-working Midsummer Eve
+    (the Friday between June 19 and 25) and Christmas Eve (December 24), as
+    well as Epiphany, Good Friday, Easter Monday, May Day, Ascension Day,
+    Midsummer Day, All Saints' Day, Independence Day, Christmas Day and
+    St Stephen's Day. The two eves are added explicitly too, so they stay
+    non-working whatever a `holidays` release files them under.
+    """
+
+    def __init__(self, country: str = "FI"):
+        try:
+            holidays.country_holidays(country)
+        except NotImplementedError:
+            raise ValueError(f"unknown holiday calendar: {country}") from None
+        self.country = country
+        # Year -> holidays falling on weekdays; reports ask thousands of times per year.
+        self._weekday_holidays: dict[int, frozenset[date]] = {}
+
+    def weekday_holidays(self, year: int) -> frozenset[date]:
+        """The holidays of `year` that fall on Monday to Friday."""
+        if year not in self._weekday_holidays:
+            days = set(holidays.country_holidays(self.country, years=year))
+            if self.country == "FI":
+                days |= {date(year, 12, 24), _midsummer_eve(year)}
+            self._weekday_holidays[year] = frozenset(d for d in days if d.weekday() < 5)
+        return self._weekday_holidays[year]
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and day not in self.weekday_holidays(day.year)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after `start`; `start` itself when n is 0."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        day = start
+        while n:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working days d have start < d <= end; negative if end < start."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        holidays_in_range = sum(
+            1
+            for year in range(start.year, end.year + 1)
+            for day in self.weekday_holidays(year)
+            if start < day <= end
+        )
+        return _weekdays_through(end) - _weekdays_through(start) - holidays_in_range
+
+
+def _weekdays_through(day: date) -> int:
+    """Monday-to-Friday days from 0001-01-01 (a Monday) up to and including `day`."""
+    weeks, extra_days = divmod(day.toordinal(), 7)
+    return 5 * weeks + min(extra_days, 5)
+
+
+def _midsummer_eve(year: int) -> date:
+    """The Friday between June 19 and 25."""
+    june_19 = date(year, 6, 19)
+    return june_19 + timedelta(days=(4 - june_19.weekday()) % 7)

@@ -1,0 +1,95 @@
+"""Canonical YAML: safe loading that refuses tags and aliases, byte-stable dumping."""
+
+import re
+from datetime import datetime
+
+import yaml
+
+from .errors import YamlError
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.M)
+
+
+class CanonicalDumper(_BaseDumper):
+    """Block style, no aliases, ISO timestamps with `T`, multi-line text as literal blocks."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _represent_str(dumper, text):
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_datetime(dumper, moment):
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", moment.isoformat())
+
+
+CanonicalDumper.add_representer(str, _represent_str)
+CanonicalDumper.add_representer(datetime, _represent_datetime)
+
+
+def dump(data):
+    """The one serialisation of `data`: loading and dumping it again gives the same text."""
+    return yaml.dump(
+        data,
+        Dumper=CanonicalDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100000,
+        indent=2,
+    )
+
+
+def decode(raw, name="<input>"):
+    """UTF-8 bytes to text; invalid bytes are an error naming the line."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise YamlError(f"{name}: invalid UTF-8 at byte {err.start}", line, "encoding") from None
+
+
+def load(text, name="<input>"):
+    """Parse one YAML document; refuse conflict markers, tags, anchors and aliases."""
+    marker = _CONFLICT.search(text)
+    if marker:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise YamlError("merge-conflict marker", line, "conflict")
+    if "&" in text or "*" in text or "!" in text:
+        _refuse_tags_and_aliases(text)
+    try:
+        return yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise YamlError(f"unparsable YAML: {problem}", line, "yaml") from None
+
+
+def _refuse_tags_and_aliases(text):
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError("YAML aliases are not allowed", line, "alias")
+            if getattr(event, "anchor", None):
+                raise YamlError("YAML anchors are not allowed", line, "anchor")
+            if getattr(event, "tag", None) and not _implicit(event):
+                raise YamlError(f"YAML tags are not allowed ({event.tag})", line, "tag")
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise YamlError(f"unparsable YAML: {getattr(err, 'problem', err)}", line, "yaml") from None
+
+
+def _implicit(event):
+    implicit = getattr(event, "implicit", None)
+    if isinstance(implicit, tuple):
+        return any(implicit)
+    return bool(implicit)
