@@ -190,7 +190,7 @@ def _check_history(store, record, text, shown):
         if previous is not None and hasattr(entry["at"], "isoformat") and hasattr(previous, "isoformat"):
             try:
                 if entry["at"] < previous:
-                    findings.append(Finding(shown, line, "error", "date-order",
+                    findings.append(Finding(shown, line, "warning", "date-order",
                                             f"history[{index}]: earlier than the event before it"))
             except TypeError:
                 pass

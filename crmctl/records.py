@@ -84,6 +84,10 @@ def apply_defaults(engine, rtype, record):
 
 
 def raise_errors(problems, lang):
+    unique = {}
+    for problem in problems:
+        unique.setdefault((problem.key, problem.level), problem)  # one line per broken field
+    problems = list(unique.values())
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise ValidationError(errors, t("rules_broken", lang))
@@ -112,9 +116,9 @@ def change(store, record_id, actor, lang, mutate, event_name="changed"):
     """Load, mutate, validate and save one record under the lock.
 
     `mutate(record, engine)` edits the record in place and returns extra
-    history events (or None); problems it finds go to `engine.problems`, so
-    they are reported together with the record's other broken rules. Field
-    differences become one `changed` event;
+    history events (or None); the first of them carries the field changes,
+    else they become one `changed` event. Problems it finds go to `engine.problems`, so
+    they are reported together with the record's other broken rules;
     a change by an assignee acknowledges their assignment. Returns
     (record, warnings, changed).
     """
@@ -124,15 +128,15 @@ def change(store, record_id, actor, lang, mutate, event_name="changed"):
         before = store.get(record_id)
         record = copy.deepcopy(before)
         extra = mutate(record, engine) or []
-        if any(p.level == "error" for p in engine.problems) and not extra and before == ordered(rtype, record):
-            raise_errors(engine.problems, lang)
         record = ordered(rtype, record)
         diff = {k: [before.get(k), record.get(k)] for k in rtype.fields if before.get(k) != record.get(k)}
-        events = []
-        if diff:
+        events = [dict(e) for e in extra]
+        if diff and events:
+            events[0]["changes"] = diff  # a workflow's own event (status, delegated, ...) carries the changes
+        elif diff:
             events.append(event(store, actor, event_name, changes=diff))
-        events += extra
         if not events:
+            raise_errors(engine.problems, lang)  # bad input that changed nothing is still an error
             return before, [], False
         from .assignments import acknowledge
 

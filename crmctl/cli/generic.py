@@ -6,7 +6,7 @@ import tempfile
 
 import click
 
-from .. import present, records, yamlio
+from .. import present, records, workflow, yamlio
 from ..config import label
 from ..errors import CrmError, NotFound, UsageError
 from ..output import render_data, render_rows
@@ -157,6 +157,18 @@ def record_group(type_key, name, help_text):
                  "details": _details(rtype, e, env.lang)} for e in events]
         headers = {"fi": ["Aika", "Tekijä", "Tapahtuma", "Tiedot"], "en": ["At", "By", "Event", "Details"]}[env.lang]
         env.out(render_rows(rows, ["at", "by", "event", "details"], headers, env.fmt))
+
+    @group.command("status")
+    @click.argument("record_id")
+    @click.argument("status")
+    @click.argument("pairs", nargs=-1)
+    @pass_env
+    def status(env, record_id, status, pairs):
+        """Move the record to STATUS (key or label); add resolution=.., reason=.. as the move needs."""
+        rtype = record_type(env, type_key)
+        full_id = env.store.resolve(record_id, rtype)
+        _, warnings = workflow.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs))
+        env.warn(warnings)
 
     @group.command("views")
     @pass_env
