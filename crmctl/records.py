@@ -9,6 +9,27 @@ from .messages import t
 from .schema import Engine, FieldError, Problem, is_empty
 
 
+# Workflow modules that register create hooks; imported on first use, so library callers get them too.
+WORKFLOW_MODULES = []
+CREATE_HOOKS = {}
+
+
+def on_create(type_key):
+    """Register `fn(record, engine)`, run by `create()` for new records of a type before validation."""
+    def register(fn):
+        CREATE_HOOKS.setdefault(type_key, []).append(fn)
+        return fn
+    return register
+
+
+def _create_hooks(type_key):
+    import importlib
+
+    for name in WORKFLOW_MODULES:
+        importlib.import_module(name)
+    return CREATE_HOOKS.get(type_key, [])
+
+
 def event(store, actor, name, **data):
     """A history event: `{at, by, event, ...}`."""
     return {"at": store.now(), "by": actor, "event": name, **data}
@@ -104,6 +125,8 @@ def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=N
         apply_defaults(engine, rtype, record)
         record["id"] = ids.new_id(rtype.prefix, store.today(), store.exists)
         record["history"] = [event(store, actor, "created")]
+        for hook in _create_hooks(rtype.key):
+            hook(record, engine)
         if prepare is not None:
             prepare(record, engine)
         record = ordered(rtype, record)
