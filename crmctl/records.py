@@ -115,8 +115,8 @@ def raise_errors(problems, lang):
     return [p for p in problems if p.level == "warning"]
 
 
-def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=None):
-    """Validate and write a new record; returns (record, warnings). Nothing is written on error."""
+def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=None, dry_run=False):
+    """Validate and write a new record; returns (record, warnings). Nothing is written on error or dry_run."""
     engine = Engine(store, lang, actor)
     with store.lock():
         record = {"id": None}
@@ -131,7 +131,8 @@ def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=N
             prepare(record, engine)
         record = ordered(rtype, record)
         warnings = raise_errors(problems + engine.validate(rtype, record), lang)
-        store.save(record)
+        if not dry_run:
+            store.save(record)
     return record, warnings
 
 

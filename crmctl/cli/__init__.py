@@ -6,6 +6,7 @@ from .. import __version__
 from .admin import check_command, init_command, region_group, user_group
 from .base import Env, RootGroup, format_option_choices
 from .generic import record_group
+from .transfer import export_command, import_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -32,6 +33,8 @@ cli.add_command(init_command)
 cli.add_command(check_command)
 cli.add_command(user_group)
 cli.add_command(region_group)
+cli.add_command(import_command)
+cli.add_command(export_command)
 for _type, _name, _help in (
     ("customer", "customer", "Customers (asiakkuudet)."),
     ("service_request", "sr", "Service requests (palvelupyynnöt): every customer-service call."),

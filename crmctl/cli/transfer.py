@@ -1,0 +1,73 @@
+"""`crmctl import` and `crmctl export`."""
+
+import sys
+
+import click
+
+from .. import present, yamlio
+from ..errors import CrmError, UsageError
+from ..transfer import export_records, import_rows, read_rows, write_rejects
+from .base import pass_env
+from .generic import select
+
+
+def _type(env, name):
+    rtype = env.store.config.type_by_command(name)
+    if rtype is None:
+        known = ", ".join(t.command for t in env.store.config.types.values())
+        raise UsageError(f"unknown record type {name!r} (one of: {known})")
+    return rtype
+
+
+@click.command("export")
+@click.argument("type_name", metavar="TYPE")
+@click.argument("filters", nargs=-1)
+@pass_env
+def export_command(env, type_name, filters):
+    """Write records of TYPE (matching FILTERs) as --format csv, jsonl (default) or json."""
+    rtype = _type(env, type_name)
+    fmt = env.format_option or "jsonl"
+    if fmt not in ("csv", "jsonl", "json"):
+        raise UsageError("export writes --format csv, jsonl or json")
+    found, _, _ = select(env, rtype, None, filters)
+    shown = found if env.reveal else [present.mask(rtype, r) for r in found]
+    env.out(export_records(shown, rtype, fmt))
+
+
+@click.command("import")
+@click.argument("type_name", metavar="TYPE")
+@click.argument("source", metavar="FILE")
+@click.option("--dry-run", is_flag=True, help="Validate every row and report; write nothing.")
+@click.option("--rejects", "rejects_path", metavar="FILE", help="Write rows that fail, with the reason, here.")
+@pass_env
+def import_command(env, type_name, source, dry_run, rejects_path):
+    """Import records of TYPE from FILE (.csv or .jsonl; - reads stdin).
+
+    Every row is validated by the same rules as `new`; valid rows are
+    written, failing rows go to --rejects (or are listed on stderr) and the
+    command exits 1. Prints the new ids.
+    """
+    rtype = _type(env, type_name)
+    if source == "-":
+        raw, name = sys.stdin.buffer.read(), "<stdin>"
+    else:
+        try:
+            with open(source, "rb") as handle:
+                raw, name = handle.read(), source
+        except OSError as err:
+            raise CrmError(f"cannot read {source}: {err.strerror}") from None
+    text = yamlio.decode(raw, name)
+    kind = "jsonl" if source.endswith(".jsonl") or (source == "-" and text.lstrip().startswith("{")) else "csv"
+    created, rejects = import_rows(env.store, rtype, read_rows(text, kind), env.actor, env.lang, dry_run)
+    if not dry_run:
+        env.out("".join(f"{i}\n" for i in created))
+    if rejects_path and rejects:
+        write_rejects(rejects_path, rejects, kind)
+    elif rejects:
+        for line, _, reason in rejects:
+            env.say(f"{name}:{line}: rejected: {reason}")
+    verb = {"fi": ("tuotaisiin", "tuotu"), "en": ("would import", "imported")}[env.lang][0 if dry_run else 1]
+    rejected = {"fi": "hylätty", "en": "rejected"}[env.lang]
+    env.say(f"{verb}: {len(created)}, {rejected}: {len(rejects)}")
+    if rejects:
+        raise click.exceptions.Exit(1)
