@@ -51,6 +51,9 @@ class Evaluator:
         self.actor = actor
         self.engine = engine or Engine(store, lang, actor)
         self._calendar = None
+        self._operands = {}
+        self._derived = {}  # (id(record), key) -> (record, value): read by filters, sorting and columns
+        self._parsed = {}
 
     @property
     def today(self):
@@ -68,14 +71,31 @@ class Evaluator:
         if key in ("id",) or key.split(".")[0] in self.rtype.fields:
             return get_path(record, key)
         if key in DERIVED:
-            return DERIVED[key](self, record)
+            memo = (id(record), key)
+            hit = self._derived.get(memo)
+            if hit is None or hit[0] is not record:  # holding the record keeps its id from being reused
+                hit = self._derived[memo] = (record, DERIVED[key](self, record))
+            return hit[1]
         return get_path(record, key)
+
+    def filters(self, texts):
+        """Parsed filters, parsed once per evaluator (SLA targets are read for every record)."""
+        texts = tuple(texts)
+        if texts not in self._parsed:
+            self._parsed[texts] = parse_filters(texts)
+        return self._parsed[texts]
 
     def matches(self, record, filters):
         return all(self._match(record, f) for f in filters)
 
     def _operand(self, key, raw):
-        """The filter's value in the stored form of the key's field."""
+        """The filter's value in the stored form of the key's field (converted once per evaluator)."""
+        memo = (key, raw, self.actor)
+        if memo not in self._operands:
+            self._operands[memo] = self._convert_operand(key, raw)
+        return self._operands[memo]
+
+    def _convert_operand(self, key, raw):
         if raw == "me":
             if not self.actor:
                 raise UsageError("`me` needs an acting user (--as or CRMCTL_USER)")
@@ -146,10 +166,10 @@ def sort_records(records, keys, evaluator):
     for key in reversed(keys or []):
         descending = key.startswith("-")
         name = key.lstrip("-")
-        present = [r for r in result if not is_empty(evaluator.value(r, name))]
-        missing = [r for r in result if is_empty(evaluator.value(r, name))]
-        present.sort(key=lambda r: _sort_key(evaluator.value(r, name)), reverse=descending)
-        result = present + missing
+        keyed = [(evaluator.value(r, name), r) for r in result]
+        present = [(v, r) for v, r in keyed if not is_empty(v)]
+        present.sort(key=lambda pair: _sort_key(pair[0]), reverse=descending)
+        result = [r for _, r in present] + [r for v, r in keyed if is_empty(v)]
     return result
 
 

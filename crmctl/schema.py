@@ -64,6 +64,7 @@ class Engine:
         self.actor = actor
         self.problems = []  # problems found while applying input, reported with validation's
         self._unique = {}
+        self._evaluators = {}
 
     def label_of(self, rtype, key):
         field = rtype.field_at(key)
@@ -301,12 +302,14 @@ class Engine:
         return []
 
     def _conditional_rules(self, rtype, record):
-        from .query import Evaluator, parse_filters
+        from .query import Evaluator
 
         problems = []
-        evaluator = Evaluator(self.store, rtype, actor=self.actor, engine=self)
+        evaluator = self._evaluators.get(rtype.key)
+        if evaluator is None:
+            evaluator = self._evaluators[rtype.key] = Evaluator(self.store, rtype, actor=self.actor, engine=self)
         for rule in rtype.rules:
-            filters = parse_filters(rule.get("when") or [])
+            filters = evaluator.filters(rule.get("when") or [])
             if not evaluator.matches(record, filters):
                 continue
             condition = " ja ".join(rule.get("when")) if self.lang == "fi" else " and ".join(rule.get("when"))

@@ -2,14 +2,14 @@
 
 from datetime import date
 
-from .query import derived, parse_filters
+from .query import derived
 
 
 def target_days(evaluator, record):
     """Working days allowed for a record: the first SLA target of its type that matches."""
     targets = evaluator.store.config.sla.get(evaluator.rtype.key) or []
     for target in targets:
-        if evaluator.matches(record, parse_filters(target.get("when") or [])):
+        if evaluator.matches(record, evaluator.filters(target.get("when") or [])):
             return target.get("working_days")
     return None
 
