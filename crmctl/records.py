@@ -136,14 +136,15 @@ def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=N
     return record, warnings
 
 
-def change(store, record_id, actor, lang, mutate, event_name="changed"):
+def change(store, record_id, actor, lang, mutate, event_name="changed", acknowledges=True):
     """Load, mutate, validate and save one record under the lock.
 
     `mutate(record, engine)` edits the record in place and returns extra
     history events (or None); the first of them carries the field changes,
     else they become one `changed` event. Problems it finds go to `engine.problems`, so
     they are reported together with the record's other broken rules;
-    a change by an assignee acknowledges their assignment. Returns
+    a change by an assignee acknowledges their assignment (unless
+    `acknowledges` is False: bookkeeping such as notify/escalate). Returns
     (record, warnings, changed).
     """
     engine = Engine(store, lang, actor)
@@ -164,7 +165,7 @@ def change(store, record_id, actor, lang, mutate, event_name="changed"):
             return before, [], False
         from .assignments import acknowledge
 
-        if acknowledge(record, actor, store.now()):
+        if acknowledges and acknowledge(record, actor, store.now()):
             events.append(event(store, actor, "acknowledged"))
         record["history"] = list(record.get("history") or []) + events
         record = ordered(rtype, record)

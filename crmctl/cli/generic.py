@@ -6,7 +6,7 @@ import tempfile
 
 import click
 
-from .. import present, records, workflow, yamlio
+from .. import delegation, present, records, workflow, yamlio
 from ..config import label
 from ..errors import CrmError, NotFound, UsageError
 from ..output import render_data, render_rows
@@ -168,6 +168,23 @@ def record_group(type_key, name, help_text):
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
         _, warnings = workflow.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs))
+        env.warn(warnings)
+
+    @group.command("delegate")
+    @click.argument("record_id")
+    @click.argument("user")
+    @click.argument("pairs", nargs=-1)
+    @pass_env
+    def delegate(env, record_id, user, pairs):
+        """Give the record to USER: owner changes, the actions log and history say so, and USER
+        gets an assignment to acknowledge (inbox, notify). Optional note=.."""
+        rtype = record_type(env, type_key)
+        full_id = env.store.resolve(record_id, rtype)
+        values = parse_pairs(pairs)
+        unknown = sorted(set(values) - {"note"})
+        if unknown:
+            raise UsageError(f"unknown argument {unknown[0]}=.. (only note=..)")
+        _, warnings = delegation.delegate(env.store, full_id, user, env.actor, env.lang, values.get("note") or None)
         env.warn(warnings)
 
     @group.command("views")
