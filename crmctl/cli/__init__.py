@@ -44,6 +44,10 @@ for _type, _name, _help in (
 ):
     cli.add_command(record_group(_type, _name, _help))
 
+from . import service  # noqa: E402
+
+service.install(cli)
+
 
 def main():
     cli(prog_name="crmctl")
