@@ -4,6 +4,7 @@ import click
 
 from .. import escalation
 from .. import inbox as inbox_core
+from .. import notify as notify_core
 from ..output import render_data, render_rows
 from .base import pass_env
 
@@ -72,7 +73,49 @@ def escalate_command(env, dry_run):
         env.say({"fi": f"Eskaloitu {count}.", "en": f"Escalated {count}."}[env.lang])
 
 
+@click.command("notify")
+@click.option("--smtp", "server", metavar="HOST:PORT", help="SMTP server (else notify.smtp in crmctl.yaml).")
+@click.option("--from", "sender", metavar="ADDR", help="Sender address (else notify.from in crmctl.yaml).")
+@click.option("--dry-run", is_flag=True, help="Show the emails that would be sent; send and write nothing.")
+@pass_env
+def notify_command(env, server, sender, dry_run):
+    """Email every assignment not yet notified (any record type), once; the send is recorded."""
+    from ..errors import CrmError, UsageError
+
+    settings = env.store.config.settings.get("notify") or {}
+    server = server or settings.get("smtp")
+    sender = sender or settings.get("from")
+    if not sender:
+        raise UsageError("--from ADDR is needed (or notify.from in crmctl.yaml)")
+    if not server and not dry_run:
+        raise UsageError("--smtp HOST:PORT is needed (or notify.smtp in crmctl.yaml)")
+    address = notify_core.parse_server(server) if server else None
+    batch = notify_core.notify(env.store, env.actor, address, sender, dry_run=dry_run, lang=env.lang)
+    sent = [o for o in batch if not o.error]
+    failed = [o for o in batch if o.error]
+    rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": o.message["Subject"]} for o in sent]
+    if env.quiet:
+        env.out("".join(f"{r['id']}\n" for r in rows))
+    elif env.fmt in ("json", "yaml"):
+        env.out(render_data(rows, env.fmt))
+    elif rows:
+        headers = {"fi": ["Tunniste", "Käyttäjä", "Sähköposti", "Aihe"],
+                   "en": ["ID", "User", "Email", "Subject"]}[env.lang]
+        env.out(render_rows(rows, ["id", "user", "email", "subject"], headers, env.fmt))
+    if dry_run:
+        env.say({"fi": f"Lähetettäisiin {len(sent)} sähköpostia (kuivaharjoitus, mitään ei lähetetty).",
+                 "en": f"Would send {len(sent)} email(s) (dry run, nothing sent)."}[env.lang])
+        return
+    env.say({"fi": f"Lähetetty {len(sent)} sähköpostia.", "en": f"Sent {len(sent)} email(s)."}[env.lang])
+    if failed:
+        lines = [f"{o.record_id} → {o.address or o.user}: {o.error}" for o in failed]
+        raise CrmError({"fi": f"{len(failed)} sähköpostia jäi lähettämättä (yritetään uudelleen seuraavalla kerralla):",
+                        "en": f"{len(failed)} email(s) not sent (they stay pending for the next run):"}[env.lang]
+                       + "".join(f"\n  {line}" for line in lines))
+
+
 def install(cli):
+    cli.add_command(notify_command)
     cli.add_command(escalate_command)
     cli.add_command(inbox_command)
     cli.add_command(ack_command)
