@@ -51,14 +51,16 @@ def test_escalate_once_with_assignment_for_supervisor(run, store, monkeypatch):
     before = snapshot(store.root)
     dry = run("escalate", "--dry-run", "--format", "json")
     assert dry.exit_code == 0
-    assert json.loads(dry.stdout) == [
+    assert json.loads(dry.stdout) == sorted([
         {"id": late, "due": "2011-01-11", "owner": "taija.halme", "supervisor": "sanna.salo"},
-        {"id": on_time, "due": "2011-01-11", "owner": "mette.murto", "supervisor": "sanna.salo"}]
+        {"id": on_time, "due": "2011-01-11", "owner": "mette.murto", "supervisor": "sanna.salo"}],
+        key=lambda e: e["id"])
+    both = "".join(f"{i}\n" for i in sorted([late, on_time]))
     assert dry.stderr == "Eskaloitaisiin 2 (kuivaharjoitus, mitään ei kirjoitettu).\n"
     assert snapshot(store.root) == before
 
     result = run("escalate", "-q")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, f"{late}\n{on_time}\n", "Eskaloitu 2.\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, both, "Eskaloitu 2.\n")
     record = store.get(late)
     assert record["escalated"] == date(2011, 1, 12)
     assert record["assignments"][-1] == {"user": "sanna.salo", "reason": "escalated", "by": "mette.murto",
@@ -69,7 +71,7 @@ def test_escalate_once_with_assignment_for_supervisor(run, store, monkeypatch):
     assert last["changes"] == {"escalated": [None, date(2011, 1, 12)]}
     # Escalating is bookkeeping: it does not acknowledge anybody's assignment.
     assert [a["user"] for a in record["assignments"] if not a.get("acknowledged")] == ["taija.halme", "sanna.salo"]
-    assert run("inbox", "--user", "sanna.salo", "-q").stdout == f"{late}\n{on_time}\n"
+    assert run("inbox", "--user", "sanna.salo", "-q").stdout == both
     assert on_time_later not in run("sr", "list", "--view", "overdue", "-q").stdout
     assert run("check").exit_code == 0
 
