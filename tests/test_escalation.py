@@ -25,6 +25,7 @@ def test_due_counts_working_days_across_weekend_and_epiphany(run, store, monkeyp
     assert "Due 2011-01-07" in due[urgent]
     assert "Due 2011-01-10" in due[medium]
     assert "Due 2011-01-10" in due[feedback]
+    assert run("sr", "list", "--format", "csv").stdout.splitlines()[0].endswith(",status_reason,due")
     listed = run("sr", "list", "--view", "unresolved", "--format", "csv").stdout.splitlines()
     assert listed[0].endswith(",due") and any(line.endswith(",2011-01-11") for line in listed)
 

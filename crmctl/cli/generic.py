@@ -40,6 +40,8 @@ def select(env, rtype, view_key=None, filter_texts=()):
     evaluator = Evaluator(env.store, rtype, actor=None, lang=env.lang)
     filters = parse_filters(filter_texts)
     sort, columns = ["id"], default_columns(rtype)
+    if isinstance(env.store.config.sla.get(rtype.key), list) and "due" not in columns:
+        columns.append("due")  # types with SLA targets show their due date in plain lists too
     if view_key:
         view = rtype.views.get(view_key)
         if view is None:
