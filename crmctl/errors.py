@@ -31,6 +31,10 @@ class YamlError(CrmError):
         self.line = line
         self.code = code
 
+    def located(self, name):
+        """`NAME:LINE: message`: where the problem is, as editors and `check` print it."""
+        return f"{name}:{self.line or 1}: {self}"
+
 
 class ValidationError(CrmError):
     """A record breaks one or more rules; `problems` lists every one."""

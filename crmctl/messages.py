@@ -38,6 +38,7 @@ MESSAGES = {
     "nothing_changed": {"fi": "ei muutoksia", "en": "nothing changed"},
     "rules_broken": {"fi": "tietue rikkoo näitä sääntöjä:", "en": "the record breaks these rules:"},
     "warning": {"fi": "Varoitus", "en": "Warning"},
+    "skipped": {"fi": "ohitettu; katso `crmctl check`", "en": "skipped; see `crmctl check`"},
 }
 
 

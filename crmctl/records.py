@@ -69,7 +69,10 @@ def apply_values(engine, rtype, record, values, allow_system=False):
     problems = []
     for key, value in split_dotted(values).items():
         field = rtype.fields.get(key)
-        if field is None or key == "id":
+        if key == "id":
+            problems.append(Problem(key, key, "error", "system", t("system_field", engine.lang)))
+            continue
+        if field is None:
             problems.append(Problem(key, key, "error", "unknown_field", t("unknown_field", engine.lang)))
             continue
         if field.level == "system" and not allow_system:
