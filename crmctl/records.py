@@ -186,7 +186,7 @@ def update(store, record_id, values, actor, lang="fi"):
 
     if status_field and status_field in values:
         raise ValidationError([Problem(status_field, Engine(store, lang).label_of(rtype, status_field), "error",
-                                       "status", f"use `crmctl {rtype.command} status`")], t("rules_broken", lang))
+                                       "status", t("use_status", lang, command=rtype.command))], t("rules_broken", lang))
     return change(store, record_id, actor, lang, mutate)
 
 

@@ -52,7 +52,7 @@ def decode(raw, name="<input>"):
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise YamlError(f"invalid UTF-8 at byte {err.start}", line, "encoding") from None
+        raise YamlError(f"invalid UTF-8 at byte {err.start}", line, "encoding", {"byte": err.start}) from None
 
 
 def parse(raw, name="<input>"):
@@ -60,7 +60,7 @@ def parse(raw, name="<input>"):
     try:
         return load(decode(raw, name), name)
     except YamlError as err:
-        raise YamlError(err.located(name), err.line, err.code) from None
+        raise YamlError(err.located(name), err.line, err.code, err.params) from None
 
 
 def load(text, name="<input>"):
@@ -74,7 +74,8 @@ def load(text, name="<input>"):
     try:
         return yaml.load(text, Loader=Loader)
     except yaml.YAMLError as err:
-        raise YamlError(f"unparsable YAML: {_problem(err)}", _error_line(err, text), "yaml") from None
+        problem = _problem(err)
+        raise YamlError(f"unparsable YAML: {problem}", _error_line(err, text), "yaml", {"problem": problem}) from None
 
 
 def _refuse_tags_and_aliases(text):
@@ -86,9 +87,10 @@ def _refuse_tags_and_aliases(text):
             if getattr(event, "anchor", None):
                 raise YamlError("YAML anchors are not allowed", line, "anchor")
             if getattr(event, "tag", None) and not _implicit(event):
-                raise YamlError(f"YAML tags are not allowed ({event.tag})", line, "tag")
+                raise YamlError(f"YAML tags are not allowed ({event.tag})", line, "tag", {"tag": event.tag})
     except yaml.YAMLError as err:
-        raise YamlError(f"unparsable YAML: {_problem(err)}", _error_line(err, text), "yaml") from None
+        problem = _problem(err)
+        raise YamlError(f"unparsable YAML: {problem}", _error_line(err, text), "yaml", {"problem": problem}) from None
 
 
 def _problem(err):
