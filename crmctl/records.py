@@ -69,7 +69,10 @@ def apply_values(engine, rtype, record, values, allow_system=False):
     problems = []
     for key, value in split_dotted(values).items():
         field = rtype.fields.get(key)
-        if field is None or key == "id":
+        if key == "id":
+            problems.append(Problem(key, key, "error", "system", t("system_field", engine.lang)))
+            continue
+        if field is None:
             problems.append(Problem(key, key, "error", "unknown_field", t("unknown_field", engine.lang)))
             continue
         if field.level == "system" and not allow_system:
@@ -184,7 +187,7 @@ def update(store, record_id, values, actor, lang="fi"):
 
     if status_field and status_field in values:
         raise ValidationError([Problem(status_field, Engine(store, lang).label_of(rtype, status_field), "error",
-                                       "status", f"use `crmctl {rtype.command} status`")], t("rules_broken", lang))
+                                       "status", t("use_status", lang, command=rtype.command))], t("rules_broken", lang))
     return change(store, record_id, actor, lang, mutate)
 
 

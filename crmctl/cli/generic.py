@@ -9,6 +9,7 @@ import click
 from .. import delegation, present, records, workflow, yamlio
 from ..config import label
 from ..errors import CrmError, NotFound, UsageError
+from ..messages import t
 from ..output import render_data, render_rows
 from ..query import Evaluator, parse_filters, sort_records
 from .base import parse_pairs, pass_env, read_mapping
@@ -54,6 +55,8 @@ def select(env, rtype, view_key=None, filter_texts=()):
         evaluator.actor = env.actor
         evaluator.engine.actor = env.actor
     found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
+    for path, err in env.store.skipped.items():
+        env.say(f"Warning: {err.located(env.store.display_path(path))} ({t('skipped', env.lang)})")
     return sort_records(found, sort, evaluator), columns, evaluator
 
 
@@ -248,7 +251,7 @@ def _run_editor(text):
         if done.returncode != 0:
             raise CrmError(f"the editor exited with {done.returncode}; nothing saved")
         with open(path, "rb") as handle:
-            data = yamlio.load(yamlio.decode(handle.read(), path), path)
+            data = yamlio.parse(handle.read(), "<edited record>")
     finally:
         os.unlink(path)
     if not isinstance(data, dict):
