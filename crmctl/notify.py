@@ -85,6 +85,7 @@ def compose(store, rtype, record, item, sender):
         "note": item.get("note") or "",
         "user_name": user.get("name") or item["user"],
         "by_name": by.get("name") or item.get("by") or "",
+        "owner_name": (users.get(item.get("owner")) or {}).get("name") or item.get("owner") or "",
         "at": at.strftime("%Y-%m-%d %H:%M") if hasattr(at, "strftime") else str(at or ""),
         "fields": key_fields(store, rtype, record, lang),
         "description": record.get("description") or "",

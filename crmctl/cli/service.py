@@ -1,5 +1,7 @@
 """Customer-service commands across record types: inbox, ack, escalate, notify."""
 
+import os
+
 import click
 
 from .. import escalation
@@ -7,6 +9,15 @@ from .. import inbox as inbox_core
 from .. import notify as notify_core
 from ..output import render_data, render_rows
 from .base import pass_env
+
+
+def bookkeeping_actor(env):
+    """Who escalate/notify act as: the named user, else the identified one, else `crmctl` itself (cron jobs)."""
+    from ..check import SYSTEM_USER
+
+    if env.actor_option or os.environ.get("CRMCTL_USER"):
+        return env.actor
+    return env.actor_if_known() or SYSTEM_USER
 
 
 @click.command("inbox")
@@ -50,7 +61,7 @@ def ack_command(env, record_id):
 @pass_env
 def escalate_command(env, dry_run):
     """Escalate each overdue record once: history event, and an assignment for the owner's supervisor."""
-    found = escalation.escalate(env.store, env.actor, env.lang, dry_run=dry_run)
+    found = escalation.escalate(env.store, bookkeeping_actor(env), env.lang, dry_run=dry_run)
     done = [e for e in found if e.supervisor]
     for item in found:
         if not item.supervisor:
@@ -90,7 +101,7 @@ def notify_command(env, server, sender, dry_run):
     if not server and not dry_run:
         raise UsageError("--smtp HOST:PORT is needed (or notify.smtp in crmctl.yaml)")
     address = notify_core.parse_server(server) if server else None
-    batch = notify_core.notify(env.store, env.actor, address, sender, dry_run=dry_run, lang=env.lang)
+    batch = notify_core.notify(env.store, bookkeeping_actor(env), address, sender, dry_run=dry_run, lang=env.lang)
     sent = [o for o in batch if not o.error]
     failed = [o for o in batch if o.error]
     rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": o.message["Subject"]} for o in sent]
