@@ -12,6 +12,7 @@ from datetime import date
 
 from . import records
 from .assignments import assign
+from .check import record_check
 from .directory import region_owner
 from .errors import CrmError, NotFound, UsageError
 from .records import event, on_create
@@ -250,3 +251,41 @@ def close_project(store, project_id, outcome, actor, lang="fi", reason=None, on=
 def stage_label(config, stage_key, lang):
     labels = config.stage_labels.get(stage_key) or {}
     return labels.get(lang) or stage_key
+
+
+@record_check
+def check_stages(store, engine, rtype, record):
+    """Impossible stage sequences: not the type's stages, finished after an unfinished one, dates out of order."""
+    if rtype.key != "sales_project" or not isinstance(record.get("stages"), list):
+        return []
+    spec = store.config.project_types.get(record.get("type"))
+    if spec is None:
+        return []
+    found = []
+    wanted = [s.get("key") for s in spec.get("stages") or []]
+    keys = [s.get("key") for s in record["stages"] if isinstance(s, dict)]
+    if keys != wanted:
+        found.append(("stages", "error", "stage-sequence",
+                      f"stages {', '.join(map(str, keys))} are not those of {record.get('type')}: {', '.join(wanted)}"))
+    unfinished = None
+    for stage in (s for s in record["stages"] if isinstance(s, dict)):
+        key, status = stage.get("key"), stage.get("status")
+        if status in FINISHED and unfinished:
+            found.append(("stages", "error", "stage-order", f"stage {key} is {status} but {unfinished} before it is not"))
+        if status not in FINISHED and unfinished is None:
+            unfinished = key
+        if status == "done" and not isinstance(stage.get("completed"), date):
+            found.append(("stages", "error", "stage-date", f"stage {key} is done without a completion date"))
+        if status == "skipped" and is_empty(stage.get("reason")):
+            found.append(("stages", "error", "stage-reason", f"stage {key} is skipped without a reason"))
+        started, due, completed = stage.get("started"), stage.get("due"), stage.get("completed")
+        if isinstance(started, date) and isinstance(completed, date) and completed < started:
+            found.append(("stages", "error", "date-order", f"stage {key} completed {completed} before it started {started}"))
+        if isinstance(started, date) and isinstance(due, date) and due < started:
+            found.append(("stages", "error", "date-order", f"stage {key} is due {due} before it started {started}"))
+    status = record.get("status", "open")
+    if status == "completed" and unfinished:
+        found.append(("stages", "warning", "stage-open", f"the project is completed but stage {unfinished} is not"))
+    if status == "open" and keys and unfinished is None:
+        found.append(("status", "warning", "stage-open", "every stage is finished but the project is still open"))
+    return found

@@ -218,3 +218,31 @@ def test_library_calls_raise_plain_errors(store):
         projects.close_project(store, record["id"], "lost", "mette.murto")
     done = projects.complete_stage(store, record["id"], "mette.murto", on="2011-01-25")
     assert done["stages"][1]["due"] == date(2011, 2, 15)  # 15 working days for a heat-connection offer
+
+
+def test_check_finds_impossible_stage_sequences_in_hand_written_projects(run, store):
+    project_id = new_project(run, type_="parent_company")
+    path = store.path_of(project_id)
+    text = path.read_text()
+    text = text.replace("- key: offer\n  status: not_started\n",
+                        "- key: offer\n  status: done\n  started: 2011-01-20\n  completed: 2011-01-19\n")
+    text = text.replace("- key: contract\n", "- key: contrakt\n")
+    path.write_text(text)
+    result = run("check")
+    assert result.exit_code == 1
+    shown = store.display_path(path)
+    lines = [line for line in result.stdout.splitlines() if "stage" in line]
+    assert lines == [
+        f"{shown}:10: error: stage-sequence: stages needs_assessment, offer, negotiation, contrakt, delivery are "
+        "not those of parent_company: needs_assessment, offer, negotiation, contract, delivery",
+        f"{shown}:10: error: stage-order: stage offer is done but needs_assessment before it is not",
+        f"{shown}:10: error: date-order: stage offer completed 2011-01-19 before it started 2011-01-20",
+    ]
+
+
+def test_check_accepts_a_completed_project(run, store):
+    project_id = new_project(run, type_="parent_company")
+    for _ in range(5):
+        run("project", "stage", "complete", project_id)
+    result = run("check", "--strict")
+    assert result.exit_code == 0, result.stdout
