@@ -78,7 +78,9 @@ def _new_project(record, engine):
             record["owner"] = seller
     spec = store.config.project_types.get(record.get("type"))
     if spec is None or record.get("stages"):
-        return  # an unknown type is reported by validation; imported stages are kept as they are
+        if record.get("stages"):
+            tidy(record)  # imported stages are kept as they are, in canonical key order
+        return  # an unknown type is reported by validation
     record["stages"] = [{"key": s["key"], "status": "not_started"} for s in spec.get("stages") or []]
     created = record.get("created") if isinstance(record.get("created"), date) else store.today()
     if record["stages"]:
@@ -184,6 +186,30 @@ def complete_stage(store, project_id, actor, lang="fi", stage_key=None, on=None,
     return record
 
 
+def start_work(store, project_id, actor, lang="fi", stage_key=None):
+    """The current stage's owner (or an admin) marks it in progress: it leaves the not-started queues."""
+
+    def mutate(record, engine):
+        _open_project(record)
+        current = current_stage(record)
+        if stage_key is not None and _find_stage(store, record, stage_key) is not current:
+            raise CrmError(f"{project_id}: stage {stage_key} is not the current stage"
+                           + (f" ({current['key']})" if current else ""))
+        if current is None:
+            raise CrmError(f"{project_id} has no stage left to start")
+        if current.get("status") == "in_progress":
+            raise CrmError(f"{project_id}: stage {current['key']} is already in progress")
+        if actor != current.get("owner") and not _is_admin(store, actor):
+            raise CrmError(f"only the stage's owner ({current.get('owner') or 'nobody'}) or an admin may start "
+                           f"{current['key']}")
+        current["status"] = "in_progress"
+        tidy(record)
+        return [event(store, actor, "stage_started", stage=current["key"])]
+
+    record, _, _ = records.change(store, project_id, actor, lang, mutate)
+    return record
+
+
 def skip_stage(store, project_id, stage_key, reason, actor, lang="fi", next_owner=None):
     """Skip a stage with a reason: the current one (the next starts) or a later one (passed over)."""
     if is_empty(reason):
@@ -251,6 +277,31 @@ def close_project(store, project_id, outcome, actor, lang="fi", reason=None, on=
 def stage_label(config, stage_key, lang):
     labels = config.stage_labels.get(stage_key) or {}
     return labels.get(lang) or stage_key
+
+
+def stage_rows(config, record, lang):
+    """One row per stage for people: key, name, role, status, owner and dates; `current` marks the current one."""
+    current = current_stage(record)
+    statuses = {v.key: v.label for v in config.vocabularies.get("stage_statuses") or []}
+    roles = {v.key: v.label for v in config.vocabularies.get("roles") or []}
+    specs = {s.get("key"): s for s in (config.project_types.get(record.get("type")) or {}).get("stages") or []}
+    rows = []
+    for stage in record.get("stages") or []:
+        spec = specs.get(stage.get("key")) or {}
+        rows.append({
+            "current": "*" if stage is current else "",
+            "key": stage.get("key"),
+            "name": stage_label(config, stage.get("key"), lang),
+            "role": (roles.get(spec.get("role")) or {}).get(lang, spec.get("role")),
+            "days": spec.get("days"),
+            "status": (statuses.get(stage.get("status")) or {}).get(lang, stage.get("status")),
+            "owner": stage.get("owner"),
+            "started": stage.get("started"),
+            "due": stage.get("due"),
+            "completed": stage.get("completed"),
+            "reason": stage.get("reason"),
+        })
+    return rows
 
 
 @record_check

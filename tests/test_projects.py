@@ -246,3 +246,62 @@ def test_check_accepts_a_completed_project(run, store):
         run("project", "stage", "complete", project_id)
     result = run("check", "--strict")
     assert result.exit_code == 0, result.stdout
+
+
+def test_stage_start_takes_the_stage_out_of_the_not_started_queue(run, store):
+    project_id = new_project(run)
+    run("project", "stage", "complete", project_id)
+    run("project", "stage", "complete", project_id)
+    result = run("project", "stage", "start", project_id, "--as", "taija.halme")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: only the stage's owner (mette.murto) or an admin may start contract_sent\n"
+    assert run("project", "stage", "start", project_id, "offer").exit_code == 1
+    result = run("project", "stage", "start", project_id, "contract_sent")
+    assert result.exit_code == 0, result.stderr
+    assert store.get(project_id)["stages"][2]["status"] == "in_progress"
+    assert store.get(project_id)["history"][-1]["event"] == "stage_started"
+    assert run("project", "list", "--view", "cs_not_started", "-q").stdout == ""
+    assert run("project", "list", "--view", "my_stages", "-q").stdout == f"{project_id}\n"
+    assert run("project", "stage", "start", project_id).exit_code == 1  # already in progress
+    assert run("project", "stage", "complete", project_id).exit_code == 0
+    assert store.get(project_id)["stages"][2]["status"] == "done"
+
+
+def test_stage_list_shows_names_roles_owners_and_dates(run, store):
+    project_id = new_project(run, type_="parent_company")
+    run("project", "stage", "complete", project_id)
+    result = run("--lang", "en", "project", "stage", "list", project_id, "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "current,key,name,role,days,status,owner,started,due,completed,reason\n"
+        ",needs_assessment,Needs assessment,Sales,15,Done,jussi.myyja,2011-01-25,2011-02-15,2011-01-25,\n"
+        "*,offer,Offer,Sales,20,Not started,jussi.myyja,2011-01-25,2011-02-22,,\n"
+        ",negotiation,Negotiation,Sales,30,Not started,,,,,\n"
+        ",contract,Contract,Sales,15,Not started,,,,,\n"
+        ",delivery,Delivery,Technical,60,Not started,,,,,\n"
+    )
+
+
+def test_a_project_migrated_by_import_keeps_its_dates(run, store, tmp_path):
+    row = {"title": "Vanha liittymä", "type": "parent_company", "customer": "CUST-GENERAL", "region": "kotka",
+           "created": "2010-03-01", "stages": [
+               {"key": "needs_assessment", "status": "done", "owner": "jussi.myyja", "started": "2010-03-01",
+                "due": "2010-03-22", "completed": "2010-03-15"},
+               {"started": "2010-03-15", "key": "offer", "status": "not_started", "owner": "jussi.myyja",
+                "due": "2010-04-13"},
+               {"key": "negotiation", "status": "not_started"},
+               {"key": "contract", "status": "not_started"},
+               {"key": "delivery", "status": "not_started"}]}
+    source = tmp_path / "old.jsonl"
+    import json
+    source.write_text(json.dumps(row) + "\n")
+    result = run("import", "sales_project", str(source))
+    assert result.exit_code == 0, result.stderr
+    project_id = run("project", "list", "-q").stdout.strip()
+    record = store.get(project_id)
+    assert record["created"] == date(2010, 3, 1)
+    assert record["stages"][0]["completed"] == date(2010, 3, 15)
+    assert list(record["stages"][1]) == ["key", "status", "owner", "started", "due"]
+    assert "assignments" not in record
+    assert run("project", "list", "--view", "stalled", "-q").stdout == f"{project_id}\n"  # offer was due 2010-04-13
+    assert run("check").exit_code == 0

@@ -4,7 +4,17 @@ import click
 
 from .. import account_requests, leads, projects
 from ..errors import UsageError
+from ..output import render_data, render_rows
 from .base import parse_pairs, pass_env
+
+STAGE_COLUMNS = ["current", "key", "name", "role", "days", "status", "owner", "started", "due", "completed",
+                 "reason"]
+STAGE_HEADERS = {
+    "fi": ["", "Avain", "Vaihe", "Rooli", "Ohjeaika (tpv)", "Tila", "Vastuuhenkilö", "Aloituspäivä", "Määräpäivä",
+           "Toteutumispäivä", "Syy"],
+    "en": ["", "Key", "Stage", "Role", "Guideline (wd)", "Status", "Owner", "Started", "Due", "Completed",
+           "Reason"],
+}
 
 
 def _only_reason(pairs, what):
@@ -108,6 +118,31 @@ def stage_complete(env, project_id, args, on, next_owner, force):
         raise UsageError("--force needs a reason (reason=...)")
     projects.complete_stage(env.store, _project_id(env, project_id), env.actor, env.lang, stage_key, on,
                             next_owner, reason if force else None)
+
+
+@project_stage.command("list")
+@click.argument("project_id")
+@pass_env
+def stage_list(env, project_id):
+    """The project's stages with names, roles, owners and dates (* marks the current one)."""
+    full_id = _project_id(env, project_id)
+    record = env.store.get(full_id)
+    if env.fmt in ("json", "yaml"):
+        env.out(render_data(record.get("stages") or [], env.fmt))
+        return
+    rows = projects.stage_rows(env.store.config, record, env.lang)
+    if env.fmt != "csv":
+        rows = [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in rows]
+    env.out(render_rows(rows, STAGE_COLUMNS, STAGE_HEADERS[env.lang], env.fmt))
+
+
+@project_stage.command("start")
+@click.argument("project_id")
+@click.argument("stage_key", required=False)
+@pass_env
+def stage_start(env, project_id, stage_key):
+    """Mark the current stage in progress (its owner or an admin); it leaves the not-started queues."""
+    projects.start_work(env.store, _project_id(env, project_id), env.actor, env.lang, stage_key)
 
 
 @project_stage.command("assign")
