@@ -223,7 +223,7 @@ def skip_stage(store, project_id, stage_key, reason, actor, lang="fi", next_owne
         current = current_stage(record)
         allowed = {current.get("owner"), record.get("owner")} if current else {record.get("owner")}
         if actor not in allowed and not _is_admin(store, actor):
-            raise CrmError(f"only the current stage's owner, the project's owner or an admin may skip stages")
+            raise CrmError("only the current stage's owner, the project's owner or an admin may skip stages")
         stage["status"] = "skipped"
         stage["reason"] = reason
         skipped = event(store, actor, "stage_skipped", stage=stage_key, reason=reason)

@@ -57,7 +57,7 @@ def test_duplicate_customer_number_is_refused_and_nothing_changes(run, store):
     result = run("request", "process", second, "customer_number=100234")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ")
-    assert f"  customer_number (Asiakasnumero): " in result.stderr and customer_id in result.stderr
+    assert "  customer_number (Asiakasnumero): " in result.stderr and customer_id in result.stderr
     assert snapshot(store.root) == before
 
 

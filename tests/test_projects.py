@@ -305,3 +305,26 @@ def test_a_project_migrated_by_import_keeps_its_dates(run, store, tmp_path):
     assert "assignments" not in record
     assert run("project", "list", "--view", "stalled", "-q").stdout == f"{project_id}\n"  # offer was due 2010-04-13
     assert run("check").exit_code == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["assign", "{id}", "kontrakti", "mette.murto"], "Error: unknown stage 'kontrakti' for project type "
+                                                      "parent_company (stages: needs_assessment, offer, negotiation, "
+                                                      "contract, delivery)\n"),
+    (["assign", "{id}", "offer", "nobody"], None),
+    (["skip", "{id}", "kontrakti", "reason=x"], "Error: unknown stage 'kontrakti' for project type "
+                                                "parent_company (stages: needs_assessment, offer, negotiation, "
+                                                "contract, delivery)\n"),
+    (["skip", "{id}", "offer", "reason=x", "--as", "taija.halme"],
+     "Error: only the current stage's owner, the project's owner or an admin may skip stages\n"),
+])
+def test_bad_stage_assign_and_skip_change_nothing(run, store, args, message):
+    project_id = new_project(run, type_="parent_company")
+    before = snapshot(store.root)
+    result = run("project", "stage", *[a.format(id=project_id) for a in args])
+    assert result.exit_code == 1
+    if message:
+        assert result.stderr == message
+    else:
+        assert result.stderr.startswith("Error: nobody: ")
+    assert snapshot(store.root) == before

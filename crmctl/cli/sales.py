@@ -86,7 +86,7 @@ def request_reject(env, request_id, pairs):
 
 @click.group("stage")
 def project_stage():
-    """Complete, assign and skip the stages of a sales project."""
+    """List, start, complete, assign and skip the stages of a sales project."""
 
 
 def _project_id(env, given):
