@@ -328,3 +328,15 @@ def test_bad_stage_assign_and_skip_change_nothing(run, store, args, message):
     else:
         assert result.stderr.startswith("Error: nobody: ")
     assert snapshot(store.root) == before
+
+
+def test_project_created_in_the_future_or_of_unknown_type_is_refused(run, store):
+    before = snapshot(store.root)
+    result = run("project", "new", "type=gas_connection", "customer=CUST-GENERAL", "region=kotka", "title=X",
+                 "created=2011-02-01")
+    assert result.exit_code == 1
+    assert "  created (Perustettu): " in result.stderr
+    result = run("project", "new", "type=pipeline", "customer=CUST-GENERAL", "region=kotka", "title=X")
+    assert result.exit_code == 1
+    assert "  type (Myyntiprojektin tyyppi): " in result.stderr
+    assert snapshot(store.root) == before
