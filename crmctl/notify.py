@@ -8,6 +8,8 @@ with a `notified` history event, so re-running sends nothing twice; a
 failed send leaves the assignment pending for the next run. The store lock
 is held for the whole run, so two runs in parallel cannot both send.
 Assignments already acknowledged need no reminder and are not emailed.
+Each send is recorded right after the server accepted it; only a crash
+between the two could send one email twice (at least once, never lost).
 """
 
 import smtplib

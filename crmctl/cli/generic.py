@@ -175,14 +175,15 @@ def record_group(type_key, name, help_text):
         _, warnings = workflow.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs))
         env.warn(warnings)
 
-    @group.command("delegate")
+    @group.command("delegate", short_help="Give the record to another user.")
     @click.argument("record_id")
     @click.argument("user")
-    @click.argument("pairs", nargs=-1)
+    @click.argument("pairs", nargs=-1, metavar="[note=TEXT]")
     @pass_env
     def delegate(env, record_id, user, pairs):
-        """Give the record to USER: owner changes, the actions log and history say so, and USER
-        gets an assignment to acknowledge (inbox, notify). Optional note=.."""
+        """Give the record to USER: the owner changes, the actions log and the history say so,
+        and USER gets an assignment to acknowledge (`crmctl inbox`, `crmctl ack`, `crmctl notify`).
+        Resolved or cancelled records cannot be delegated; reopen them first."""
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
         values = parse_pairs(pairs)

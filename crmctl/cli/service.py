@@ -20,7 +20,7 @@ def bookkeeping_actor(env):
     return env.actor_if_known() or SYSTEM_USER
 
 
-@click.command("inbox")
+@click.command("inbox", short_help="Unacknowledged assignments of a user.")
 @click.option("--user", "user", metavar="USER", help="Whose inbox (default: the acting user).")
 @pass_env
 def inbox_command(env, user):
@@ -48,7 +48,7 @@ def inbox_command(env, user):
         env.say({"fi": "Ei kuittaamattomia tehtäviä.", "en": "Nothing to acknowledge."}[env.lang])
 
 
-@click.command("ack")
+@click.command("ack", short_help="Acknowledge my assignment on a record.")
 @click.argument("record_id")
 @pass_env
 def ack_command(env, record_id):
@@ -56,7 +56,7 @@ def ack_command(env, record_id):
     inbox_core.ack(env.store, env.store.resolve(record_id), env.actor, env.lang)
 
 
-@click.command("escalate")
+@click.command("escalate", short_help="Escalate overdue records to supervisors, once.")
 @click.option("--dry-run", is_flag=True, help="Only list what would be escalated; write nothing.")
 @pass_env
 def escalate_command(env, dry_run):
@@ -84,7 +84,7 @@ def escalate_command(env, dry_run):
         env.say({"fi": f"Eskaloitu {count}.", "en": f"Escalated {count}."}[env.lang])
 
 
-@click.command("notify")
+@click.command("notify", short_help="Email each new assignment once.")
 @click.option("--smtp", "server", metavar="HOST:PORT", help="SMTP server (else notify.smtp in crmctl.yaml).")
 @click.option("--from", "sender", metavar="ADDR", help="Sender address (else notify.from in crmctl.yaml).")
 @click.option("--dry-run", is_flag=True, help="Show the emails that would be sent; send and write nothing.")
