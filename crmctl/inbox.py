@@ -1,32 +1,51 @@
 """A user's inbox: unacknowledged assignments on records of every type, and acknowledging them."""
 
 from .assignments import acknowledge, pending
+from .config import label
 from .errors import CrmError
 from .messages import MESSAGES, t
+from .present import cell
 from .records import change, event
 
 MESSAGES.update({
     "reason_delegated": {"fi": "Delegoitu", "en": "Delegated"},
     "reason_escalated": {"fi": "Eskaloitu (myöhässä)", "en": "Escalated (overdue)"},
+    "reason_lead": {"fi": "Uusi liidi", "en": "New lead"},
+    "reason_stage": {"fi": "Myyntiprojektin vaihe", "en": "Sales project stage"},
+    "reason_request": {"fi": "Perustettava asiakas", "en": "Account to create"},
+    "reason_request_rejected": {"fi": "Perustamislomake palautettu", "en": "Account request returned"},
     "nothing_to_ack": {"fi": "käyttäjällä {user} ei ole kuittaamatonta tehtävää tietueella {id}",
                        "en": "{user} has no unacknowledged assignment on {id}"},
 })
 
 
-def reason_label(reason, lang):
-    """`delegated` -> Delegoitu; a reason nobody translated shows as its key."""
+def reason_label(reason, lang, item=None, config=None):
+    """`delegated` -> Delegoitu; a reason nobody translated shows as its key; a stage assignment
+    names its stage."""
     key = f"reason_{reason}"
-    return t(key, lang) if key in MESSAGES else str(reason)
+    text = t(key, lang) if key in MESSAGES else str(reason)
+    stage = (item or {}).get("stage")
+    if stage:
+        labels = (getattr(config, "stage_labels", None) or {}).get(stage)
+        text += f" ({label(labels, lang) if isinstance(labels, dict) else stage})"
+    return text
 
 
-def items(store, user):
-    """The user's unacknowledged assignments, oldest first: dicts with the record and the assignment."""
+def title_of(rtype, record, lang):
+    """The record's title as people read it (an enum title shows its label)."""
+    return cell(rtype, rtype.title_field, record.get(rtype.title_field), lang)
+
+
+def items(store, user, lang="fi"):
+    """The user's unacknowledged assignments, oldest first: dicts with the record and the assignment
+    (`what`: the reason as people read it)."""
     found = []
     for rtype, record in store.all_records():
         for item in pending(record, user):
-            found.append({"id": record["id"], "type": rtype.key, "title": record.get(rtype.title_field),
-                          "reason": item.get("reason"), "by": item.get("by"), "at": item.get("at"),
-                          "note": item.get("note")})
+            found.append({"id": record["id"], "type": rtype.key, "title": title_of(rtype, record, lang),
+                          "reason": item.get("reason"), "what": reason_label(item.get("reason"), lang, item,
+                                                                             store.config),
+                          "by": item.get("by"), "at": item.get("at"), "note": item.get("note")})
     return sorted(found, key=lambda i: (str(i["at"]), i["id"]))
 
 

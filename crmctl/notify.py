@@ -19,7 +19,7 @@ from email.utils import format_datetime, formataddr
 
 from .config import label
 from .errors import UsageError
-from .inbox import reason_label
+from .inbox import reason_label, title_of
 from .present import cell
 from .query import Evaluator
 from .records import change, event
@@ -81,8 +81,8 @@ def compose(store, rtype, record, item, sender):
     context = {
         "id": record["id"],
         "type_label": label(rtype.label, lang),
-        "title": record.get(rtype.title_field) or "",
-        "reason": reason_label(item.get("reason"), lang),
+        "title": title_of(rtype, record, lang),
+        "reason": reason_label(item.get("reason"), lang, item, store.config),
         "reason_key": item.get("reason"),
         "note": item.get("note") or "",
         "user_name": user.get("name") or item["user"],

@@ -20,7 +20,8 @@ def test_inbox_lists_assignments_with_what_from_whom_since_when(run, store):
         f"{record_id}  Laskussa virhe  Delegoitu: soita takaisin  mette.murto  2011-01-25T10:00:00+02:00")
     as_json = json.loads(run("inbox", "--as", "taija.halme", "--format", "json").stdout)
     assert as_json == [{"id": record_id, "type": "service_request", "title": "Laskussa virhe",
-                        "reason": "delegated", "by": "mette.murto", "at": "2011-01-25T10:00:00+02:00",
+                        "reason": "delegated", "what": "Delegoitu", "by": "mette.murto",
+                        "at": "2011-01-25T10:00:00+02:00",
                         "note": "soita takaisin"}]
     assert run("inbox", "-q").stdout == ""  # mette.murto has nothing
 
@@ -51,6 +52,14 @@ def test_inbox_covers_every_record_type(store, run):
     found = inbox.items(store, "sanna.salo")
     assert [(i["id"], i["reason"]) for i in found] == [("CUST-GENERAL", "stage_owner"), (record_id, "delegated")]
     assert inbox.reason_label("stage_owner", "fi") == "stage_owner"
+
+
+def test_reason_labels_of_other_workflows(store):
+    assert inbox.reason_label("lead", "fi") == "Uusi liidi"
+    assert inbox.reason_label("request", "en") == "Account to create"
+    stage = next(iter(store.config.stage_labels))
+    assert inbox.reason_label("stage", "en", {"stage": stage}, store.config) == (
+        f"Sales project stage ({store.config.stage_labels[stage]['en']})")
 
 
 def test_ack_acknowledges_and_takes_it_off_inbox_and_view(run, store):

@@ -30,15 +30,15 @@ def inbox_command(env, user):
         from ..errors import CrmError
 
         raise CrmError(f"unknown user {handle!r} (see `crmctl user list`)")
-    found = inbox_core.items(env.store, handle)
+    found = inbox_core.items(env.store, handle, env.lang)
     if env.quiet:
         env.out("".join(f"{i['id']}\n" for i in found))
         return
     if env.fmt in ("json", "yaml"):
         env.out(render_data(found, env.fmt))
         return
-    rows = [{"id": i["id"], "title": i["title"], "reason": inbox_core.reason_label(i["reason"], env.lang)
-             + (f": {i['note']}" if i.get("note") else ""), "by": i["by"], "at": i["at"]} for i in found]
+    rows = [{"id": i["id"], "title": i["title"], "reason": i["what"] + (f": {i['note']}" if i.get("note") else ""),
+             "by": i["by"], "at": i["at"]} for i in found]
     if env.fmt == "csv":
         rows = [{**r, "reason": i["reason"]} for r, i in zip(rows, found)]
     headers = {"fi": ["Tunniste", "Tietue", "Mitä", "Keneltä", "Alkaen"],
