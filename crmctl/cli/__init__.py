@@ -44,6 +44,10 @@ for _type, _name, _help in (
 ):
     cli.add_command(record_group(_type, _name, _help))
 
+from . import service  # noqa: E402
+
+service.install(cli)
+
 from . import sales  # noqa: E402  (adds its verbs to the groups above)
 
 sales.install(cli)
