@@ -1,7 +1,6 @@
 """A user's inbox: unacknowledged assignments on records of every type, and acknowledging them."""
 
 from .assignments import acknowledge, pending
-from .config import label
 from .errors import CrmError
 from .messages import MESSAGES, t
 from .present import cell
@@ -10,25 +9,16 @@ from .records import change, event
 MESSAGES.update({
     "reason_delegated": {"fi": "Delegoitu", "en": "Delegated"},
     "reason_escalated": {"fi": "Eskaloitu (myöhässä)", "en": "Escalated (overdue)"},
-    "reason_lead": {"fi": "Uusi liidi", "en": "New lead"},
-    "reason_stage": {"fi": "Myyntiprojektin vaihe", "en": "Sales project stage"},
-    "reason_request": {"fi": "Perustettava asiakas", "en": "Account to create"},
-    "reason_request_rejected": {"fi": "Perustamislomake palautettu", "en": "Account request returned"},
     "nothing_to_ack": {"fi": "käyttäjällä {user} ei ole kuittaamatonta tehtävää tietueella {id}",
                        "en": "{user} has no unacknowledged assignment on {id}"},
 })
 
 
-def reason_label(reason, lang, item=None, config=None):
-    """`delegated` -> Delegoitu; a reason nobody translated shows as its key; a stage assignment
-    names its stage."""
+def reason_label(reason, lang):
+    """`delegated` -> Delegoitu (workflows add `reason_<key>` messages for their own reasons);
+    a reason nobody translated shows as its key."""
     key = f"reason_{reason}"
-    text = t(key, lang) if key in MESSAGES else str(reason)
-    stage = (item or {}).get("stage")
-    if stage:
-        labels = (getattr(config, "stage_labels", None) or {}).get(stage)
-        text += f" ({label(labels, lang) if isinstance(labels, dict) else stage})"
-    return text
+    return t(key, lang) if key in MESSAGES else str(reason)
 
 
 def title_of(rtype, record, lang):
@@ -43,8 +33,7 @@ def items(store, user, lang="fi"):
     for rtype, record in store.all_records():
         for item in pending(record, user):
             found.append({"id": record["id"], "type": rtype.key, "title": title_of(rtype, record, lang),
-                          "reason": item.get("reason"), "what": reason_label(item.get("reason"), lang, item,
-                                                                             store.config),
+                          "reason": item.get("reason"), "what": reason_label(item.get("reason"), lang),
                           "by": item.get("by"), "at": item.get("at"), "note": item.get("note")})
     return sorted(found, key=lambda i: (str(i["at"]), i["id"]))
 

@@ -82,7 +82,7 @@ def compose(store, rtype, record, item, sender):
         "id": record["id"],
         "type_label": label(rtype.label, lang),
         "title": title_of(rtype, record, lang),
-        "reason": reason_label(item.get("reason"), lang, item, store.config),
+        "reason": reason_label(item.get("reason"), lang),
         "reason_key": item.get("reason"),
         "note": item.get("note") or "",
         "user_name": user.get("name") or item["user"],

@@ -54,14 +54,6 @@ def test_inbox_covers_every_record_type(store, run):
     assert inbox.reason_label("stage_owner", "fi") == "stage_owner"
 
 
-def test_reason_labels_of_other_workflows(store):
-    assert inbox.reason_label("lead", "fi") == "Uusi liidi"
-    assert inbox.reason_label("request", "en") == "Account to create"
-    stage = next(iter(store.config.stage_labels))
-    assert inbox.reason_label("stage", "en", {"stage": stage}, store.config) == (
-        f"Sales project stage ({store.config.stage_labels[stage]['en']})")
-
-
 def test_ack_acknowledges_and_takes_it_off_inbox_and_view(run, store):
     record_id = new_request(run)
     run("sr", "delegate", record_id, "taija.halme")
