@@ -44,6 +44,9 @@ for _type, _name, _help in (
 ):
     cli.add_command(record_group(_type, _name, _help))
 
+from . import report as _report  # noqa: E402
+_report.install(cli)
+
 
 def main():
     cli(prog_name="crmctl")
