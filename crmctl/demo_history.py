@@ -54,6 +54,7 @@ REGION_PLACES = {
     "tampere": ("Tampere", "33", ["Hämeenkatu", "Satakunnankatu", "Pirkankatu", "Lempääläntie",
                                   "Nekalantie", "Hervannan valtaväylä"]),
 }
+GENITIVES = {"kotka": "Kotkan", "helsinki": "Helsingin", "tampere": "Tampereen"}
 SUBJECTS = [("meter_reading", 30), ("billing", 20), ("gas_contract", 16), ("callback", 8), ("fault", 8),
             ("feedback", 6), ("other", 12)]
 TITLES = {
@@ -288,14 +289,18 @@ class Demo:
                   "segment": rng.choice(["most_valuable", "potential", "potential", "basic", "basic",
                                          "improve_or_drop"])}
         if business:
-            place = REGION_PLACES[region][0]
-            values.update(name=f"{rng.choice([place + 'n', ''])} {rng.choice(COMPANY_WORDS)} "
+            place = GENITIVES[region]
+            values.update(name=f"{rng.choice([place, ''])} {rng.choice(COMPANY_WORDS)} "
                                f"{rng.choice(LAST_NAMES)} Oy".strip(),
                           business_id=self.business_id(), contact_person=contact,
                           email=f"{contact.split()[0].lower()}@{rng.choice(COMPANY_WORDS).lower()}.example.fi"
                           .replace("ä", "a").replace("ö", "o"))
         else:
-            values.update(name=contact, contact_person=contact)
+            values["name"] = contact      # a person is their own contact: contact_person often left empty
+            if rng.random() < 0.4:
+                values["contact_person"] = contact
+        if rng.random() < 0.15:
+            del values["segment"]         # not yet segmented: the quality report shows it
         if rng.random() < 0.8:
             address = values["billing_address"]
             values["sites"] = [{"address": address["street"], "postal_code": address["postal_code"],

@@ -38,6 +38,12 @@ class Report:
     months: list = dc_field(default_factory=list)   # [{"month": "2011-01", key: n, key_change: n|None}]
     snapshot: dict = None                           # reports that are not monthly (quality)
     notes: list = dc_field(default_factory=list)    # [(fi, en)] extra lines for people
+    key_labels: dict = dc_field(default_factory=dict)  # breakdown metric -> {key: {fi, en}} for people
+    sections: object = None                         # snapshot reports: fn(lang) -> [(title, columns, headers, rows)]
+
+    def key_label(self, metric_key, key, lang):
+        labels = (self.key_labels.get(metric_key) or {}).get(key)
+        return labels.get(lang, str(key)) if labels else str(key)
 
     def data(self):
         """The JSON shape: {"report": name, "months": [...]} (or the snapshot)."""
@@ -93,6 +99,15 @@ class Context:
     def calendar(self):
         return self.evaluator("service_request").calendar
 
+    def vocabulary_labels(self, type_key, field_key):
+        """{value key: {fi, en}} of an enumerated field (labels for breakdown rows)."""
+        field = self.rtype(type_key).fields.get(field_key)
+        return {v.key: v.label for v in (field.values or [])} if field is not None else {}
+
+    def user_labels(self):
+        return {handle: {"fi": data.get("name") or handle, "en": data.get("name") or handle}
+                for handle, data in self.store.config.users.items()}
+
 
 def run(store, name, start=None, end=None, lang="fi", context=None):
     """Build report `name` over the months start..end (`YYYY-MM` texts; default the last three)."""
@@ -122,9 +137,19 @@ def _round(number):
     return round(number, 4) if isinstance(number, float) else number
 
 
-def month_rows(months, compute, metrics, compare_first=True):
-    """Rows for `months` plus the month before (for the first change), computed by `compute(month)`."""
+def month_rows(months, compute, metrics, began=None):
+    """Rows for `months` plus the month before (for the first change), computed by `compute(month)`.
+
+    `began` is the first month the store recorded anything the report counts:
+    up to it there was nothing tracked to compare with, so those months have no
+    change (None) — as in the roll-out's first tracking table.
+    """
     rows = [{"month": label(m), **compute(m)} for m in months]
-    previous = {"month": label(previous_month(months[0])), **compute(previous_month(months[0]))} \
-        if months and compare_first else None
-    return with_changes(rows, metrics, previous)
+    previous = {"month": label(previous_month(months[0])), **compute(previous_month(months[0]))} if months else None
+    rows = with_changes(rows, metrics, previous)
+    for row in rows:
+        if began is not None and row["month"] <= label(began):
+            for metric in metrics:
+                if metric.change:
+                    row[f"{metric.key}_change"] = None
+    return rows

@@ -8,7 +8,8 @@ records written by hand or imported count like any other.
 from dataclasses import dataclass
 
 from . import Metric, Report, month_rows, report
-from .months import as_date, first_day, label, last_day
+from .common import tracking_start as first_recorded
+from .months import as_date, last_day
 
 PROJECT_TYPE = "sales_project"
 
@@ -75,16 +76,13 @@ TITLE = {"fi": "Myyntiprojektien seuranta", "en": "Sales project tracking"}
 
 
 def tracking_start(records):
-    """The first month a sales project was recorded in crmctl (its `created` event), else None.
+    """The first month a sales project was recorded in crmctl.
 
     Before it there was no tracking, so the first tracked month has no change
     (as in the roll-out's January table) even when migrated projects give the
     month before it numbers.
     """
-    moments = [as_date(r["history"][0].get("at")) for r in records
-               if isinstance(r.get("history"), list) and r["history"] and isinstance(r["history"][0], dict)]
-    moments = [m for m in moments if m is not None]
-    return first_day(min(moments)) if moments else None
+    return first_recorded(records)
 
 
 def count_month(projects, month):
@@ -97,10 +95,5 @@ def build(context, months):
     records = context.records(PROJECT_TYPE)
     projects = [Project.of(r) for r in records]
     metrics = [metric for metric, _ in METRICS]
-    rows = month_rows(months, lambda month: count_month(projects, month), metrics)
-    began = tracking_start(records)
-    for row in rows:
-        if began is not None and row["month"] <= label(began):
-            for metric in metrics:
-                row[f"{metric.key}_change"] = None
+    rows = month_rows(months, lambda month: count_month(projects, month), metrics, tracking_start(records))
     return Report("monthly", TITLE, metrics, rows)

@@ -10,9 +10,14 @@ MONTH_LABEL = {"fi": "Kuukausi", "en": "month"}
 FORMATS = ("table", "md", "csv", "json", "yaml")
 
 
-def number_text(value, kind="count"):
+YES_NO = {"fi": ("täyttyy", "ei täyty"), "en": ("met", "not met")}
+
+
+def number_text(value, kind="count", lang="en"):
     if value is None:
         return ""
+    if kind == "flag":
+        return YES_NO[lang][0 if value else 1]
     if kind == "share":
         return f"{value * 100:.0f} %"
     if isinstance(value, float):
@@ -31,9 +36,9 @@ def change_text(change, kind="count"):
     return ("+" if change > 0 else MINUS) + text
 
 
-def cell(row, metric):
+def cell(row, metric, lang="en"):
     """`49 (+14)`: the value, and its change when there is one."""
-    text = number_text(row.get(metric.key), metric.kind)
+    text = number_text(row.get(metric.key), metric.kind, lang)
     change = change_text(row.get(f"{metric.key}_change"), metric.kind) if metric.change else ""
     return f"{text} ({change})" if change else text
 
@@ -47,7 +52,7 @@ def display_rows(report, lang):
     metrics = table_metrics(report)
     columns = ["month"] + [m.key for m in metrics]
     headers = [MONTH_LABEL[lang]] + [m.label[lang] for m in metrics]
-    rows = [{"month": row["month"], **{m.key: cell(row, m) for m in metrics}} for row in report.months]
+    rows = [{"month": row["month"], **{m.key: cell(row, m, lang) for m in metrics}} for row in report.months]
     return columns, headers, rows
 
 
@@ -58,7 +63,8 @@ def breakdowns(report, lang):
         if metric.kind != "breakdown":
             continue
         keys = sorted({key for row in report.months for key in (row.get(metric.key) or {})})
-        rows = [{"key": key, **{row["month"]: (row.get(metric.key) or {}).get(key, 0) for row in report.months}}
+        rows = [{"key": report.key_label(metric.key, key, lang),
+                 **{row["month"]: (row.get(metric.key) or {}).get(key, 0) for row in report.months}}
                 for key in keys]
         result.append((metric, rows))
     return result
