@@ -44,14 +44,12 @@ for _type, _name, _help in (
 ):
     cli.add_command(record_group(_type, _name, _help))
 
-<<<<<<< HEAD
-from . import report as _report  # noqa: E402
-_report.install(cli)
-=======
 from . import service  # noqa: E402
 
 service.install(cli)
->>>>>>> main
+from . import report  # noqa: E402
+
+report.install(cli)
 
 
 def main():
