@@ -13,8 +13,10 @@ import random
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timedelta
 
-from . import ids, records, workflow
+from . import ids, leads, projects, records, workflow
+from .assignments import assign
 from .directory import add_user, region_owner, set_region
+from .stages import current_stage
 from .workdays import Calendar
 
 SEED = 2011
@@ -334,7 +336,7 @@ class Demo:
                 self.at(plan.created, minutes, self.create_project(plan, owner))
             for day in sorted(set(d for d in plan.completions if d >= MIGRATION_DAY)):
                 self.at(day, rng.randint(12 * 60, 15 * 60 + 50), self.complete_stages(plan, day))
-            if plan.closure:
+            if plan.closure and plan.closure[0] == "lost":
                 self.at(plan.closure[1], 16 * 60 + 10, self.close_project(plan))
 
     def topic_of(self, type_key):
@@ -358,44 +360,43 @@ class Demo:
                       "customer": customer, "region": plan.region, "owner": self.owner_for(plan.region, "sales"),
                       "value": rng.randrange(4000, 60000 if plan.type != "parent_company" else 400000, 500),
                       "created": plan.created}
-            if plan.lead:
-                values["lead"] = plan.lead["id"]
+            if plan.lead:    # the seller handles the lead: `crmctl lead handle` makes the project
+                del values["created"]
+                project = leads.handle(self.store, plan.lead["id"], actor, values=values)
+                plan.id = project["id"]
+                return
             if migrated:
                 values["description"] = "Siirretty edellisestä järjestelmästä (perustettu " \
                                         f"{plan.created:%d.%m.%Y})."
-            stages = self.stages_as_of(plan, MIGRATION_DAY - timedelta(days=1) if migrated else plan.created)
-
-            def prepare(record, engine):
-                record["stages"] = stages
-
+                # Moved in with the stages it had reached in the old system.
+                # Moved in with the stages it had reached in the old system; the current stage's owner gets the task.
+                system = {"stages": self.stages_as_of(plan, MIGRATION_DAY - timedelta(days=1))}
+                prepare = self.assign_current_stage
+            else:
+                system, prepare = None, None
             record, _ = records.create(self.store, self.store.config.types["sales_project"], values, actor,
-                                       prepare=prepare)
+                                       system_values=system, prepare=prepare)
             plan.id = record["id"]
-            if plan.lead:
-                workflow.transition(self.store, plan.lead["id"], "handled", values["owner"],
-                                    system_values={"project": plan.id})
         return action
 
+    def assign_current_stage(self, record, engine):
+        stage = current_stage(record)
+        if stage and stage.get("owner"):
+            assign(record, stage["owner"], projects.STAGE_REASON, engine.actor, self.store.now(), stage=stage["key"])
+
     def complete_stages(self, plan, day):
+        """The current stages' owners mark them done (`crmctl project stage complete --date`)."""
         def action():
-            before = self.store.get(plan.id)["stages"]
-            after = self.stages_as_of(plan, day)
-            finished = [a for b, a in zip(before, after) if a.get("status") == "done" and b.get("status") != "done"]
-            actor = finished[0]["owner"]
-
-            def mutate(record, engine):
-                record["stages"] = after
-                return [records.event(self.store, actor, "stage_completed", stage=s["key"]) for s in finished]
-
-            records.change(self.store, plan.id, actor, "fi", mutate)
+            for _ in range(sum(1 for d in plan.completions if d == day)):
+                current = current_stage(self.store.get(plan.id))
+                projects.complete_stage(self.store, plan.id, current["owner"], on=day.isoformat())
         return action
 
     def close_project(self, plan):
+        """Lost projects are closed by their seller (completed ones close with their last stage)."""
         def action():
             owner = self.store.get(plan.id)["owner"]
-            status, _day = plan.closure
-            values = {"reason": self.rng.choice(LOST_REASONS)} if status == "lost" else None
-            workflow.transition(self.store, plan.id, status, owner, values=values)
+            projects.close_project(self.store, plan.id, "lost", owner, reason=self.rng.choice(LOST_REASONS))
         return action
 
     # -- calls and leads -----------------------------------------------------
@@ -455,8 +456,7 @@ class Demo:
 
     def handle_without_action(self, lead, reason):
         def action():
-            workflow.transition(self.store, lead["id"], "handled_no_action",
-                                self.owner_for(lead["region"], "sales"), values={"reason": reason})
+            leads.handle_no_action(self.store, lead["id"], reason, self.owner_for(lead["region"], "sales"))
         return action
 
     def schedule_spare_leads(self):

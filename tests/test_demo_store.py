@@ -76,3 +76,15 @@ def test_demo_store_has_every_kind_of_record(generated):
         assert any(f"type: {kind}\n" in text for text in projects), kind
     migrated = [t for t in projects if "\ncreated: 2008" in t or "\ncreated: 2009" in t or "\ncreated: 2010" in t]
     assert len(migrated) == 25 and all("history:\n- at: 2011-01-03T" in t for t in migrated)
+
+
+def test_demo_adoption_and_leads(generated):
+    adoption = json.loads(crmctl(generated, "--format", "json", "report", "adoption", "--from", "2011-01",
+                                 "--to", "2011-03").stdout)["months"]
+    assert [(m["planned_users"], m["active_planned_users"], m["criterion_met"]) for m in adoption] == \
+        [(7, 6, True), (7, 7, True), (7, 7, True)]
+    assert adoption[0]["inactive_planned_users"] == ["pekka.perala"]  # Tampere's seller started in February
+    leads = json.loads(crmctl(generated, "--format", "json", "report", "leads", "--from", "2011-01",
+                              "--to", "2011-03").stdout)["months"]
+    projects_from_leads = sum(m["converted"] for m in leads)
+    assert projects_from_leads == sum(m["handled"] for m in leads) > 0

@@ -285,3 +285,33 @@ def test_quality_in_every_format(run, quality):
 def test_quality_rejects_month_options(run, quality):
     result = run("report", "quality", "--from", "2011-01")
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["monthly", "calls", "leads", "adoption", "quality"])
+def test_every_report_reads_each_record_type_at_most_once(quality, leads, monkeypatch, name):
+    from crmctl.reports import Context
+
+    loads = []
+    original = type(quality)._load_all
+    monkeypatch.setattr(type(quality), "_load_all", lambda self, rtype: loads.append(rtype.key) or original(self, rtype))
+    run(quality, name, *(("2010-01", "2011-03") if name != "quality" else ()), context=Context(quality))
+    assert loads and len(loads) == len(set(loads))
+
+
+def test_jsonl_is_not_a_report_format(run, calls):
+    result = run("--format", "jsonl", "report", "calls")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: report calls: --format jsonl is not supported (one of table, md, csv, json, yaml)\n"
+
+
+def test_calls_page_with_out_writes_svg(run, calls, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    result = run("--format", "md", "report", "calls", "--from", "2011-01", "--to", "2011-02",
+                 "--out", str(tmp_path / "calls.md"))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == f"Kirjoitettu {tmp_path / 'calls.md'}\nKirjoitettu {tmp_path / 'calls.svg'}\n"
+    assert "![Puheluseuranta](calls.svg)" in (tmp_path / "calls.md").read_text(encoding="utf-8")
+    svg = ET.parse(tmp_path / "calls.svg").getroot()
+    bars = [r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if len(r)]
+    assert len(bars) == 6  # received, resolved, open for two months

@@ -9,52 +9,63 @@ from dataclasses import dataclass
 
 from . import Metric, Report, month_rows, report
 from .common import tracking_start as first_recorded
-from .months import as_date, last_day
+from .months import as_date
 
 PROJECT_TYPE = "sales_project"
 
 
+def month_number(day):
+    """A date's month as one integer (2011-01 -> 24133), so month comparisons are integer comparisons."""
+    return day.year * 12 + day.month - 1 if day is not None else None
+
+
 @dataclass(frozen=True)
 class Project:
-    """The facts of one sales project the metrics read."""
+    """The facts of one sales project the metrics read, by month number.
 
-    created: object         # date or None
-    closed: object          # date, or None while open
+    A date ≤ the end of month M is a month number ≤ M, a date ≥ its start
+    is a month number ≥ M, so the definitions below read as §7 states them.
+    """
+
+    created: object         # month number, or None when the record has no creation date
+    closed: object          # month number, or None while open
     status: str
-    completions: tuple      # stage completion dates
+    completions: frozenset  # month numbers in which a stage was completed
 
     @classmethod
     def of(cls, record):
         status = record.get("status") or "open"
-        closed = as_date(record.get("closed")) if status != "open" else None
-        completions = tuple(sorted(d for d in (as_date((s or {}).get("completed"))
-                                                for s in record.get("stages") or [] if isinstance(s, dict)) if d))
-        return cls(as_date(record.get("created")), closed, status, completions)
+        closed = month_number(as_date(record.get("closed"))) if status != "open" else None
+        completions = frozenset(month_number(d) for d in (as_date((s or {}).get("completed"))
+                                                          for s in record.get("stages") or [] if isinstance(s, dict))
+                                if d)
+        return cls(month_number(as_date(record.get("created"))), closed, status, completions)
 
-    def open_at(self, day):
-        return self.created is not None and self.created <= day and (self.closed is None or self.closed > day)
+    def open_at_end(self, month):
+        """Created by the end of the month and not closed by then."""
+        return self.created is not None and self.created <= month and (self.closed is None or self.closed > month)
 
-    def active(self, start, end):
+    def active(self, month):
         """Created by the end of the month and not closed before it began."""
-        return self.created is not None and self.created <= end and (self.closed is None or self.closed >= start)
+        return self.created is not None and self.created <= month and (self.closed is None or self.closed >= month)
 
-    def progressed(self, start, end):
-        return self.active(start, end) and any(start <= d <= end for d in self.completions)
+    def progressed(self, month):
+        return month in self.completions and self.active(month)
 
-    def closed_as(self, status, start, end):
-        return self.status == status and self.closed is not None and start <= self.closed <= end
+    def closed_as(self, status, month):
+        return self.closed == month and self.status == status
 
 
-# The metrics, in the order of the roll-out's tracking table: (key, labels, description, count(project, start, end)).
+# The metrics, in the order of the roll-out's tracking table: (metric, counts(project, month number)).
 METRICS = [
     (Metric("open", {"fi": "Avoimet", "en": "open"},
             {"fi": "Kaikki avoimet myyntiprojektit: perustettu viimeistään kuun lopussa eikä suljettu kuun loppuun mennessä.",
              "en": "All open sales projects: created by the end of the month and not closed by then."}),
-     lambda p, start, end: p.open_at(end)),
+     Project.open_at_end),
     (Metric("new", {"fi": "Uudet", "en": "new"},
             {"fi": "Uudet myyntiprojektit: perustettu kuun aikana.",
              "en": "New sales projects: created within the month."}),
-     lambda p, start, end: p.created is not None and start <= p.created <= end),
+     lambda p, month: p.created == month),
     (Metric("progressed", {"fi": "Edenneet", "en": "progressed"},
             {"fi": "Edenneet: kuun aikana aktiiviset projektit, joilta vähintään yksi vaihe valmistui kuun aikana.",
              "en": "Progressed: projects active during the month with at least one stage completed within it."}),
@@ -62,15 +73,15 @@ METRICS = [
     (Metric("not_progressed", {"fi": "Ei edenneet", "en": "not progressed"},
             {"fi": "Ei edenneet: kuun aikana aktiiviset projektit, joilta yksikään vaihe ei valmistunut.",
              "en": "Not progressed: projects active during the month with no stage completed within it."}),
-     lambda p, start, end: p.active(start, end) and not p.progressed(start, end)),
+     lambda p, month: p.active(month) and not p.progressed(month)),
     (Metric("completed", {"fi": "Valmistuneet", "en": "completed"},
             {"fi": "Valmistuneet: suljettu valmistuneena kuun aikana.",
              "en": "Completed: closed as completed within the month."}),
-     lambda p, start, end: p.closed_as("completed", start, end)),
+     lambda p, month: p.closed_as("completed", month)),
     (Metric("lost", {"fi": "Hävityt", "en": "lost"},
             {"fi": "Hävityt: suljettu hävittynä kuun aikana.",
              "en": "Lost: closed as lost within the month."}),
-     lambda p, start, end: p.closed_as("lost", start, end)),
+     lambda p, month: p.closed_as("lost", month)),
 ]
 TITLE = {"fi": "Myyntiprojektien seuranta", "en": "Sales project tracking"}
 
@@ -86,8 +97,8 @@ def tracking_start(records):
 
 
 def count_month(projects, month):
-    start, end = month, last_day(month)
-    return {metric.key: sum(1 for p in projects if count(p, start, end)) for metric, count in METRICS}
+    number = month_number(month)
+    return {metric.key: sum(1 for p in projects if counts(p, number)) for metric, counts in METRICS}
 
 
 @report("monthly", TITLE)
