@@ -4,6 +4,7 @@ from . import records
 from .assignments import assign
 from .directory import region_owner
 from .errors import CrmError, UsageError
+from .messages import MESSAGES
 from .schema import is_empty
 from .workflow import transition
 
@@ -11,6 +12,11 @@ SENT_REASON = "request"  # customer service's task: create the account
 REJECTED_REASON = "request_rejected"  # back to the seller
 GENERAL_CUSTOMER = "CUST-GENERAL"
 NOT_COPIED = ("status", "project", "customer", "reason", "notes")
+
+MESSAGES.update({
+    "reason_request": {"fi": "Asiakkaan perustamislomake", "en": "Account-creation request"},
+    "reason_request_rejected": {"fi": "Palautettu perustamislomake", "en": "Returned account-creation request"},
+})
 
 
 def customer_service_owner(store, form):
@@ -41,7 +47,7 @@ def reject(store, form_id, reason, actor, lang="fi"):
 
     def before_save(record, engine, old, new):
         if record.get("seller"):
-            assign(record, record["seller"], REJECTED_REASON, actor, store.now())
+            assign(record, record["seller"], REJECTED_REASON, actor, store.now(), note=reason)
 
     record, _ = transition(store, form_id, "rejected", actor, lang, {"reason": reason}, before_save=before_save)
     return record

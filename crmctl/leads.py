@@ -3,6 +3,7 @@
 from . import records, sla
 from .assignments import assign
 from .directory import region_owner
+from .messages import MESSAGES, t
 from .errors import CrmError, UsageError
 from .query import Evaluator
 from .records import on_create, on_created
@@ -10,6 +11,11 @@ from .schema import is_empty
 from .workflow import transition
 
 LEAD_REASON = "lead"  # the assignment reason: the seller's "Lead" task
+
+MESSAGES.update({
+    "reason_lead": {"fi": "Liidi", "en": "Lead"},
+    "lead_note": {"fi": "hoidettava viimeistään {due}", "en": "handle by {due}"},
+})
 
 
 @on_create("lead")
@@ -26,7 +32,8 @@ def _new_lead(record, engine):
         if days is not None:
             record["due"] = evaluator.calendar.add_working_days(store.today(), int(days))
     if record.get("owner") and record.get("status", "open") == "open":
-        assign(record, record["owner"], LEAD_REASON, engine.actor, store.now())
+        note = t("lead_note", store.config.language, due=record.get("due")) if record.get("due") else None
+        assign(record, record["owner"], LEAD_REASON, engine.actor, store.now(), **({"note": note} if note else {}))
 
 
 @on_created("lead")

@@ -1,12 +1,14 @@
 """The sales flow end to end: a sales inquiry call → lead → project through all its stages, and a lost one."""
 
+import json
 from datetime import date
 
 import pytest
 
 from conftest import snapshot
-from crmctl.assignments import pending
-from crmctl.store import Store
+from smtp_server import smtp  # noqa: F401  (fixture)
+
+SENDER = "myynti@example.fi"
 
 
 @pytest.fixture
@@ -17,11 +19,24 @@ def at(monkeypatch):
     return move
 
 
-def inbox(store, user):
-    """(id, reason) of every unacknowledged assignment of `user` in the store."""
-    fresh = Store(store.root)  # the CLI wrote the records; the fixture's store caches what it read
-    return sorted((record["id"], item["reason"]) for _, record in fresh.all_records()
-                  for item in pending(record, user))
+def inbox(run, user):
+    """(id, reason) of the user's unacknowledged assignments, from `crmctl inbox`."""
+    result = run("inbox", "--user", user, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return sorted((item["id"], item["reason"]) for item in json.loads(result.stdout))
+
+
+def notify(run, smtp):
+    """Send the pending notifications; (recipients, subject) of the emails delivered."""
+    result = run("notify", "--smtp", smtp.address, "--from", SENDER)
+    assert result.exit_code == 0, result.stderr
+    return [(m["to"], squeeze(m["message"]["Subject"])) for m in smtp.inbox.take()]
+
+
+def squeeze(subject):
+    """The subject without whitespace: Python's email parser moves a space when it unfolds a long
+    subject with encoded words (`5  –Maakaasu...`), which is not what this test is about."""
+    return "".join(subject.split())
 
 
 def ids(run, *args, user="mette.murto"):
@@ -35,7 +50,7 @@ def ok(result):
     return result.stdout.strip()
 
 
-def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at):
+def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at, smtp):
     # Wed 5 Jan: customer service logs a sales-inquiry call as a service request and a lead.
     at("2011-01-05T10:00:00")
     sr = ok(run("sr", "new", "title=Kaasuliittymä omakotitaloon", "customer=CUST-GENERAL",
@@ -48,8 +63,13 @@ def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at):
     # routed to the regions' sellers, due in 2 working days: Thu 6 Jan is Epiphany, then the weekend
     assert (store.get(lead_a)["owner"], store.get(lead_a)["due"]) == ("jussi.myyja", date(2011, 1, 10))
     assert (store.get(lead_b)["owner"], store.get(lead_b)["due"]) == ("kaisa.kauppinen", date(2011, 1, 10))
-    assert inbox(store, "jussi.myyja") == [(lead_a, "lead")]
-    assert inbox(store, "kaisa.kauppinen") == [(lead_b, "lead")]
+    assert inbox(run, "jussi.myyja") == [(lead_a, "lead")]
+    assert inbox(run, "kaisa.kauppinen") == [(lead_b, "lead")]
+    mails = smtp.inbox
+    assert sorted(notify(run, smtp)) == sorted([
+        (["jussi.myyja@example.fi"], squeeze(f"Liidi: Liidi {lead_a} – Pekka Puupää")),
+        (["kaisa.kauppinen@example.fi"], squeeze(f"Liidi: Liidi {lead_b} – Liisa Lämpö"))])
+    assert notify(run, smtp) == []  # once
     assert ids(run, "lead", "list", "--view", "mine", user="jussi.myyja") == [lead_a]
 
     # Fri 7 Jan: the seller handles his lead within the window; a gas-connection project starts.
@@ -62,7 +82,13 @@ def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at):
         "gas_connection", lead_a, "jussi.myyja", date(2011, 1, 7))
     assert record["stages"][0] == {"key": "needs_assessment", "status": "not_started", "owner": "jussi.myyja",
                                    "started": date(2011, 1, 7), "due": date(2011, 1, 21)}
-    assert inbox(store, "jussi.myyja") == [(project, "stage")]
+    assert inbox(run, "jussi.myyja") == [(project, "stage")]
+    run("notify", "--smtp", smtp.address, "--from", SENDER)
+    [mail] = mails.take()
+    assert mail["to"] == ["jussi.myyja@example.fi"]
+    assert squeeze(mail["message"]["Subject"]) == squeeze(
+        f"Myyntiprojektin vaihe: Myyntiprojekti {project} – Maakaasuliittymä Gunnarintie 5")
+    assert "Viesti: Tarvekartoitus, määräpäivä 2011-01-21\r\n" in mail["message"].get_content()
     assert ids(run, "project", "list", "--view", "my_stages", user="jussi.myyja") == [project]
 
     # Tue 11 Jan: the other lead is past due (over the holiday and the weekend); customer service sees it.
@@ -78,7 +104,7 @@ def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at):
                   "billing_address.city=Kotka", "region=kotka", f"project={project}", "--as", "jussi.myyja"))
     ok(run("request", "send", form, "--as", "jussi.myyja"))
     assert ids(run, "request", "list", "--view", "sent") == [form]
-    assert inbox(store, "mette.murto") == [(form, "request")]
+    assert inbox(run, "mette.murto") == [(form, "request")]
     assert store.get(project)["stages"][1] == {"key": "offer", "status": "not_started", "owner": "jussi.myyja",
                                                "started": date(2011, 1, 12), "due": date(2011, 1, 26)}
 
@@ -89,8 +115,13 @@ def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at):
     assert ids(run, "project", "list", "--view", "cs_not_started") == [project]
     queue = run("--lang", "en", "project", "list", "--view", "cs_not_started", "--format", "csv").stdout
     assert queue.splitlines()[1] == f"{project},Maakaasuliittymä Gunnarintie 5,contract_sent,2011-01-18,mette.murto"
-    assert inbox(store, "mette.murto") == sorted([(form, "request"), (project, "stage")])
-    assert inbox(store, "jussi.myyja") == []
+    assert inbox(run, "mette.murto") == sorted([(form, "request"), (project, "stage")])
+    assert inbox(run, "jussi.myyja") == []
+    assert sorted(notify(run, smtp)) == sorted([
+        (["mette.murto@example.fi"], squeeze(f"Asiakkaan perustamislomake: Asiakkaan perustamislomake {form} – "
+                                             "Pekka Puupää")),
+        (["mette.murto@example.fi"], squeeze(f"Myyntiprojektin vaihe: Myyntiprojekti {project} – "
+                                             "Maakaasuliittymä Gunnarintie 5"))])
 
     # Customer service creates the account in billing and processes the form into a customer.
     customer = ok(run("request", "process", form, "customer_number=4711"))
@@ -114,7 +145,11 @@ def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at):
         assert (current["status"], current["owner"], current["started"], current["due"]) == (
             "not_started", next_owner, date.fromisoformat(moment[:10]), due)
     assert ids(run, "project", "list", "--view", "cs_not_started") == []
-    assert inbox(store, "teemu.tekninen") == [(project, "stage")]
+    assert inbox(run, "teemu.tekninen") == [(project, "stage")]
+    assert notify(run, smtp) == [(["teemu.tekninen@example.fi"], squeeze(
+        f"Myyntiprojektin vaihe: Myyntiprojekti {project} – Maakaasuliittymä Gunnarintie 5"))]
+    assert run("ack", project, "--as", "teemu.tekninen").exit_code == 0
+    assert inbox(run, "teemu.tekninen") == []
     assert ids(run, "project", "list", "--view", "my_stages", user="teemu.tekninen") == [project]
 
     # Customer service may not complete the technician's stage (mette is an admin, taija is not).
@@ -140,7 +175,7 @@ def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at):
         s["key"] for s in record["stages"]]
     assert ids(run, "project", "list", "--view", "completed") == [project]
     assert ids(run, "project", "list", "--view", "cs_not_started") == []
-    assert inbox(store, "mette.murto") == [] and inbox(store, "teemu.tekninen") == []
+    assert inbox(run, "mette.murto") == [] and inbox(run, "teemu.tekninen") == []
 
     # The late lead becomes a heat-connection project, which is lost.
     lost = ok(run("lead", "handle", lead_b, "--as", "kaisa.kauppinen"))
