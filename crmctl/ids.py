@@ -1,7 +1,9 @@
 """Record ids: PREFIX-YYYYMMDD-XXXXX with five random Crockford base32 characters."""
 
+import random
 import re
 import secrets
+from contextlib import contextmanager
 from datetime import date
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -11,10 +13,25 @@ SYSTEM_ID = re.compile(r"^([A-Z]{2,10})-([A-Z]{3,20})$")
 ID_PREFIX = re.compile(r"^[A-Za-z]{2,10}(-[0-9A-Za-z]{0,20}){0,2}$")
 
 
+_choice = secrets.choice
+
+
+@contextmanager
+def reproducible(seed):
+    """Draw ids from a generator seeded with `seed`: manual examples must be the same on every build."""
+    global _choice
+    saved = _choice
+    _choice = random.Random(seed).choice
+    try:
+        yield
+    finally:
+        _choice = saved
+
+
 def new_id(prefix, day, taken=lambda candidate: False):
     """A fresh random id for a record created on `day`; retries while `taken`."""
     for _ in range(100):
-        suffix = "".join(secrets.choice(CROCKFORD) for _ in range(5))
+        suffix = "".join(_choice(CROCKFORD) for _ in range(5))
         candidate = f"{prefix}-{day:%Y%m%d}-{suffix}"
         if not taken(candidate):
             return candidate

@@ -44,6 +44,10 @@ for _type, _name, _help in (
 ):
     cli.add_command(record_group(_type, _name, _help))
 
+from . import manual  # noqa: E402  (each feature module adds its own commands)
+
+manual.install(cli)
+
 
 def main():
     cli(prog_name="crmctl")
