@@ -121,11 +121,10 @@ def read_yaml(path, default=None):
     path = Path(path)
     if not path.exists():
         return default
-    text = yamlio.decode(path.read_bytes(), str(path))
     try:
-        data = yamlio.load(text, str(path))
+        data = yamlio.load(yamlio.decode(path.read_bytes(), str(path)), str(path))
     except YamlError as err:
-        raise ConfigError(f"{path}:{err.line or 1}: {err}") from None
+        raise ConfigError(err.located(path)) from None
     return default if data is None else data
 
 

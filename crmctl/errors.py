@@ -26,10 +26,15 @@ class StoreError(CrmError):
 class YamlError(CrmError):
     """A YAML document cannot be accepted; `line` is 1-based when known."""
 
-    def __init__(self, message, line=None, code="yaml"):
+    def __init__(self, message, line=None, code="yaml", params=None):
         super().__init__(message)
         self.line = line
         self.code = code
+        self.params = params or {}  # fill the translated message `yaml.<code>`
+
+    def located(self, name):
+        """`NAME:LINE: message`: where the problem is, as editors and `check` print it."""
+        return f"{name}:{self.line or 1}: {self}"
 
 
 class ValidationError(CrmError):

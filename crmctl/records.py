@@ -69,7 +69,10 @@ def apply_values(engine, rtype, record, values, allow_system=False):
     problems = []
     for key, value in split_dotted(values).items():
         field = rtype.fields.get(key)
-        if field is None or key == "id":
+        if key == "id":
+            problems.append(Problem(key, key, "error", "system", t("system_field", engine.lang)))
+            continue
+        if field is None:
             problems.append(Problem(key, key, "error", "unknown_field", t("unknown_field", engine.lang)))
             continue
         if field.level == "system" and not allow_system:
@@ -136,14 +139,15 @@ def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=N
     return record, warnings
 
 
-def change(store, record_id, actor, lang, mutate, event_name="changed"):
+def change(store, record_id, actor, lang, mutate, event_name="changed", acknowledges=True):
     """Load, mutate, validate and save one record under the lock.
 
     `mutate(record, engine)` edits the record in place and returns extra
     history events (or None); the first of them carries the field changes,
     else they become one `changed` event. Problems it finds go to `engine.problems`, so
     they are reported together with the record's other broken rules;
-    a change by an assignee acknowledges their assignment. Returns
+    a change by an assignee acknowledges their assignment (unless
+    `acknowledges` is False: bookkeeping such as notify/escalate). Returns
     (record, warnings, changed).
     """
     engine = Engine(store, lang, actor)
@@ -164,7 +168,7 @@ def change(store, record_id, actor, lang, mutate, event_name="changed"):
             return before, [], False
         from .assignments import acknowledge
 
-        if acknowledge(record, actor, store.now()):
+        if acknowledges and acknowledge(record, actor, store.now()):
             events.append(event(store, actor, "acknowledged"))
         record["history"] = list(record.get("history") or []) + events
         record = ordered(rtype, record)
@@ -183,7 +187,7 @@ def update(store, record_id, values, actor, lang="fi"):
 
     if status_field and status_field in values:
         raise ValidationError([Problem(status_field, Engine(store, lang).label_of(rtype, status_field), "error",
-                                       "status", f"use `crmctl {rtype.command} status`")], t("rules_broken", lang))
+                                       "status", t("use_status", lang, command=rtype.command))], t("rules_broken", lang))
     return change(store, record_id, actor, lang, mutate)
 
 

@@ -99,7 +99,7 @@ class Engine:
         if not multiline and ("\n" in text or "\r" in text):
             raise FieldError(t("one_line", self.lang))
         if "\x00" in text or any(ord(c) < 32 and c not in "\n\t" for c in text):
-            raise FieldError(t("invalid", self.lang, reason="control characters"))
+            raise FieldError(t("control_chars", self.lang))
         return text
 
     def _convert_line(self, field, value):

@@ -46,6 +46,7 @@ class Store:
         self._config = None
         self._locked = 0
         self._records = {}
+        self.skipped = {}  # path -> (path, YamlError) of record files `records()` could not read
 
     @property
     def config(self):
@@ -95,12 +96,20 @@ class Store:
     # -- reading -----------------------------------------------------------
 
     def read_path(self, path):
-        """Parse one record file (no caching); raises YamlError naming the line."""
-        raw = Path(path).read_bytes()
+        """Parse one record file (no caching); raises YamlError naming the line.
+
+        A record whose `id` is not its file name is refused: saving it would
+        write a second file under the other id.
+        """
+        path = Path(path)
+        raw = path.read_bytes()
         text = yamlio.decode(raw, str(path))
         data = yamlio.load(text, str(path))
         if not isinstance(data, dict):
             raise YamlError("a record file must hold a mapping", 1, "not-mapping")
+        if data.get("id") != path.stem:
+            line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("id:")), 1)
+            raise YamlError(f"id {data.get('id')!r} does not match the file name {path.name}", line, "id-mismatch")
         return data
 
     def exists(self, record_id):
@@ -159,7 +168,7 @@ class Store:
     def _load_all(self, rtype):
         cache_path = self.root / CACHE_DIR / f"{rtype.dir}.pickle"
         cached = _read_cache(cache_path)
-        fresh, records, unreadable = {}, [], []
+        fresh, records = {}, []
         for path in self.record_paths(rtype):
             stat = path.stat()
             stamp = (stat.st_mtime_ns, stat.st_size)
@@ -170,8 +179,8 @@ class Store:
             else:
                 try:
                     record = self.read_path(path)
-                except YamlError:
-                    unreadable.append(path)
+                except YamlError as err:
+                    self.skipped[path] = err  # reported by the caller; `check` explains
                     continue
             fresh[key] = (stamp, record)
             records.append(record)

@@ -47,12 +47,20 @@ def dump(data):
 
 
 def decode(raw, name="<input>"):
-    """UTF-8 bytes to text; invalid bytes are an error naming the line."""
+    """UTF-8 bytes to text; invalid bytes are an error naming the line (`err.located(name)`)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        raise YamlError(f"{name}: invalid UTF-8 at byte {err.start}", line, "encoding") from None
+        raise YamlError(f"invalid UTF-8 at byte {err.start}", line, "encoding", {"byte": err.start}) from None
+
+
+def parse(raw, name="<input>"):
+    """Bytes of one YAML document to data; errors say `NAME:LINE: problem`."""
+    try:
+        return load(decode(raw, name), name)
+    except YamlError as err:
+        raise YamlError(err.located(name), err.line, err.code, err.params) from None
 
 
 def load(text, name="<input>"):
@@ -66,10 +74,8 @@ def load(text, name="<input>"):
     try:
         return yaml.load(text, Loader=Loader)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise YamlError(f"unparsable YAML: {problem}", line, "yaml") from None
+        problem = _problem(err)
+        raise YamlError(f"unparsable YAML: {problem}", _error_line(err, text), "yaml", {"problem": problem}) from None
 
 
 def _refuse_tags_and_aliases(text):
@@ -81,11 +87,28 @@ def _refuse_tags_and_aliases(text):
             if getattr(event, "anchor", None):
                 raise YamlError("YAML anchors are not allowed", line, "anchor")
             if getattr(event, "tag", None) and not _implicit(event):
-                raise YamlError(f"YAML tags are not allowed ({event.tag})", line, "tag")
+                raise YamlError(f"YAML tags are not allowed ({event.tag})", line, "tag", {"tag": event.tag})
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise YamlError(f"unparsable YAML: {getattr(err, 'problem', err)}", line, "yaml") from None
+        problem = _problem(err)
+        raise YamlError(f"unparsable YAML: {problem}", _error_line(err, text), "yaml", {"problem": problem}) from None
+
+
+def _problem(err):
+    if isinstance(err, yaml.reader.ReaderError):
+        code = ord(err.character) if isinstance(err.character, str) else err.character
+        return f"control character #x{code:04x} is not allowed"
+    return getattr(err, "problem", None) or str(err).splitlines()[0]
+
+
+def _error_line(err, text):
+    """1-based line of a parser error (reader errors give a character position instead)."""
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None:
+        return mark.line + 1
+    position = getattr(err, "position", None)
+    if isinstance(position, int):
+        return text.count("\n", 0, position) + 1
+    return None
 
 
 def _implicit(event):

@@ -44,7 +44,10 @@ for _type, _name, _help in (
 ):
     cli.add_command(record_group(_type, _name, _help))
 
-from . import manual  # noqa: E402  (each feature module adds its own commands)
+from . import service  # noqa: E402
+
+service.install(cli)
+from . import manual  # noqa: E402
 
 manual.install(cli)
 

@@ -8,6 +8,7 @@ from ..check import check_store
 from ..config import label
 from ..directory import add_region, add_user, require_admin, set_region, set_user
 from ..errors import CrmError
+from ..messages import t
 from ..init import create_store
 from ..output import render_data, render_rows
 from .base import parse_pairs, pass_env
@@ -40,7 +41,7 @@ def check_command(env, paths, strict):
         env.out("".join(f"{f}\n" for f in findings))
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
-    env.say(f"{errors} error(s), {warnings} warning(s)")
+    env.say(t("check.summary", env.lang, errors=errors, warnings=warnings))
     if errors or (strict and warnings):
         raise click.exceptions.Exit(1)
 

@@ -178,7 +178,7 @@ def read_mapping(path):
         except OSError as err:
             raise CrmError(f"cannot read {path}: {err.strerror}") from None
         name = path
-    data = yamlio.load(yamlio.decode(raw, name), name)
+    data = yamlio.parse(raw, name)
     if not isinstance(data, dict):
         raise CrmError(f"{name}: expected a mapping of fields")
     return data

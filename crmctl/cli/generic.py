@@ -6,9 +6,10 @@ import tempfile
 
 import click
 
-from .. import present, records, workflow, yamlio
+from .. import delegation, present, records, workflow, yamlio
 from ..config import label
 from ..errors import CrmError, NotFound, UsageError
+from ..messages import t
 from ..output import render_data, render_rows
 from ..query import Evaluator, parse_filters, sort_records
 from .base import parse_pairs, pass_env, read_mapping
@@ -52,6 +53,8 @@ def select(env, rtype, view_key=None, filter_texts=()):
         evaluator.actor = env.actor
         evaluator.engine.actor = env.actor
     found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
+    for path, err in env.store.skipped.items():
+        env.say(f"Warning: {err.located(env.store.display_path(path))} ({t('skipped', env.lang)})")
     return sort_records(found, sort, evaluator), columns, evaluator
 
 
@@ -170,6 +173,23 @@ def record_group(type_key, name, help_text):
         _, warnings = workflow.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs))
         env.warn(warnings)
 
+    @group.command("delegate")
+    @click.argument("record_id")
+    @click.argument("user")
+    @click.argument("pairs", nargs=-1)
+    @pass_env
+    def delegate(env, record_id, user, pairs):
+        """Give the record to USER: owner changes, the actions log and history say so, and USER
+        gets an assignment to acknowledge (inbox, notify). Optional note=.."""
+        rtype = record_type(env, type_key)
+        full_id = env.store.resolve(record_id, rtype)
+        values = parse_pairs(pairs)
+        unknown = sorted(set(values) - {"note"})
+        if unknown:
+            raise UsageError(f"unknown argument {unknown[0]}=.. (only note=..)")
+        _, warnings = delegation.delegate(env.store, full_id, user, env.actor, env.lang, values.get("note") or None)
+        env.warn(warnings)
+
     @group.command("views")
     @pass_env
     def views(env):
@@ -229,7 +249,7 @@ def _run_editor(text):
         if done.returncode != 0:
             raise CrmError(f"the editor exited with {done.returncode}; nothing saved")
         with open(path, "rb") as handle:
-            data = yamlio.load(yamlio.decode(handle.read(), path), path)
+            data = yamlio.parse(handle.read(), "<edited record>")
     finally:
         os.unlink(path)
     if not isinstance(data, dict):

@@ -5,7 +5,7 @@ import sys
 import click
 
 from .. import present, yamlio
-from ..errors import CrmError, UsageError
+from ..errors import CrmError, UsageError, YamlError
 from ..transfer import export_records, import_rows, read_rows, write_rejects
 from .base import pass_env
 from .generic import select
@@ -56,7 +56,10 @@ def import_command(env, type_name, source, dry_run, rejects_path):
                 raw, name = handle.read(), source
         except OSError as err:
             raise CrmError(f"cannot read {source}: {err.strerror}") from None
-    text = yamlio.decode(raw, name)
+    try:
+        text = yamlio.decode(raw, name)
+    except YamlError as err:
+        raise CrmError(err.located(name)) from None
     kind = "jsonl" if source.endswith(".jsonl") or (source == "-" and text.lstrip().startswith("{")) else "csv"
     created, rejects = import_rows(env.store, rtype, read_rows(text, kind), env.actor, env.lang, dry_run)
     if not dry_run:

@@ -1,0 +1,121 @@
+"""Customer-service commands across record types: inbox, ack, escalate, notify."""
+
+import click
+
+from .. import escalation
+from .. import inbox as inbox_core
+from .. import notify as notify_core
+from ..output import render_data, render_rows
+from .base import pass_env
+
+
+@click.command("inbox")
+@click.option("--user", "user", metavar="USER", help="Whose inbox (default: the acting user).")
+@pass_env
+def inbox_command(env, user):
+    """Unacknowledged assignments of a user on records of every type: record, what, from whom, since when."""
+    handle = user or env.actor
+    if handle not in env.store.config.users:
+        from ..errors import CrmError
+
+        raise CrmError(f"unknown user {handle!r} (see `crmctl user list`)")
+    found = inbox_core.items(env.store, handle)
+    if env.quiet:
+        env.out("".join(f"{i['id']}\n" for i in found))
+        return
+    if env.fmt in ("json", "yaml"):
+        env.out(render_data(found, env.fmt))
+        return
+    rows = [{"id": i["id"], "title": i["title"], "reason": inbox_core.reason_label(i["reason"], env.lang)
+             + (f": {i['note']}" if i.get("note") else ""), "by": i["by"], "at": i["at"]} for i in found]
+    if env.fmt == "csv":
+        rows = [{**r, "reason": i["reason"]} for r, i in zip(rows, found)]
+    headers = {"fi": ["Tunniste", "Tietue", "Mitä", "Keneltä", "Alkaen"],
+               "en": ["ID", "Record", "What", "From", "Since"]}[env.lang]
+    env.out(render_rows(rows, ["id", "title", "reason", "by", "at"], headers, env.fmt))
+    if not found and env.fmt == "table":
+        env.say({"fi": "Ei kuittaamattomia tehtäviä.", "en": "Nothing to acknowledge."}[env.lang])
+
+
+@click.command("ack")
+@click.argument("record_id")
+@pass_env
+def ack_command(env, record_id):
+    """Acknowledge my assignment on a record (any unique prefix of its id)."""
+    inbox_core.ack(env.store, env.store.resolve(record_id), env.actor, env.lang)
+
+
+@click.command("escalate")
+@click.option("--dry-run", is_flag=True, help="Only list what would be escalated; write nothing.")
+@pass_env
+def escalate_command(env, dry_run):
+    """Escalate each overdue record once: history event, and an assignment for the owner's supervisor."""
+    found = escalation.escalate(env.store, env.actor, env.lang, dry_run=dry_run)
+    done = [e for e in found if e.supervisor]
+    for item in found:
+        if not item.supervisor:
+            env.say({"fi": f"Varoitus: {item.id}: käyttäjällä {item.owner} ei ole esimiestä; ei eskaloitu",
+                     "en": f"Warning: {item.id}: {item.owner} has no supervisor; not escalated"}[env.lang])
+    rows = [{"id": e.id, "due": e.due, "owner": e.owner, "supervisor": e.supervisor} for e in done]
+    if env.quiet:
+        env.out("".join(f"{e.id}\n" for e in done))
+    elif env.fmt in ("json", "yaml"):
+        env.out(render_data(rows, env.fmt))
+    elif rows:
+        headers = {"fi": ["Tunniste", "Määräaika", "Vastuuhenkilö", "Esimies"],
+                   "en": ["ID", "Due", "Owner", "Supervisor"]}[env.lang]
+        env.out(render_rows(rows, ["id", "due", "owner", "supervisor"], headers, env.fmt))
+    count = len(done)
+    if dry_run:
+        env.say({"fi": f"Eskaloitaisiin {count} (kuivaharjoitus, mitään ei kirjoitettu).",
+                 "en": f"Would escalate {count} (dry run, nothing written)."}[env.lang])
+    else:
+        env.say({"fi": f"Eskaloitu {count}.", "en": f"Escalated {count}."}[env.lang])
+
+
+@click.command("notify")
+@click.option("--smtp", "server", metavar="HOST:PORT", help="SMTP server (else notify.smtp in crmctl.yaml).")
+@click.option("--from", "sender", metavar="ADDR", help="Sender address (else notify.from in crmctl.yaml).")
+@click.option("--dry-run", is_flag=True, help="Show the emails that would be sent; send and write nothing.")
+@pass_env
+def notify_command(env, server, sender, dry_run):
+    """Email every assignment not yet notified (any record type), once; the send is recorded."""
+    from ..errors import CrmError, UsageError
+
+    settings = env.store.config.settings.get("notify") or {}
+    server = server or settings.get("smtp")
+    sender = sender or settings.get("from")
+    if not sender:
+        raise UsageError("--from ADDR is needed (or notify.from in crmctl.yaml)")
+    if not server and not dry_run:
+        raise UsageError("--smtp HOST:PORT is needed (or notify.smtp in crmctl.yaml)")
+    address = notify_core.parse_server(server) if server else None
+    batch = notify_core.notify(env.store, env.actor, address, sender, dry_run=dry_run, lang=env.lang)
+    sent = [o for o in batch if not o.error]
+    failed = [o for o in batch if o.error]
+    rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": o.message["Subject"]} for o in sent]
+    if env.quiet:
+        env.out("".join(f"{r['id']}\n" for r in rows))
+    elif env.fmt in ("json", "yaml"):
+        env.out(render_data(rows, env.fmt))
+    elif rows:
+        headers = {"fi": ["Tunniste", "Käyttäjä", "Sähköposti", "Aihe"],
+                   "en": ["ID", "User", "Email", "Subject"]}[env.lang]
+        env.out(render_rows(rows, ["id", "user", "email", "subject"], headers, env.fmt))
+    if dry_run:
+        env.say({"fi": f"Lähetettäisiin {len(sent)} sähköpostia (kuivaharjoitus, mitään ei lähetetty).",
+                 "en": f"Would send {len(sent)} email(s) (dry run, nothing sent)."}[env.lang])
+        return
+    env.say({"fi": f"Lähetetty {len(sent)} sähköpostia.", "en": f"Sent {len(sent)} email(s)."}[env.lang])
+    if failed:
+        lines = [f"{o.record_id} → {o.address or o.user}: {o.error}" for o in failed]
+        raise CrmError({"fi": f"{len(failed)} sähköpostia jäi lähettämättä (yritetään uudelleen seuraavalla kerralla):",
+                        "en": f"{len(failed)} email(s) not sent (they stay pending for the next run):"}[env.lang]
+                       + "".join(f"\n  {line}" for line in lines))
+
+
+def install(cli):
+    cli.add_command(notify_command)
+    cli.add_command(escalate_command)
+    cli.add_command(inbox_command)
+    cli.add_command(ack_command)

@@ -1,0 +1,42 @@
+"""A user's inbox: unacknowledged assignments on records of every type, and acknowledging them."""
+
+from .assignments import acknowledge, pending
+from .errors import CrmError
+from .messages import MESSAGES, t
+from .records import change, event
+
+MESSAGES.update({
+    "reason_delegated": {"fi": "Delegoitu", "en": "Delegated"},
+    "reason_escalated": {"fi": "Eskaloitu (myöhässä)", "en": "Escalated (overdue)"},
+    "nothing_to_ack": {"fi": "käyttäjällä {user} ei ole kuittaamatonta tehtävää tietueella {id}",
+                       "en": "{user} has no unacknowledged assignment on {id}"},
+})
+
+
+def reason_label(reason, lang):
+    """`delegated` -> Delegoitu; a reason nobody translated shows as its key."""
+    key = f"reason_{reason}"
+    return t(key, lang) if key in MESSAGES else str(reason)
+
+
+def items(store, user):
+    """The user's unacknowledged assignments, oldest first: dicts with the record and the assignment."""
+    found = []
+    for rtype, record in store.all_records():
+        for item in pending(record, user):
+            found.append({"id": record["id"], "type": rtype.key, "title": record.get(rtype.title_field),
+                          "reason": item.get("reason"), "by": item.get("by"), "at": item.get("at"),
+                          "note": item.get("note")})
+    return sorted(found, key=lambda i: (str(i["at"]), i["id"]))
+
+
+def ack(store, record_id, actor, lang="fi"):
+    """Acknowledge the actor's open assignments on a record (an `acknowledged` history event)."""
+
+    def mutate(record, engine):
+        if not acknowledge(record, actor, store.now()):
+            raise CrmError(t("nothing_to_ack", lang, user=actor, id=record_id))
+        return [event(store, actor, "acknowledged")]
+
+    record, _, _ = change(store, record_id, actor, lang, mutate)
+    return record

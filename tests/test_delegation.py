@@ -1,0 +1,132 @@
+"""Delegation: owner, actions line, history event and assignment in one atomic write."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from conftest import NOW, snapshot
+
+from crmctl import delegation
+from crmctl.directory import set_user
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def new_request(run, *extra):
+    result = run("sr", "new", "title=Laskussa virhe", "customer=CUST-GENERAL", "person_name=Matti Meikäläinen",
+                 "subject=billing", "phone=040 1234567", *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_delegate_changes_owner_logs_action_event_and_assignment(run, store):
+    record_id = new_request(run)
+    result = run("sr", "delegate", record_id, "taija.halme")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    record = store.get(record_id)
+    assert record["owner"] == "taija.halme"
+    assert record["actions"] == "Delegoitu: käyttäjälle Taija Halme, delegoija mmu, 2011-01-25"
+    assert record["assignments"] == [{"user": "taija.halme", "reason": "delegated", "by": "mette.murto",
+                                      "at": record["history"][-1]["at"]}]
+    last = record["history"][-1]
+    assert last["event"] == "delegated"
+    assert (last["from"], last["to"], last["by"]) == ("mette.murto", "taija.halme", "mette.murto")
+    assert last["changes"]["owner"] == ["mette.murto", "taija.halme"]
+    assert last["at"].isoformat() == NOW
+    assert run("check").exit_code == 0
+
+
+def test_delegate_appends_to_existing_actions_with_note(run, store):
+    record_id = new_request(run, "actions=Soitettu asiakkaalle")
+    assert run("sr", "delegate", record_id, "Taija Halme", "note=tarkista lasku").exit_code == 0
+    assert run("sr", "delegate", record_id, "sanna.salo", "--as", "taija.halme").exit_code == 0
+    record = store.get(record_id)
+    assert record["actions"] == (
+        "Soitettu asiakkaalle\n"
+        "Delegoitu: käyttäjälle Taija Halme, delegoija mmu, 2011-01-25: tarkista lasku\n"
+        "Delegoitu: käyttäjälle Sanna Salo, delegoija tha, 2011-01-25")
+    # Taija's own change (delegating onwards) acknowledged her assignment; Sanna's is open.
+    assert [(a["user"], bool(a.get("acknowledged"))) for a in record["assignments"]] == [
+        ("taija.halme", True), ("sanna.salo", False)]
+    assert [e["event"] for e in record["history"]] == ["created", "delegated", "delegated", "acknowledged"]
+    assert record["history"][1]["note"] == "tarkista lasku"
+
+
+def test_delegation_line_follows_store_language(store):
+    config = store.config
+    line = delegation.log_line(config, "en", "taija.halme", "mette.murto", date(2011, 1, 25))
+    assert line == "Delegated: to Taija Halme, delegated by mmu, 2011-01-25"
+
+
+def test_delegate_to_unknown_user_changes_nothing(run, store):
+    record_id = new_request(run)
+    before = snapshot(store.root)
+    result = run("sr", "delegate", record_id, "nobody")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: tietue rikkoo näitä sääntöjä:\n"
+                             "  owner (Vastuuhenkilö): tuntematon käyttäjä 'nobody'\n")
+    assert snapshot(store.root) == before
+
+
+def test_delegate_to_inactive_user_changes_nothing(run, store):
+    record_id = new_request(run)
+    set_user(store, "taija.halme", {"active": "false"}, "mette.murto")
+    before = snapshot(store.root)
+    result = run("sr", "delegate", record_id, "taija.halme", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: user 'taija.halme' is not active\n"
+    assert snapshot(store.root) == before
+
+
+def test_delegate_resolved_request_is_refused(run, store):
+    record_id = new_request(run)
+    assert run("sr", "status", record_id, "resolved", "resolution=Hoidettu").exit_code == 0
+    before = snapshot(store.root)
+    result = run("sr", "delegate", record_id, "taija.halme", "--lang", "en")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {record_id} is resolved; reopen it before delegating\n"
+    assert snapshot(store.root) == before
+
+
+def test_delegate_to_current_owner_and_bad_arguments_change_nothing(run, store):
+    record_id = new_request(run)
+    before = snapshot(store.root)
+    result = run("sr", "delegate", record_id, "mette.murto", "--lang", "en")
+    assert (result.exit_code, result.stderr) == (1, f"Error: mette.murto already owns {record_id}\n")
+    result = run("sr", "delegate", record_id, "taija.halme", "colour=red")
+    assert result.exit_code == 2
+    assert run("sr", "delegate", record_id).exit_code == 2
+    assert snapshot(store.root) == before
+
+
+def test_delegate_is_generic_for_types_with_an_owner(run, store):
+    """Leads have an owner but no actions log: delegation works, without the log line."""
+    assert "delegate" in run("lead", "--help").stdout
+    assert "actions" not in store.config.types["lead"].fields
+
+
+def _cli(store, *args, user="mette.murto"):
+    env = {**os.environ, "PYTHONPATH": str(REPO), "CRMCTL_NOW": NOW, "CRMCTL_USER": user}
+    return subprocess.Popen([sys.executable, "-m", "crmctl", "--root", str(store.root), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_parallel_delegations_both_land(run, store):
+    record_id = new_request(run)
+    first = _cli(store, "sr", "delegate", record_id, "taija.halme")
+    second = _cli(store, "sr", "delegate", record_id, "sanna.salo")
+    assert first.wait(60) == 0, first.stderr.read()
+    assert second.wait(60) == 0, second.stderr.read()
+    record = store.get(record_id)
+    delegated = [e for e in record["history"] if e["event"] == "delegated"]
+    assert len(delegated) == 2
+    # Whichever ran second saw the first one's result: the chain is unbroken.
+    assert delegated[0]["from"] == "mette.murto"
+    assert delegated[1]["from"] == delegated[0]["to"]
+    assert record["owner"] == delegated[1]["to"]
+    assert sorted(a["user"] for a in record["assignments"]) == ["sanna.salo", "taija.halme"]
+    assert len(record["actions"].splitlines()) == 2
+    assert run("check").exit_code == 0

@@ -1,0 +1,92 @@
+"""Every message and validator reason people can see exists in Finnish and English."""
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from crmctl import messages, validators
+from crmctl.messages import MESSAGES, REASONS_FI, t, translate
+
+PACKAGE = Path(messages.__file__).parent
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def string_arguments(module_path, call_names):
+    """Constant first arguments of calls to `call_names` in a module."""
+    tree = ast.parse(Path(module_path).read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in call_names and isinstance(node.args[0].value, str):
+                found.add(node.args[0].value)
+    return found
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_message_has_both_languages_with_the_same_placeholders(key):
+    entry = MESSAGES[key]
+    assert set(entry) == {"fi", "en"}
+    assert entry["fi"] and entry["en"]
+    assert placeholders(entry["fi"]) == placeholders(entry["en"])
+
+
+def test_every_validator_reason_has_a_finnish_translation():
+    reasons = string_arguments(validators.__file__, {"ValueError"})
+    assert len(reasons) >= 20
+    missing = sorted(reasons - set(REASONS_FI))
+    assert missing == []
+    assert sorted(set(REASONS_FI) - reasons) == []  # no stale translations
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in PACKAGE.rglob("*.py")))
+def test_every_message_key_used_in_the_code_exists(module):
+    path = next(PACKAGE.rglob(module))
+    assert sorted(string_arguments(path, {"t"}) - set(MESSAGES)) == []
+
+
+def test_every_yaml_error_and_check_code_has_a_message():
+    yaml_codes = set()
+    for name in ("yamlio.py", "store.py"):
+        yaml_codes |= set(re.findall(r'YamlError\([^\n]*?, [^\n]*?, "([a-z-]+)"', (PACKAGE / name).read_text()))
+    assert {"encoding", "conflict", "alias", "anchor", "tag", "yaml", "not-mapping"} <= yaml_codes
+    yaml_codes.discard("id-mismatch")  # `check` reports this one itself, as check.id-mismatch
+    assert sorted(c for c in yaml_codes if f"yaml.{c}" not in MESSAGES) == []
+
+
+def test_validator_reasons_are_translated_only_into_finnish():
+    assert translate("check digit does not match", "fi") == "tarkistusnumero ei täsmää"
+    assert translate("check digit does not match", "en") == "check digit does not match"
+    assert t("invalid", "fi", reason=translate("must be 5 digits", "fi")) == "virheellinen arvo: pitää olla 5 numeroa"
+
+
+@pytest.mark.parametrize("pair, problem", [
+    ("business_id=1572860-1", "  business_id (Y-tunnus): virheellinen arvo: tarkistusnumero ei täsmää"),
+    ("business_id=1572860", "  business_id (Y-tunnus): virheellinen arvo: muodon pitää olla 1234567-8"),
+    ("personal_id=131052-308A", "  personal_id (Henkilötunnus): virheellinen arvo: tarkistusmerkki ei täsmää"),
+    ("phone=12345", "  phone (Puhelinnumero): virheellinen arvo: pitää alkaa +, 00 tai 0"),
+    ("email=matti@@example.fi", "  email (Sähköpostiosoite): virheellinen arvo: pitää sisältää tasan yksi @-merkki"),
+    ("billing_address.postal_code=123", "  billing_address (Laskutusosoite): virheellinen arvo: pitää olla 5 numeroa"),
+])
+def test_validator_reasons_are_finnish_in_a_finnish_store(run, store, pair, problem):
+    result = run("customer", "new", "name=Oy Ab", "kind=business", "business_id=1572860-0", pair)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: tietue rikkoo näitä sääntöjä:\n{problem}\n"
+
+
+def test_check_reports_in_the_store_language(run, store):
+    path = next((store.root / "customers").rglob("CUST-GENERAL.yaml"))
+    path.write_text(path.read_text().replace("kind: person", "kind: !!python/name:os.system"))
+    checked = run("check")
+    assert checked.exit_code == 1
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if row.startswith("kind:"))
+    assert checked.stdout == (f"{path.resolve()}:{line}: error: tag: "
+                              "YAML-tagit eivät ole sallittuja (tag:yaml.org,2002:python/name:os.system)\n")
+    assert checked.stderr == "virheitä: 1, varoituksia: 0\n"
+    assert run("--lang", "en", "check").stderr == "1 error(s), 0 warning(s)\n"

@@ -1,0 +1,164 @@
+"""crmctl notify against a real SMTP server on localhost: once per assignment, recorded, retried on failure."""
+
+import json
+
+from conftest import snapshot
+from smtp_server import free_port, smtp  # noqa: F401  (fixture)
+
+from crmctl.assignments import assign
+from crmctl.records import change
+from test_delegation import new_request
+
+SENDER = "crm@example.fi"
+
+
+def notify(run, smtp, *extra):
+    return run("notify", "--smtp", smtp.address, "--from", SENDER, *extra)
+
+
+def test_notify_sends_one_email_per_assignment_and_records_it(run, store, smtp):
+    record_id = new_request(run, "description=Asiakas epäilee laskua liian suureksi.")
+    run("sr", "delegate", record_id, "taija.halme", "note=soita asiakkaalle")
+    result = notify(run, smtp, "-q")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, f"{record_id}\n", "Lähetetty 1 sähköpostia.\n")
+
+    [mail] = smtp.inbox.take()
+    assert mail["from"] == SENDER and mail["to"] == ["taija.halme@example.fi"]
+    message = mail["message"]
+    assert message["To"] == "Taija Halme <taija.halme@example.fi>"
+    assert message["Subject"] == f"Delegoitu: Palvelupyyntö {record_id} – Laskussa virhe"
+    assert message.get_content().replace("\r\n", "\n") == (
+        "Hei Taija Halme,\n"
+        "\n"
+        "Mette Murto on antanut sinulle hoidettavaksi tietueen (Delegoitu, 2011-01-25 10:00):\n"
+        "\n"
+        f"  Palvelupyyntö {record_id}\n"
+        "  Laskussa virhe\n"
+        "\n"
+        "Viesti: soita asiakkaalle\n"
+        "\n"
+        "Asiakas: CUST-GENERAL\n"
+        "Henkilön nimi: Matti Meikäläinen\n"
+        "Puhelinnumero: +358 40 123 4567\n"
+        "Aihe: Laskutus\n"
+        "Vastuuhenkilö: taija.halme\n"
+        "Tilan syy: Kesken\n"
+        "Prioriteetti: Normaali\n"
+        "Saapumispäivä: 2011-01-25\n"
+        "Määräaika: 2011-01-28\n"
+        "\n"
+        "Kuvaus:\n"
+        "Asiakas epäilee laskua liian suureksi.\n"
+        "\n"
+        "Kuittaa tehtävä vastaanotetuksi komennolla\n"
+        "\n"
+        f"  crmctl ack {record_id}\n"
+        "\n"
+        "tai tekemällä tietueeseen muutoksen. Kuittaamattomat tehtäväsi näet\n"
+        "komennolla crmctl inbox.\n"
+        "\n"
+        "-- \n"
+        "crmctl, Demo Oy\n"
+    )
+
+    record = store.get(record_id)
+    item = record["assignments"][0]
+    assert item["notified"].isoformat() == "2011-01-25T10:00:00+02:00"
+    assert item["notified_to"] == "taija.halme@example.fi"
+    assert not item.get("acknowledged")  # a notification is not an acknowledgement
+    assert {k: v for k, v in record["history"][-1].items() if k != "at"} == {
+        "by": "mette.murto", "event": "notified", "to": "taija.halme", "email": "taija.halme@example.fi",
+        "reason": "delegated"}
+    assert run("check").exit_code == 0
+
+    # Idempotent: nothing is sent twice.
+    before = snapshot(store.root)
+    again = notify(run, smtp)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "Lähetetty 0 sähköpostia.\n")
+    assert smtp.inbox.take() == []
+    assert snapshot(store.root) == before
+
+
+def test_notify_english_store_and_any_record_type(run, store, smtp):
+    text = (store.root / "crmctl.yaml").read_text().replace("language: fi", "language: en")
+    (store.root / "crmctl.yaml").write_text(text)
+    store.reload_config()
+
+    def give(record, engine):
+        assign(record, "sanna.salo", "stage_owner", "mette.murto", store.now())
+        return [{"at": store.now(), "by": "mette.murto", "event": "assigned", "to": "sanna.salo"}]
+
+    change(store, "CUST-GENERAL", "mette.murto", "en", give, acknowledges=False)
+    result = notify(run, smtp, "--format", "json")
+    assert json.loads(result.stdout) == [{"id": "CUST-GENERAL", "user": "sanna.salo", "email": "sanna.salo@example.fi",
+                                          "subject": "stage_owner: Customer CUST-GENERAL – "
+                                                     "_Asiakaspalvelun yleisasiakas"}]
+    [mail] = smtp.inbox.take()
+    body = mail["message"].get_content().replace("\r\n", "\n")
+    assert body.startswith("Hello Sanna Salo,\n\nMette Murto has given you this record to handle (stage_owner, ")
+    assert "  crmctl ack CUST-GENERAL\n" in body
+
+
+def test_acknowledged_assignments_are_not_emailed(run, store, smtp):
+    record_id = new_request(run)
+    run("sr", "delegate", record_id, "taija.halme")
+    run("ack", record_id, "--as", "taija.halme")
+    assert notify(run, smtp).stderr == "Lähetetty 0 sähköpostia.\n"
+    assert smtp.inbox.take() == []
+
+
+def test_dry_run_sends_and_writes_nothing(run, store, smtp):
+    record_id = new_request(run)
+    run("sr", "delegate", record_id, "taija.halme")
+    before = snapshot(store.root)
+    result = run("notify", "--from", SENDER, "--dry-run", "-q")
+    assert (result.exit_code, result.stdout) == (0, f"{record_id}\n")
+    assert result.stderr == "Lähetettäisiin 1 sähköpostia (kuivaharjoitus, mitään ei lähetetty).\n"
+    assert smtp.inbox.take() == []
+    assert snapshot(store.root) == before
+
+
+def test_refused_mail_stays_pending_and_exits_1_with_the_server_answer(run, store, smtp):
+    record_id = new_request(run)
+    run("sr", "delegate", record_id, "taija.halme")
+    smtp.inbox.refuse = "550 5.1.1 Mailbox unavailable"
+    before = snapshot(store.root)
+    result = notify(run, smtp, "--lang", "en")
+    assert result.exit_code == 1
+    assert result.stderr == ("Sent 0 email(s).\n"
+                             "Error: 1 email(s) not sent (they stay pending for the next run):\n"
+                             f"  {record_id} → taija.halme@example.fi: "
+                             "taija.halme@example.fi: 550 5.1.1 Mailbox unavailable\n")
+    assert snapshot(store.root) == before
+    smtp.inbox.refuse = None
+    assert notify(run, smtp).exit_code == 0
+    assert len(smtp.inbox.take()) == 1
+    assert store.get(record_id)["assignments"][0]["notified"]
+
+
+def test_unreachable_server_exits_1_and_changes_nothing(run, store):
+    record_id = new_request(run)
+    run("sr", "delegate", record_id, "taija.halme")
+    before = snapshot(store.root)
+    port = free_port()
+    result = run("notify", "--smtp", f"127.0.0.1:{port}", "--from", SENDER, "--lang", "en")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Sent 0 email(s).\nError: 1 email(s) not sent")
+    assert f"{record_id} → taija.halme@example.fi: 127.0.0.1:{port}: " in result.stderr
+    assert snapshot(store.root) == before
+
+
+def test_notify_usage_errors(run, store):
+    assert run("notify", "--from", SENDER).exit_code == 2
+    assert run("notify", "--smtp", "localhost:25").exit_code == 2
+    result = run("notify", "--smtp", "localhost", "--from", SENDER)
+    assert (result.exit_code, result.stderr) == (2, "Error: --smtp wants HOST:PORT, got 'localhost'\n")
+
+
+def test_notify_settings_from_crmctl_yaml(run, store, smtp):
+    with open(store.root / "crmctl.yaml", "a") as handle:
+        handle.write(f"notify:\n  smtp: {smtp.address}\n  from: {SENDER}\n")
+    record_id = new_request(run)
+    run("sr", "delegate", record_id, "taija.halme")
+    assert run("notify").exit_code == 0
+    assert [m["from"] for m in smtp.inbox.take()] == [SENDER]
