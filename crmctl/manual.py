@@ -195,7 +195,7 @@ class Describer:
         self.catalog = catalog
         self.lang = lang
 
-    def t(self, name, /, **params):
+    def text(self, name, /, **params):
         """The catalog sentence `name` in this language, placeholders filled."""
         entry = self.catalog.get(name)
         if entry is None:
@@ -220,14 +220,14 @@ class Describer:
             return self.label(found.label)
         if key in DERIVED_LABELS:
             return self.label(DERIVED_LABELS[key])
-        return self.t(f"derived.{key}")
+        return self.text(f"derived.{key}")
 
     def value_label(self, rtype, key, value):
         found = rtype.field_at(key)
         if value == "me":
-            return self.t("value.me")
+            return self.text("value.me")
         if value in ("true", "false"):
-            return self.t(f"value.{value}")
+            return self.text(f"value.{value}")
         values = None
         if found is not None and found.type == "enum":
             values = found.values
@@ -246,22 +246,22 @@ class Describer:
         flt = parse_filter(text)
         name = self.key_label(rtype, flt.key)
         if flt.raw == "" and flt.op in ("=", "!="):
-            return self.t("op.empty" if flt.op == "=" else "op.not_empty", key=name)
+            return self.text("op.empty" if flt.op == "=" else "op.not_empty", key=name)
         raw_values = flt.raw.split(",") if flt.op in ("=", "!=") else [flt.raw]
         shown = [self.value_label(rtype, flt.key, v.strip()) for v in raw_values]
         joined = shown[0] if len(shown) == 1 else \
-            ", ".join(shown[:-1]) + f" {self.t('word.or')} " + shown[-1]
-        return self.t(f"op.{OPERATORS[flt.op]}", key=name, value=joined)
+            ", ".join(shown[:-1]) + f" {self.text('word.or')} " + shown[-1]
+        return self.text(f"op.{OPERATORS[flt.op]}", key=name, value=joined)
 
     def conditions(self, rtype, texts):
         if not texts:
-            return self.t("condition.always")
-        return f" {self.t('word.and')} ".join(self.condition(rtype, text) for text in texts)
+            return self.text("condition.always")
+        return f" {self.text('word.and')} ".join(self.condition(rtype, text) for text in texts)
 
     # fields
 
     def level(self, field):
-        return self.t(f"level.{field.level}")
+        return self.text(f"level.{field.level}")
 
     def conditional_levels(self, rtype, key):
         """Rules that make `key` required or recommended: `pakollinen, kun Aihe on Kaasusopimus`."""
@@ -269,14 +269,14 @@ class Describer:
         for rule in rtype.rules:
             for verb in ("require", "recommend"):
                 if key in (rule.get(verb) or []):
-                    texts.append(self.t(f"rule.{verb}_when", condition=self.conditions(rtype, rule.get("when"))))
+                    texts.append(self.text(f"rule.{verb}_when", condition=self.conditions(rtype, rule.get("when"))))
         return texts
 
     def default(self, field):
         if field.default is None:
             return ""
         if field.default in ("actor", "today"):
-            return self.t(f"default.{field.default}")
+            return self.text(f"default.{field.default}")
         if field.type == "enum" and field.value(field.default):
             return self.label(field.value(field.default).label)
         return str(field.default)
@@ -300,9 +300,9 @@ class Describer:
                     raise ManualError([f"{type_key}.{field.key}: usage has no {self.lang} text"])
                 notes.append(field.usage[self.lang])
             if self.default(field):
-                notes.append(self.t("note.default", value=self.default(field)))
+                notes.append(self.text("note.default", value=self.default(field)))
             if self.allowed(field):
-                notes.append(self.t("note.values", values=self.allowed(field)))
+                notes.append(self.text("note.values", values=self.allowed(field)))
             rows.append({"key": field.key, "label": self.label(field.label), "level": field.level,
                          "usage": "; ".join(usage), "notes": " ".join(notes)})
         return rows
@@ -330,7 +330,7 @@ class Describer:
     def _reference_row(self, rtype, key, field):
         checks = []
         if field.type == "ref" and field.ref:
-            checks.append(self.t("check.ref", type=self.label(self.config.types[field.ref].label)))
+            checks.append(self.text("check.ref", type=self.label(self.config.types[field.ref].label)))
         for name, value in field.spec.items():
             if name in ("key", "label", "type", "level", "default", "usage", "values", "ref", "fields", "item"):
                 continue
@@ -338,14 +338,14 @@ class Describer:
                 continue
             if name == "not_before":
                 value = self.key_label(rtype, value)
-            checks.append(self.t(f"check.{name}", value=value))
+            checks.append(self.text(f"check.{name}", value=value))
         checks += self.conditional_levels(rtype, key)
         if field.type == "list" and field.item is not None:
-            checks.append(self.t("check.items", type=self.t(f"type.{field.item.type}")))
+            checks.append(self.text("check.items", type=self.text(f"type.{field.item.type}")))
         values = ""
         if field.type == "enum":
             values = ", ".join(f"`{v.key}` {self.label(v.label)}" for v in field.values)
-        return {"key": key, "label": self.label(field.label), "type": self.t(f"type.{field.type}"),
+        return {"key": key, "label": self.label(field.label), "type": self.text(f"type.{field.type}"),
                 "level": self.level(field), "default": self.default(field), "allowed": values,
                 "checks": "; ".join(checks)}
 
@@ -371,7 +371,7 @@ class Describer:
                      and not any(parse_filter(w).key == status_key for w in r.get("when") or [])]
             if rules:
                 made.append(self.label(field.label) + " (" + "; ".join(
-                    self.t("rule.require_when", condition=self.conditions(rtype, r.get("when"))) for r in rules) + ")")
+                    self.text("rule.require_when", condition=self.conditions(rtype, r.get("when"))) for r in rules) + ")")
         return made
 
     # statuses and transitions
@@ -380,7 +380,7 @@ class Describer:
         rtype = self.config.types[type_key]
         field = rtype.fields[rtype.status["field"]]
         return [{"key": v.key, "label": self.label(v.label),
-                 "state": self.t(f"state.{v.attrs['state']}") if v.attrs.get("state") else ""}
+                 "state": self.text(f"state.{v.attrs['state']}") if v.attrs.get("state") else ""}
                 for v in field.values]
 
     def _matching(self, field, end):
@@ -393,7 +393,7 @@ class Describer:
         shown = [self.label(v.label) for v in self._matching(field, end)]
         if not shown:
             raise ManualError([f"{rtype.key}: transition end {end!r} names no status"])
-        return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {self.t('word.or')} " + shown[-1]
+        return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {self.text('word.or')} " + shown[-1]
 
     def transitions(self, type_key):
         rtype = self.config.types[type_key]
@@ -401,17 +401,17 @@ class Describer:
         for rule in rtype.status.get("transitions") or []:
             needs = []
             if rule.get("require"):
-                needs.append(self.t("needs.fields", fields=", ".join(self.key_label(rtype, k) for k in rule["require"])))
+                needs.append(self.text("needs.fields", fields=", ".join(self.key_label(rtype, k) for k in rule["require"])))
             if rule.get("require_reason"):
-                needs.append(self.t("needs.reason"))
+                needs.append(self.text("needs.reason"))
             if rule.get("reason_field"):
-                needs.append(self.t("needs.reason_field", field=self.key_label(rtype, rule["reason_field"])))
+                needs.append(self.text("needs.reason_field", field=self.key_label(rtype, rule["reason_field"])))
             if rule.get("set_today"):
-                needs.append(self.t("needs.set_today", fields=", ".join(self.key_label(rtype, k) for k in rule["set_today"])))
+                needs.append(self.text("needs.set_today", fields=", ".join(self.key_label(rtype, k) for k in rule["set_today"])))
             if rule.get("clear"):
-                needs.append(self.t("needs.clear", fields=", ".join(self.key_label(rtype, k) for k in rule["clear"])))
+                needs.append(self.text("needs.clear", fields=", ".join(self.key_label(rtype, k) for k in rule["clear"])))
             if rule.get("role"):
-                needs.append(self.t("needs.role", role=self.role(rule["role"])))
+                needs.append(self.text("needs.role", role=self.role(rule["role"])))
             rows.append({"from": self._end(rtype, rule.get("from")), "to": self._end(rtype, rule.get("to")),
                          "needs": "; ".join(needs) or "–"})
         return rows
@@ -429,7 +429,7 @@ class Describer:
         for state in states:
             members = [v for v in field.values if v.attrs.get("state", "") == state]
             if state:
-                lines.append(f'  subgraph state_{state}["{_mermaid(self.t("state." + state))}"]')
+                lines.append(f'  subgraph state_{state}["{_mermaid(self.text("state." + state))}"]')
             for value in members:
                 lines.append(f'    v_{value.key}["{_mermaid(self.label(value.label))}"]')
             if state:
@@ -449,7 +449,7 @@ class Describer:
         for rule in rtype.status.get("transitions") or []:
             needs = [self.key_label(rtype, k) for k in rule.get("require") or []]
             if rule.get("require_reason"):
-                needs.append(self.t("needs.reason"))
+                needs.append(self.text("needs.reason"))
             if rule.get("role"):
                 needs.append(self.role(rule["role"]))
             arrow = f' -- "{_mermaid(", ".join(needs))}" --> ' if needs else " --> "
@@ -485,7 +485,7 @@ class Describer:
         lines = ["flowchart LR"]
         for stage in stages:
             text = f"{stage['number']}. {stage['label']}<br/>{stage['role']}, " + \
-                self.t("days.short", days=stage["days"])
+                self.text("days.short", days=stage["days"])
             lines.append(f'  s{stage["number"]}["{_mermaid(text)}"]')
         for before, after in zip(stages, stages[1:]):
             lines.append(f"  s{before['number']} --> s{after['number']}")
@@ -512,7 +512,7 @@ class Describer:
             for key in view.sort:
                 descending = key.startswith("-")
                 name = self.key_label(rtype, key.lstrip("-"))
-                sort.append(self.t("sort.descending", key=name) if descending else name)
+                sort.append(self.text("sort.descending", key=name) if descending else name)
             made.append({"key": view.key, "label": self.label(view.label), "command": rtype.command,
                          "definition": self.conditions(rtype, view.filters),
                          "sort": ", ".join(sort), "columns": ", ".join(self.key_label(rtype, c) for c in view.columns)})
@@ -527,10 +527,10 @@ class Describer:
                 if rtype is None:
                     raise ManualError([f"sla.yaml: unknown record type {key!r}"])
                 rows = [{"when": self.conditions(rtype, rule.get("when")) if rule.get("when") else
-                         self.t("condition.otherwise"), "days": rule["working_days"]} for rule in value]
+                         self.text("condition.otherwise"), "days": rule["working_days"]} for rule in value]
                 targets.append({"type": self.label(rtype.label), "key": key, "rows": rows})
             else:
-                settings.append(self.t(f"sla.{key}", value=value))
+                settings.append(self.text(f"sla.{key}", value=value))
         return {"targets": targets, "settings": settings}
 
     def sla_days(self, type_key):
@@ -592,7 +592,7 @@ def build(store, langs=LANGUAGES, run_command=None):
         ran = run_examples(store, examples, lang, run_command) if examples else []
         places = _Places(ran)
         describe = Describer(store.config, catalog, lang)
-        context = {"lang": lang, "t": describe.t, "d": describe, "config": store.config,
+        context = {"lang": lang, "t": describe.text, "d": describe, "config": store.config,
                    "examples_at": places, "label": describe.label, "pages": PAGES}
         for page in PAGES:
             try:

@@ -331,3 +331,15 @@ def test_manual_lang_option_is_the_manuals_own(empty_store, tmp_path, run):
     assert result.exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == ["fi"]
     assert run("sr", "views", "--lang", "en", root=empty_store.root).stdout.startswith("Key")
+
+
+def test_every_catalog_key_named_in_code_and_templates_exists():
+    import re
+
+    catalog = set(manual.yamlio.load((REPO / "templates" / "manual" / "messages.yaml").read_text(encoding="utf-8"),
+                                     "messages.yaml"))
+    used = set(re.findall(r'self\.text\("([^"]+)"', (REPO / "crmctl" / "manual.py").read_text(encoding="utf-8")))
+    for template in (REPO / "templates" / "manual").glob("*.j2"):
+        used |= set(re.findall(r'\bt\("([^"]+)"', template.read_text(encoding="utf-8")))
+    assert len(used) > 100
+    assert sorted(k for k in used - catalog if not k.endswith(".")) == []  # "metric." + key: prefixes
