@@ -56,6 +56,9 @@ def key_line(text, key):
 
 def check_store(store, lang="en", paths=None):
     """All findings for the store (or only for the record files in `paths`)."""
+    from .records import _load_workflows
+
+    _load_workflows()  # workflow modules register their record checks
     findings = []
     try:
         config = store.config

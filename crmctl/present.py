@@ -17,7 +17,17 @@ DERIVED_LABELS = {
     "overdue": {"fi": "Myöhässä", "en": "Overdue"},
     "unacknowledged": {"fi": "Kuittaamatta", "en": "Not acknowledged"},
     "assignee": {"fi": "Kuittaaja", "en": "Assignee"},
+    "current_stage": {"fi": "Vaihe", "en": "Stage"},
+    "current_stage_status": {"fi": "Vaiheen tila", "en": "Stage status"},
+    "current_stage_owner": {"fi": "Vaiheen vastuuhenkilö", "en": "Stage owner"},
+    "current_stage_started": {"fi": "Vaihe aloitettu", "en": "Stage started"},
+    "current_stage_due": {"fi": "Vaiheen määräpäivä", "en": "Stage due"},
+    "current_stage_role": {"fi": "Vaiheen rooli", "en": "Stage role"},
+    "last_progress": {"fi": "Viimeisin eteneminen", "en": "Last progress"},
+    "stalled": {"fi": "Jumittunut", "en": "Stalled"},
 }
+# How a derived key's value reads for people: key -> fn(config, value, lang) (stages.py adds stage names).
+DERIVED_DISPLAY = {}
 
 
 def mask(rtype, record):
@@ -85,7 +95,13 @@ def display(field, value, lang):
 
 def row(evaluator, record, columns, lang):
     """A flat row of displayed cells for `columns` (fields or derived keys)."""
-    return {c: cell(evaluator.rtype, c, evaluator.value(record, c), lang) for c in columns}
+    shown = {}
+    for column in columns:
+        value = evaluator.value(record, column)
+        special = DERIVED_DISPLAY.get(column) if evaluator.rtype.field_at(column) is None else None
+        shown[column] = special(evaluator.store.config, value, lang) if special and value is not None \
+            else cell(evaluator.rtype, column, value, lang)
+    return shown
 
 
 def with_derived(evaluator, record, keys=None):

@@ -10,8 +10,9 @@ from .schema import Engine, FieldError, Problem, is_empty
 
 
 # Workflow modules that register create hooks; imported on first use, so library callers get them too.
-WORKFLOW_MODULES = []
+WORKFLOW_MODULES = ["crmctl.projects", "crmctl.leads", "crmctl.account_requests"]
 CREATE_HOOKS = {}
+CREATED_HOOKS = {}
 
 
 def on_create(type_key):
@@ -22,11 +23,27 @@ def on_create(type_key):
     return register
 
 
-def _create_hooks(type_key):
+def on_created(type_key):
+    """Register `fn(record, store, actor, lang)`, run by `create()` after the new record is saved.
+
+    For links other records keep to it (a service request's lead); it runs
+    under the same store lock, and not on dry runs.
+    """
+    def register(fn):
+        CREATED_HOOKS.setdefault(type_key, []).append(fn)
+        return fn
+    return register
+
+
+def _load_workflows():
     import importlib
 
     for name in WORKFLOW_MODULES:
         importlib.import_module(name)
+
+
+def _create_hooks(type_key):
+    _load_workflows()
     return CREATE_HOOKS.get(type_key, [])
 
 
@@ -136,6 +153,8 @@ def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=N
         warnings = raise_errors(problems + engine.validate(rtype, record), lang)
         if not dry_run:
             store.save(record)
+            for hook in CREATED_HOOKS.get(rtype.key, []):
+                hook(record, store, actor, lang)
     return record, warnings
 
 
@@ -157,7 +176,8 @@ def change(store, record_id, actor, lang, mutate, event_name="changed", acknowle
         record = copy.deepcopy(before)
         extra = mutate(record, engine) or []
         record = ordered(rtype, record)
-        diff = {k: [before.get(k), record.get(k)] for k in rtype.fields if before.get(k) != record.get(k)}
+        diff = {k: [before.get(k), record.get(k)] for k, f in rtype.fields.items()
+                if before.get(k) != record.get(k) and f.get("track", True)}
         events = [dict(e) for e in extra]
         if diff and events:
             events[0]["changes"] = diff  # a workflow's own event (status, delegated, ...) carries the changes

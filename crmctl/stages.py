@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from .present import DERIVED_DISPLAY
 from .query import derived
 
 FINISHED = ("done", "skipped")
@@ -58,3 +59,25 @@ def stalled(evaluator, record):
     since = evaluator.value(record, "last_progress")
     limit = int(evaluator.store.config.sla.get("stalled_after_working_days", 60))
     return isinstance(since, date) and evaluator.calendar.working_days_between(since, today) > limit
+
+
+def _stage_name(config, value, lang):
+    return (config.stage_labels.get(value) or {}).get(lang) or str(value)
+
+
+def _stage_status_name(config, value, lang):
+    for item in config.vocabularies.get("stage_statuses") or []:
+        if item.key == value:
+            return item.label.get(lang) or str(value)
+    return str(value)
+
+
+def _role_name(config, value, lang):
+    for item in config.vocabularies.get("roles") or []:
+        if item.key == value:
+            return item.label.get(lang) or str(value)
+    return str(value)
+
+
+DERIVED_DISPLAY.update(current_stage=_stage_name, current_stage_status=_stage_status_name,
+                       current_stage_role=_role_name)

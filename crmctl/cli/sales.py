@@ -1,0 +1,191 @@
+"""Sales verbs: `lead handle`, `request send|process|reject`, `project stage ...` and `project close`."""
+
+import click
+
+from .. import account_requests, leads, projects
+from ..errors import UsageError
+from ..output import render_data, render_rows
+from .base import parse_pairs, pass_env
+
+STAGE_COLUMNS = ["current", "key", "name", "role", "days", "status", "owner", "started", "due", "completed",
+                 "reason"]
+STAGE_HEADERS = {
+    "fi": ["", "Avain", "Vaihe", "Rooli", "Ohjeaika (tpv)", "Tila", "Vastuuhenkilö", "Aloituspäivä", "Määräpäivä",
+           "Toteutumispäivä", "Syy"],
+    "en": ["", "Key", "Stage", "Role", "Guideline (wd)", "Status", "Owner", "Started", "Due", "Completed",
+           "Reason"],
+}
+
+
+def _only_reason(pairs, what):
+    values = parse_pairs(pairs)
+    unknown = [k for k in values if k != "reason"]
+    if unknown:
+        raise UsageError(f"{what}: unexpected {', '.join(unknown)} (only reason=..)")
+    return values.get("reason")
+
+
+@click.command("handle")
+@click.argument("lead_id")
+@click.argument("pairs", nargs=-1)
+@click.option("--no-action", is_flag=True, help="Handled without a project; needs reason=..")
+@pass_env
+def lead_handle(env, lead_id, pairs, no_action):
+    """Handle a lead: create a sales project of the matching type and print its id.
+
+    The project type comes from the lead's topic (config/project_types.yaml
+    `topic`); type=.. chooses another. Other KEY=VALUE pairs are project
+    fields (customer=, title=, value=, ...). --no-action reason=.. marks the
+    lead handled without a project.
+    """
+    full_id = env.store.resolve(lead_id, env.store.config.types["lead"])
+    values = parse_pairs(pairs)
+    if no_action:
+        reason = values.pop("reason", None)
+        if values:
+            raise UsageError(f"--no-action takes only reason=.. (not {', '.join(values)})")
+        leads.handle_no_action(env.store, full_id, reason, env.actor, env.lang)
+        return
+    project = leads.handle(env.store, full_id, env.actor, env.lang, values)
+    env.out(project["id"] + "\n")
+
+
+@click.command("send")
+@click.argument("request_id")
+@pass_env
+def request_send(env, request_id):
+    """Send the form to customer service (its region's customer-service owner gets it)."""
+    full_id = env.store.resolve(request_id, env.store.config.types["account_request"])
+    account_requests.send(env.store, full_id, env.actor, env.lang)
+
+
+@click.command("process")
+@click.argument("request_id")
+@click.argument("pairs", nargs=-1)
+@pass_env
+def request_process(env, request_id, pairs):
+    """Create the customer from a sent form (customer_number=.. required); prints the customer id."""
+    full_id = env.store.resolve(request_id, env.store.config.types["account_request"])
+    values = parse_pairs(pairs)
+    number = values.pop("customer_number", None)
+    if values:
+        raise UsageError(f"unexpected {', '.join(values)} (only customer_number=..)")
+    customer = account_requests.process(env.store, full_id, number, env.actor, env.lang)
+    env.out(customer["id"] + "\n")
+
+
+@click.command("reject")
+@click.argument("request_id")
+@click.argument("pairs", nargs=-1)
+@pass_env
+def request_reject(env, request_id, pairs):
+    """Return a sent form to its seller; needs reason=.."""
+    full_id = env.store.resolve(request_id, env.store.config.types["account_request"])
+    account_requests.reject(env.store, full_id, _only_reason(pairs, "reject"), env.actor, env.lang)
+
+
+@click.group("stage")
+def project_stage():
+    """List, start, complete, assign and skip the stages of a sales project."""
+
+
+def _project_id(env, given):
+    return env.store.resolve(given, env.store.config.types["sales_project"])
+
+
+@project_stage.command("complete")
+@click.argument("project_id")
+@click.argument("args", nargs=-1)
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="Completion date (default today).")
+@click.option("--next-owner", metavar="USER", help="Owner of the next stage (default: the region's owner for its role).")
+@click.option("--force", is_flag=True, help="Complete someone else's stage; needs reason=.. (recorded).")
+@pass_env
+def stage_complete(env, project_id, args, on, next_owner, force):
+    """Complete the current stage (STAGE, if given, must be it): [STAGE] [reason=..]."""
+    stage_key = None
+    pairs = []
+    for arg in args:
+        if "=" in arg:
+            pairs.append(arg)
+        elif stage_key is None:
+            stage_key = arg
+        else:
+            raise UsageError(f"unexpected argument {arg!r}")
+    reason = _only_reason(pairs, "stage complete")
+    if reason is not None and not force:
+        raise UsageError("reason=.. goes with --force")
+    if force and reason is None:
+        raise UsageError("--force needs a reason (reason=...)")
+    projects.complete_stage(env.store, _project_id(env, project_id), env.actor, env.lang, stage_key, on,
+                            next_owner, reason if force else None)
+
+
+@project_stage.command("list")
+@click.argument("project_id")
+@pass_env
+def stage_list(env, project_id):
+    """The project's stages with names, roles, owners and dates (* marks the current one)."""
+    full_id = _project_id(env, project_id)
+    record = env.store.get(full_id)
+    if env.fmt in ("json", "yaml"):
+        env.out(render_data(record.get("stages") or [], env.fmt))
+        return
+    rows = projects.stage_rows(env.store.config, record, env.lang)
+    if env.fmt != "csv":
+        rows = [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in rows]
+    env.out(render_rows(rows, STAGE_COLUMNS, STAGE_HEADERS[env.lang], env.fmt))
+
+
+@project_stage.command("start")
+@click.argument("project_id")
+@click.argument("stage_key", required=False)
+@pass_env
+def stage_start(env, project_id, stage_key):
+    """Mark the current stage in progress (its owner or an admin); it leaves the not-started queues."""
+    projects.start_work(env.store, _project_id(env, project_id), env.actor, env.lang, stage_key)
+
+
+@project_stage.command("assign")
+@click.argument("project_id")
+@click.argument("stage_key")
+@click.argument("user")
+@pass_env
+def stage_assign(env, project_id, stage_key, user):
+    """Name USER the owner of STAGE (not yet finished)."""
+    projects.assign_stage(env.store, _project_id(env, project_id), stage_key, user, env.actor, env.lang)
+
+
+@project_stage.command("skip")
+@click.argument("project_id")
+@click.argument("stage_key")
+@click.argument("pairs", nargs=-1)
+@click.option("--next-owner", metavar="USER", help="Owner of the next stage when the current one is skipped.")
+@pass_env
+def stage_skip(env, project_id, stage_key, pairs, next_owner):
+    """Skip STAGE; needs reason=.."""
+    projects.skip_stage(env.store, _project_id(env, project_id), stage_key, _only_reason(pairs, "stage skip"),
+                        env.actor, env.lang, next_owner)
+
+
+@click.command("close")
+@click.argument("project_id")
+@click.argument("pairs", nargs=-1)
+@click.option("--completed", "outcome", flag_value="completed", help="Close as completed.")
+@click.option("--lost", "outcome", flag_value="lost", help="Close as lost; needs reason=..")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="Closing date (default today).")
+@pass_env
+def project_close(env, project_id, pairs, outcome, on):
+    """Close a project: --completed, or --lost reason=.."""
+    if outcome is None:
+        raise UsageError("say --completed or --lost")
+    projects.close_project(env.store, _project_id(env, project_id), outcome, env.actor, env.lang,
+                           _only_reason(pairs, "close"), on)
+
+
+def install(cli):
+    cli.commands["lead"].add_command(lead_handle)
+    cli.commands["request"].add_command(request_send)
+    cli.commands["request"].add_command(request_process)
+    cli.commands["request"].add_command(request_reject)
+    cli.commands["project"].add_command(project_stage)
+    cli.commands["project"].add_command(project_close)
