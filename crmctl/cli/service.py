@@ -7,14 +7,14 @@ import click
 from .. import escalation
 from .. import inbox as inbox_core
 from .. import notify as notify_core
+from ..check import SYSTEM_USER
+from ..errors import CrmError, UsageError
 from ..output import render_data, render_rows
 from .base import pass_env
 
 
 def bookkeeping_actor(env):
     """Who escalate/notify act as: the named user, else the identified one, else `crmctl` itself (cron jobs)."""
-    from ..check import SYSTEM_USER
-
     if env.actor_option or os.environ.get("CRMCTL_USER"):
         return env.actor
     return env.actor_if_known() or SYSTEM_USER
@@ -27,8 +27,6 @@ def inbox_command(env, user):
     """Unacknowledged assignments of a user on records of every type: record, what, from whom, since when."""
     handle = user or env.actor
     if handle not in env.store.config.users:
-        from ..errors import CrmError
-
         raise CrmError(f"unknown user {handle!r} (see `crmctl user list`)")
     found = inbox_core.items(env.store, handle, env.lang)
     if env.quiet:
@@ -91,8 +89,6 @@ def escalate_command(env, dry_run):
 @pass_env
 def notify_command(env, server, sender, dry_run):
     """Email every assignment not yet notified (any record type), once; the send is recorded."""
-    from ..errors import CrmError, UsageError
-
     settings = env.store.config.settings.get("notify") or {}
     server = server or settings.get("smtp")
     sender = sender or settings.get("from")
