@@ -13,6 +13,7 @@ Each send is recorded right after the server accepted it; only a crash
 between the two could send one email twice (at least once, never lost).
 """
 
+import email.policy
 import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -26,6 +27,12 @@ from .present import cell
 from .query import Evaluator
 from .records import change, event
 from .rendering import render
+
+# SMTP line endings, and headers folded only past RFC 5322's 998-character line limit:
+# Python's folder, folding at 78, can move a space across the fold between encoded
+# words, so a long subject with non-ASCII characters parsed back as `5  –Maakaasu...`.
+# Unfolded, subjects round-trip exactly.
+POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 # Fields worth putting in an email when the record's type has them (in this order).
 KEY_FIELDS = ("customer", "person_name", "phone", "email", "subject", "topic", "type", "owner",
@@ -96,7 +103,7 @@ def compose(store, rtype, record, item, sender):
         "ack_command": f"crmctl ack {record['id']}",
         "company": store.config.settings.get("name") or "",
     }
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = formataddr((str(user.get("name") or ""), str(user.get("email") or "")))
     subject = render(f"email/assignment_subject.{lang}.txt", store.root, **context)

@@ -198,3 +198,14 @@ def test_notify_does_not_email_an_assignment_handed_over_to_someone_else(run, st
     result = notify(run, smtp, "-q")
     assert (result.exit_code, result.stdout) == (0, f"{record_id}\n")
     assert [mail["to"] for mail in smtp.inbox.take()] == [["sanna.salo@example.fi"]]
+
+
+def test_long_subject_with_non_ascii_round_trips_exactly(run, store, smtp):
+    """Folding a long subject must not move a space between encoded words (`Lasku  –Öljy`)."""
+    title = "Lasku " * 11 + "– Öljy ja maakaasu"
+    record_id = new_request(run)
+    run("sr", "set", record_id, f"title={title}")
+    run("sr", "delegate", record_id, "taija.halme")
+    assert notify(run, smtp).exit_code == 0
+    [mail] = smtp.inbox.take()
+    assert mail["message"]["Subject"] == f"Delegoitu: Palvelupyyntö {record_id} – {title}"
