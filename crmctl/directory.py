@@ -11,12 +11,16 @@ from .schema import Engine, FieldError, Problem
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 REGION_KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 ROLES = ("customer_service", "sales", "technical", "admin")
+INITIALS = re.compile(r"^[^\W\d_]{1,5}$")  # 1-5 letters (ä, ö and å included)
+INITIALS_RULE = {"fi": "pitää olla 1–5 kirjainta", "en": "must be 1–5 letters"}
 
 
 def _user_fields(config):
     roles = [v for v in config.vocabularies.get("roles", [])] or [Value(r, {"fi": r, "en": r}) for r in ROLES]
     return {
         "name": Field("name", {"fi": "Nimi", "en": "Name"}, "line", "required"),
+        # Signature in delegation's actions line; derived from the name when not set.
+        "initials": Field("initials", {"fi": "Nimikirjaimet", "en": "Initials"}, "line"),
         "email": Field("email", {"fi": "Sähköpostiosoite", "en": "Email"}, "email", "required"),
         "roles": Field("roles", {"fi": "Roolit", "en": "Roles"}, "list", "required",
                        item=Field("roles", {"fi": "Rooli", "en": "Role"}, "enum", values=roles)),
@@ -78,6 +82,9 @@ def _convert_all(engine, fields, values, problems):
         except FieldError as err:
             problems.append(Problem(key, engine.lang == "fi" and field.label["fi"] or field.label["en"],
                                     "error", "invalid", str(err)))
+            continue
+        if key == "initials" and converted is not None and not INITIALS.match(converted):
+            problems.append(Problem(key, field.label[engine.lang], "error", "invalid", INITIALS_RULE[engine.lang]))
             continue
         if converted is not None:
             result[key] = converted

@@ -57,7 +57,7 @@ def user_group():
 @click.argument("pairs", nargs=-1)
 @pass_env
 def user_add(env, handle, pairs):
-    """Add a user: name=.. email=.. roles=a,b region=.. [supervisor=..] [planned=true]."""
+    """Add a user: name=.. email=.. roles=a,b region=.. [supervisor=..] [planned=true] [initials=..]."""
     add_user(env.store, handle, parse_pairs(pairs), _admin_actor(env), env.lang)
 
 
@@ -66,7 +66,7 @@ def user_add(env, handle, pairs):
 @click.argument("pairs", nargs=-1, required=True)
 @pass_env
 def user_set(env, handle, pairs):
-    """Change a user: e.g. supervisor=.. active=false planned=true."""
+    """Change a user: e.g. supervisor=.. active=false planned=true initials=mmu (1-5 letters)."""
     set_user(env.store, handle, parse_pairs(pairs), _admin_actor(env), env.lang)
 
 
@@ -81,10 +81,12 @@ def user_list(env):
     if env.fmt in ("json", "yaml"):
         env.out(render_data(users, env.fmt))
         return
-    columns = ["handle", "name", "email", "roles", "region", "supervisor", "planned", "active"]
+    columns = ["handle", "name", "initials", "email", "roles", "region", "supervisor", "planned", "active"]
     rows = [{"handle": h, **u, "roles": ",".join(u.get("roles") or [])} for h, u in users.items()]
-    headers = {"fi": ["Tunnus", "Nimi", "Sähköposti", "Roolit", "Alue", "Esimies", "Suunniteltu", "Aktiivinen"],
-               "en": ["Handle", "Name", "Email", "Roles", "Region", "Supervisor", "Planned", "Active"]}[env.lang]
+    headers = {"fi": ["Tunnus", "Nimi", "Nimikirjaimet", "Sähköposti", "Roolit", "Alue", "Esimies", "Suunniteltu",
+                      "Aktiivinen"],
+               "en": ["Handle", "Name", "Initials", "Email", "Roles", "Region", "Supervisor", "Planned",
+                      "Active"]}[env.lang]
     env.out(render_rows(rows, columns, headers, env.fmt))
 
 
