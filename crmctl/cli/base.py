@@ -17,11 +17,14 @@ from ..store import Store, discover
 VALUE_OPTIONS = ("--root", "--as", "--lang", "--format")
 FLAG_OPTIONS = ("-q", "--quiet", "--reveal", "--debug")
 PAIR = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)=(.*)$", re.S)
+# Global option names a command uses for an option of its own (`manual build --lang all`): not hoisted there.
+COMMAND_OPTIONS = {}
 
 
 def hoist_global_options(args):
     """Move global options found after the command words to the front (`sr list --format json`)."""
     front, rest = [], []
+    own, command_seen = set(), False
     index = 0
     while index < len(args):
         arg = args[index]
@@ -29,7 +32,9 @@ def hoist_global_options(args):
             rest += args[index:]
             break
         name = arg.split("=", 1)[0]
-        if name in VALUE_OPTIONS:
+        if command_seen and name in own:
+            rest.append(arg)
+        elif name in VALUE_OPTIONS:
             if "=" in arg:
                 front.append(arg)
             elif index + 1 < len(args):
@@ -40,6 +45,8 @@ def hoist_global_options(args):
         elif arg in FLAG_OPTIONS:
             front.append(arg)
         else:
+            if not command_seen and not arg.startswith("-"):
+                command_seen, own = True, COMMAND_OPTIONS.get(arg, set())
             rest.append(arg)
         index += 1
     return front + rest

@@ -1,0 +1,82 @@
+"""`crmctl manual build|check`: the generated user manuals."""
+
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from .. import manual
+from ..config import LANGUAGES
+from ..errors import CrmError
+from .base import COMMAND_OPTIONS, pass_env
+
+
+def run_in_process(args, now):
+    """Run crmctl in this process (for the manual's examples): (exit code, stdout, terminal output)."""
+    from . import cli
+
+    result = CliRunner().invoke(cli, args, env={"CRMCTL_NOW": now, "CRMCTL_USER": None, "CRMCTL_ROOT": None,
+                                                "CRMCTL_LANG": None, "NO_COLOR": None},
+                                catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise CrmError(f"crmctl {' '.join(args)} failed: {result.exception!r}")
+    return result.exit_code, result.stdout, result.output
+
+
+def _source(env, defaults):
+    """The store whose configuration the manual describes: the store, or a fresh default one."""
+    return manual.default_store() if defaults else nullcontext(env.store)
+
+
+def _files(env, langs, defaults):
+    with _source(env, defaults) as store:
+        return manual.build(store, langs, run_in_process)
+
+
+defaults_option = click.option(
+    "--defaults", is_flag=True,
+    help="Describe crmctl's default configuration (a fresh `crmctl init` store) instead of the store's. "
+         "The committed docs/manual/ is built this way, so demo data never changes it.")
+out_option = click.option("--out", "out", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+                          default=manual.DEFAULT_OUT, show_default=True, help="Directory with one folder per language.")
+
+
+@click.group("manual")
+def manual_group():
+    """User manuals (käyttöohjeet) generated from the configuration, with real examples."""
+
+
+@manual_group.command("build")
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES + ("all",)), default="all", show_default=True,
+              help="Language to build.")
+@out_option
+@defaults_option
+@pass_env
+def build_command(env, lang, out, defaults):
+    """Write DIR/<lang>/*.md: customer-service manual, sales manual, reference, index."""
+    langs = LANGUAGES if lang == "all" else (lang,)
+    files = _files(env, langs, defaults)
+    for path in manual.write(files, out):
+        env.say(f"Wrote {path}")
+
+
+@manual_group.command("check")
+@out_option
+@defaults_option
+@pass_env
+def check_command(env, out, defaults):
+    """Rebuild in memory; exit 1 listing the files under DIR that differ."""
+    files = _files(env, LANGUAGES, defaults)
+    differ = manual.stale(files, out)
+    for path in differ:
+        env.out(str(path))
+    if differ:
+        raise CrmError(f"the manual in {out} is stale ({len(differ)} files differ); "
+                       f"rebuild it with `crmctl manual build{' --defaults' if defaults else ''} --out {out}`")
+    env.say(f"The manual in {out} is current.")
+
+
+def install(cli):
+    cli.add_command(manual_group)
+    COMMAND_OPTIONS["manual"] = {"--lang"}  # `manual build --lang all` is the manual's language, not the global one
