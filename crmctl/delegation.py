@@ -14,6 +14,7 @@ be delegated (there is no work left to hand over); reopen it first with
 from .assignments import assign
 from .errors import CrmError, ValidationError
 from .messages import MESSAGES, t
+from .query import Evaluator
 from .records import change, event
 from .schema import Engine, FieldError, Problem
 
@@ -76,8 +77,6 @@ def delegate(store, record_id, user, actor, lang="fi", note=None):
     store_lang = store.config.language
 
     def mutate(record, engine):
-        from .query import Evaluator
-
         state = Evaluator(store, rtype, actor=actor, lang=lang).value(record, "state")
         if state not in (None, "active"):
             raise CrmError(t("delegate_closed", lang, id=record_id, status=record.get(rtype.status["field"])))

@@ -3,7 +3,6 @@
 import os
 from contextlib import contextmanager
 
-from . import records
 from .directory import add_region, add_user
 
 USERS = [
@@ -56,13 +55,25 @@ def add_people(store):
     return admin
 
 
+DEMO_START = "2011-01-03T06:00:00+02:00"
+
+
+def create_demo_store(path):
+    """A new store holding the demo company: the same bytes every time (frozen time, seeded ids)."""
+    from .init import create_store
+
+    with frozen_time(DEMO_START):
+        store = create_store(path)
+    build_demo(store)
+    return store
+
+
 def build_demo(store):
-    """Fill a fresh store with the demo company."""
-    with frozen_time("2011-01-03T08:00:00+02:00"):
-        add_people(store)
-    service_request = store.config.types["service_request"]
-    with frozen_time("2011-01-25T10:15:00+02:00"):
-        records.create(store, service_request, {
-            "title": "Mittarilukeman ilmoitus", "customer": "CUST-GENERAL", "person_name": "Matti Meikäläinen",
-            "phone": "040 123 4567", "subject": "meter_reading", "meter_reading": "48213",
-        }, "mette.murto")
+    """Fill a fresh store with the demo company and its first quarter, Jan–Mar 2011 (deterministic)."""
+    from .demo_history import add_late_starter, build_history
+
+    with frozen_time(DEMO_START):
+        admin = add_people(store)
+        add_late_starter(store, admin)
+    store.reload_config()
+    build_history(store)

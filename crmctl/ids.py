@@ -1,6 +1,5 @@
 """Record ids: PREFIX-YYYYMMDD-XXXXX with five random Crockford base32 characters."""
 
-import random
 import re
 import secrets
 from contextlib import contextmanager
@@ -13,25 +12,25 @@ SYSTEM_ID = re.compile(r"^([A-Z]{2,10})-([A-Z]{3,20})$")
 ID_PREFIX = re.compile(r"^[A-Za-z]{2,10}(-[0-9A-Za-z]{0,20}){0,2}$")
 
 
-_choice = secrets.choice
+# The source of randomness: `secrets`, or a seeded random.Random while `seeded()` is active.
+_source = secrets
 
 
 @contextmanager
-def reproducible(seed):
-    """Draw ids from a generator seeded with `seed`: manual examples must be the same on every build."""
-    global _choice
-    saved = _choice
-    _choice = random.Random(seed).choice
+def seeded(generator):
+    """Draw ids from `generator` (a random.Random): reproducible ids for the demo store."""
+    global _source
+    previous, _source = _source, generator
     try:
         yield
     finally:
-        _choice = saved
+        _source = previous
 
 
 def new_id(prefix, day, taken=lambda candidate: False):
     """A fresh random id for a record created on `day`; retries while `taken`."""
     for _ in range(100):
-        suffix = "".join(_choice(CROCKFORD) for _ in range(5))
+        suffix = "".join(_source.choice(CROCKFORD) for _ in range(5))
         candidate = f"{prefix}-{day:%Y%m%d}-{suffix}"
         if not taken(candidate):
             return candidate

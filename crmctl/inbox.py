@@ -3,6 +3,7 @@
 from .assignments import acknowledge, pending
 from .errors import CrmError
 from .messages import MESSAGES, t
+from .present import cell
 from .records import change, event
 
 MESSAGES.update({
@@ -14,19 +15,26 @@ MESSAGES.update({
 
 
 def reason_label(reason, lang):
-    """`delegated` -> Delegoitu; a reason nobody translated shows as its key."""
+    """`delegated` -> Delegoitu (workflows add `reason_<key>` messages for their own reasons);
+    a reason nobody translated shows as its key."""
     key = f"reason_{reason}"
     return t(key, lang) if key in MESSAGES else str(reason)
 
 
-def items(store, user):
-    """The user's unacknowledged assignments, oldest first: dicts with the record and the assignment."""
+def title_of(rtype, record, lang):
+    """The record's title as people read it (an enum title shows its label)."""
+    return cell(rtype, rtype.title_field, record.get(rtype.title_field), lang)
+
+
+def items(store, user, lang="fi"):
+    """The user's unacknowledged assignments, oldest first: dicts with the record and the assignment
+    (`what`: the reason as people read it)."""
     found = []
     for rtype, record in store.all_records():
         for item in pending(record, user):
-            found.append({"id": record["id"], "type": rtype.key, "title": record.get(rtype.title_field),
-                          "reason": item.get("reason"), "by": item.get("by"), "at": item.get("at"),
-                          "note": item.get("note")})
+            found.append({"id": record["id"], "type": rtype.key, "title": title_of(rtype, record, lang),
+                          "reason": item.get("reason"), "what": reason_label(item.get("reason"), lang),
+                          "by": item.get("by"), "at": item.get("at"), "note": item.get("note")})
     return sorted(found, key=lambda i: (str(i["at"]), i["id"]))
 
 

@@ -11,6 +11,7 @@ build. The manual depends only on configuration and templates, never on the
 store's records, so the same configuration always gives the same bytes.
 """
 
+import random
 import re
 import shlex
 import shutil
@@ -160,7 +161,7 @@ def run_examples(source, examples, lang, run_command):
     time from CRMCTL_NOW, so every build prints the same bytes.
     """
     made = []
-    with tempfile.TemporaryDirectory(prefix="crmctl-manual-") as scratch, ids.reproducible(EXAMPLE_SEED):
+    with tempfile.TemporaryDirectory(prefix="crmctl-manual-") as scratch, ids.seeded(random.Random(EXAMPLE_SEED)):
         store = example_store(source, Path(scratch) / "store")
         variables = {}
         for example in examples:

@@ -8,6 +8,8 @@ with a `notified` history event, so re-running sends nothing twice; a
 failed send leaves the assignment pending for the next run. The store lock
 is held for the whole run, so two runs in parallel cannot both send.
 Assignments already acknowledged need no reminder and are not emailed.
+Each send is recorded right after the server accepted it; only a crash
+between the two could send one email twice (at least once, never lost).
 """
 
 import smtplib
@@ -17,7 +19,7 @@ from email.utils import format_datetime, formataddr
 
 from .config import label
 from .errors import UsageError
-from .inbox import reason_label
+from .inbox import reason_label, title_of
 from .present import cell
 from .query import Evaluator
 from .records import change, event
@@ -79,12 +81,13 @@ def compose(store, rtype, record, item, sender):
     context = {
         "id": record["id"],
         "type_label": label(rtype.label, lang),
-        "title": record.get(rtype.title_field) or "",
+        "title": title_of(rtype, record, lang),
         "reason": reason_label(item.get("reason"), lang),
         "reason_key": item.get("reason"),
         "note": item.get("note") or "",
         "user_name": user.get("name") or item["user"],
         "by_name": by.get("name") or item.get("by") or "",
+        "owner_name": (users.get(item.get("owner")) or {}).get("name") or item.get("owner") or "",
         "at": at.strftime("%Y-%m-%d %H:%M") if hasattr(at, "strftime") else str(at or ""),
         "fields": key_fields(store, rtype, record, lang),
         "description": record.get("description") or "",

@@ -1,6 +1,7 @@
 """Status transitions, driven by each type's `status:` configuration."""
 
 from .errors import CrmError
+from .messages import t
 from .records import apply_values, change
 from .schema import FieldError, Problem, is_empty
 
@@ -82,8 +83,7 @@ def transition(store, record_id, target, actor, lang="fi", values=None, system_v
         for key in rule.get("require") or []:
             if is_empty(record.get(key)):
                 engine.problems.append(Problem(key, engine.label_of(rtype, key), "error", "required",
-                                               f"{engine.label_of(rtype, field.key)} {wanted}: "
-                                               + ("pakollinen tieto" if lang == "fi" else "required")))
+                                               t("required_when", lang, condition=f"{field.key} = {wanted}")))
         record[field.key] = wanted
         if before_save is not None:
             before_save(record, engine, current, wanted)

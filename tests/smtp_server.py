@@ -14,9 +14,10 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.refuse = None  # e.g. "550 5.1.1 mailbox unavailable"
+        self.refuse_only = None  # refuse just this address
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
+        if self.refuse and self.refuse_only in (None, address):
             return self.refuse
         envelope.rcpt_tos.append(address)
         return "250 OK"

@@ -104,8 +104,17 @@ def test_delegate_to_current_owner_and_bad_arguments_change_nothing(run, store):
 
 def test_delegate_is_generic_for_types_with_an_owner(run, store):
     """Leads have an owner but no actions log: delegation works, without the log line."""
-    assert "delegate" in run("lead", "--help").stdout
     assert "actions" not in store.config.types["lead"].fields
+    created = run("lead", "new", "topic=gas_connection", "person_name=Maija Mehiläinen", "phone=040 1112223",
+                  "owner=jussi.myyja")
+    assert created.exit_code == 0, created.stderr
+    lead_id = created.stdout.strip()
+    assert run("lead", "delegate", lead_id, "kaisa.kauppinen").exit_code == 0
+    record = store.get(lead_id)
+    assert record["owner"] == "kaisa.kauppinen" and "actions" not in record
+    assert record["history"][-1]["event"] == "delegated"
+    assert [a["user"] for a in record["assignments"] if not a.get("acknowledged")][-1] == "kaisa.kauppinen"
+    assert lead_id in run("inbox", "--user", "kaisa.kauppinen", "-q").stdout
 
 
 def _cli(store, *args, user="mette.murto"):

@@ -6,6 +6,7 @@ from datetime import date
 from conftest import snapshot
 
 from crmctl.directory import set_user
+from smtp_server import smtp  # noqa: F401  (fixture)
 from test_delegation import new_request
 
 
@@ -25,6 +26,7 @@ def test_due_counts_working_days_across_weekend_and_epiphany(run, store, monkeyp
     assert "Due 2011-01-07" in due[urgent]
     assert "Due 2011-01-10" in due[medium]
     assert "Due 2011-01-10" in due[feedback]
+    assert run("sr", "list", "--format", "csv").stdout.splitlines()[0].endswith(",status_reason,due")
     listed = run("sr", "list", "--view", "unresolved", "--format", "csv").stdout.splitlines()
     assert listed[0].endswith(",due") and any(line.endswith(",2011-01-11") for line in listed)
 
@@ -99,3 +101,22 @@ def test_owner_without_supervisor_is_reported_not_escalated(run, store, monkeypa
     assert snapshot(store.root) == before
     set_user(store, "sanna.salo", {"supervisor": "mette.murto"}, "mette.murto")
     assert run("escalate", "-q").stdout == f"{record_id}\n"
+
+
+def test_escalate_and_notify_run_as_crmctl_when_nobody_is_named(run, store, monkeypatch, smtp):
+    """A cron job has no user: the events are by `crmctl`, which `check` accepts."""
+    at(monkeypatch, "2011-01-05T10:00:00+02:00")
+    record_id = new_request(run)
+    at(monkeypatch, "2011-01-12T09:00:00+02:00")
+    monkeypatch.delenv("CRMCTL_USER")
+    assert run("escalate", "-q").stdout == f"{record_id}\n"
+    assert run("notify", "--smtp", smtp.address, "--from", "crm@example.fi", "-q").stdout == f"{record_id}\n"
+    record = store.get(record_id)
+    assert [(e["event"], e["by"]) for e in record["history"][1:]] == [("escalated", "crmctl"), ("notified", "crmctl")]
+    body = smtp.inbox.take()[0]["message"].get_content()
+    assert body.replace("\r\n", "\n").startswith(
+        "Hei Sanna Salo,\n\nTietue on myöhässä, ja se on eskaloitu sinulle vastuuhenkilön Mette Murto\n"
+        "esimiehenä (2011-01-12 09:00):\n\n")
+    assert run("check").exit_code == 0
+    monkeypatch.setenv("CRMCTL_USER", "nobody")
+    assert run("escalate").exit_code == 1  # a named but unknown user is still an error

@@ -20,7 +20,8 @@ def test_inbox_lists_assignments_with_what_from_whom_since_when(run, store):
         f"{record_id}  Laskussa virhe  Delegoitu: soita takaisin  mette.murto  2011-01-25T10:00:00+02:00")
     as_json = json.loads(run("inbox", "--as", "taija.halme", "--format", "json").stdout)
     assert as_json == [{"id": record_id, "type": "service_request", "title": "Laskussa virhe",
-                        "reason": "delegated", "by": "mette.murto", "at": "2011-01-25T10:00:00+02:00",
+                        "reason": "delegated", "what": "Delegoitu", "by": "mette.murto",
+                        "at": "2011-01-25T10:00:00+02:00",
                         "note": "soita takaisin"}]
     assert run("inbox", "-q").stdout == ""  # mette.murto has nothing
 

@@ -244,11 +244,12 @@ def test_examples_use_saved_values_and_expected_exit_codes(empty_store):
 
 
 def test_reproducible_ids():
+    import random
     from datetime import date
 
-    with ids.reproducible("seed"):
+    with ids.seeded(random.Random("seed")):
         first = [ids.new_id("SR", date(2011, 1, 25)) for _ in range(3)]
-    with ids.reproducible("seed"):
+    with ids.seeded(random.Random("seed")):
         second = [ids.new_id("SR", date(2011, 1, 25)) for _ in range(3)]
     assert first == second and len(set(first)) == 3
 

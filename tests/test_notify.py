@@ -162,3 +162,30 @@ def test_notify_settings_from_crmctl_yaml(run, store, smtp):
     run("sr", "delegate", record_id, "taija.halme")
     assert run("notify").exit_code == 0
     assert [m["from"] for m in smtp.inbox.take()] == [SENDER]
+
+
+def test_one_refused_address_does_not_stop_the_others(run, store, smtp):
+    first = new_request(run)
+    second = new_request(run)
+    run("sr", "delegate", first, "taija.halme")
+    run("sr", "delegate", second, "sanna.salo")
+    smtp.inbox.refuse, smtp.inbox.refuse_only = "550 5.1.1 Mailbox unavailable", "taija.halme@example.fi"
+    result = notify(run, smtp, "-q")
+    assert result.exit_code == 1
+    assert result.stdout == f"{second}\n"
+    assert result.stderr.endswith(f"  {first} → taija.halme@example.fi: taija.halme@example.fi: "
+                                  "550 5.1.1 Mailbox unavailable\n")
+    assert [m["to"] for m in smtp.inbox.take()] == [["sanna.salo@example.fi"]]
+    assert "notified" not in store.get(first)["assignments"][0]
+    assert store.get(second)["assignments"][0]["notified"]
+
+
+def test_parallel_notify_runs_send_each_email_once(run, store, smtp):
+    from test_delegation import _cli
+
+    for user in ("taija.halme", "sanna.salo", "teemu.tekninen"):
+        run("sr", "delegate", new_request(run), user)
+    runs = [_cli(store, "notify", "--smtp", smtp.address, "--from", SENDER) for _ in range(3)]
+    assert [p.wait(60) for p in runs] == [0, 0, 0]
+    assert sorted(m["to"][0] for m in smtp.inbox.take()) == [
+        "sanna.salo@example.fi", "taija.halme@example.fi", "teemu.tekninen@example.fi"]

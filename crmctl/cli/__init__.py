@@ -3,7 +3,7 @@
 import click
 
 from .. import __version__
-from . import manual, sales, service
+from . import manual, report, sales, service
 from .admin import check_command, init_command, region_group, user_group
 from .base import Env, RootGroup, format_option_choices
 from .generic import record_group
@@ -46,7 +46,7 @@ for _type, _name, _help in (
     cli.add_command(record_group(_type, _name, _help))
 
 # Modules that add their verbs to the groups above and their own top-level commands.
-for _module in (service, sales, manual):
+for _module in (service, sales, report, manual):
     _module.install(cli)
 
 

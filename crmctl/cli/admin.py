@@ -20,11 +20,12 @@ from .base import parse_pairs, pass_env
 @pass_env
 def init_command(env, path, demo):
     """Create a new store with the default configuration (and demo data)."""
-    store = create_store(path)
     if demo:
-        from ..demo import build_demo
+        from ..demo import create_demo_store
 
-        build_demo(store)
+        create_demo_store(path)
+    else:
+        create_store(path)
     env.say(f"Initialised a crmctl store in {os.path.abspath(path)}")
 
 

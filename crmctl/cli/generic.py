@@ -41,6 +41,8 @@ def select(env, rtype, view_key=None, filter_texts=()):
     evaluator = Evaluator(env.store, rtype, actor=None, lang=env.lang)
     filters = parse_filters(filter_texts)
     sort, columns = ["id"], default_columns(rtype)
+    if isinstance(env.store.config.sla.get(rtype.key), list) and "due" not in columns:
+        columns.append("due")  # types with SLA targets show their due date in plain lists too
     if view_key:
         view = rtype.views.get(view_key)
         if view is None:
@@ -173,14 +175,15 @@ def record_group(type_key, name, help_text):
         _, warnings = workflow.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs))
         env.warn(warnings)
 
-    @group.command("delegate")
+    @group.command("delegate", short_help="Give the record to another user.")
     @click.argument("record_id")
     @click.argument("user")
-    @click.argument("pairs", nargs=-1)
+    @click.argument("pairs", nargs=-1, metavar="[note=TEXT]")
     @pass_env
     def delegate(env, record_id, user, pairs):
-        """Give the record to USER: owner changes, the actions log and history say so, and USER
-        gets an assignment to acknowledge (inbox, notify). Optional note=.."""
+        """Give the record to USER: the owner changes, the actions log and the history say so,
+        and USER gets an assignment to acknowledge (`crmctl inbox`, `crmctl ack`, `crmctl notify`).
+        Resolved or cancelled records cannot be delegated; reopen them first."""
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
         values = parse_pairs(pairs)

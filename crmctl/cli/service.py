@@ -1,33 +1,42 @@
 """Customer-service commands across record types: inbox, ack, escalate, notify."""
 
+import os
+
 import click
 
 from .. import escalation
 from .. import inbox as inbox_core
 from .. import notify as notify_core
+from ..check import SYSTEM_USER
+from ..errors import CrmError, UsageError
 from ..output import render_data, render_rows
 from .base import pass_env
 
 
-@click.command("inbox")
+def bookkeeping_actor(env):
+    """Who escalate/notify act as: the named user, else the identified one, else `crmctl` itself (cron jobs)."""
+    if env.actor_option or os.environ.get("CRMCTL_USER"):
+        return env.actor
+    return env.actor_if_known() or SYSTEM_USER
+
+
+@click.command("inbox", short_help="Unacknowledged assignments of a user.")
 @click.option("--user", "user", metavar="USER", help="Whose inbox (default: the acting user).")
 @pass_env
 def inbox_command(env, user):
     """Unacknowledged assignments of a user on records of every type: record, what, from whom, since when."""
     handle = user or env.actor
     if handle not in env.store.config.users:
-        from ..errors import CrmError
-
         raise CrmError(f"unknown user {handle!r} (see `crmctl user list`)")
-    found = inbox_core.items(env.store, handle)
+    found = inbox_core.items(env.store, handle, env.lang)
     if env.quiet:
         env.out("".join(f"{i['id']}\n" for i in found))
         return
     if env.fmt in ("json", "yaml"):
         env.out(render_data(found, env.fmt))
         return
-    rows = [{"id": i["id"], "title": i["title"], "reason": inbox_core.reason_label(i["reason"], env.lang)
-             + (f": {i['note']}" if i.get("note") else ""), "by": i["by"], "at": i["at"]} for i in found]
+    rows = [{"id": i["id"], "title": i["title"], "reason": i["what"] + (f": {i['note']}" if i.get("note") else ""),
+             "by": i["by"], "at": i["at"]} for i in found]
     if env.fmt == "csv":
         rows = [{**r, "reason": i["reason"]} for r, i in zip(rows, found)]
     headers = {"fi": ["Tunniste", "Tietue", "Mitä", "Keneltä", "Alkaen"],
@@ -37,7 +46,7 @@ def inbox_command(env, user):
         env.say({"fi": "Ei kuittaamattomia tehtäviä.", "en": "Nothing to acknowledge."}[env.lang])
 
 
-@click.command("ack")
+@click.command("ack", short_help="Acknowledge my assignment on a record.")
 @click.argument("record_id")
 @pass_env
 def ack_command(env, record_id):
@@ -45,12 +54,12 @@ def ack_command(env, record_id):
     inbox_core.ack(env.store, env.store.resolve(record_id), env.actor, env.lang)
 
 
-@click.command("escalate")
+@click.command("escalate", short_help="Escalate overdue records to supervisors, once.")
 @click.option("--dry-run", is_flag=True, help="Only list what would be escalated; write nothing.")
 @pass_env
 def escalate_command(env, dry_run):
     """Escalate each overdue record once: history event, and an assignment for the owner's supervisor."""
-    found = escalation.escalate(env.store, env.actor, env.lang, dry_run=dry_run)
+    found = escalation.escalate(env.store, bookkeeping_actor(env), env.lang, dry_run=dry_run)
     done = [e for e in found if e.supervisor]
     for item in found:
         if not item.supervisor:
@@ -73,15 +82,13 @@ def escalate_command(env, dry_run):
         env.say({"fi": f"Eskaloitu {count}.", "en": f"Escalated {count}."}[env.lang])
 
 
-@click.command("notify")
+@click.command("notify", short_help="Email each new assignment once.")
 @click.option("--smtp", "server", metavar="HOST:PORT", help="SMTP server (else notify.smtp in crmctl.yaml).")
 @click.option("--from", "sender", metavar="ADDR", help="Sender address (else notify.from in crmctl.yaml).")
 @click.option("--dry-run", is_flag=True, help="Show the emails that would be sent; send and write nothing.")
 @pass_env
 def notify_command(env, server, sender, dry_run):
     """Email every assignment not yet notified (any record type), once; the send is recorded."""
-    from ..errors import CrmError, UsageError
-
     settings = env.store.config.settings.get("notify") or {}
     server = server or settings.get("smtp")
     sender = sender or settings.get("from")
@@ -90,7 +97,7 @@ def notify_command(env, server, sender, dry_run):
     if not server and not dry_run:
         raise UsageError("--smtp HOST:PORT is needed (or notify.smtp in crmctl.yaml)")
     address = notify_core.parse_server(server) if server else None
-    batch = notify_core.notify(env.store, env.actor, address, sender, dry_run=dry_run, lang=env.lang)
+    batch = notify_core.notify(env.store, bookkeeping_actor(env), address, sender, dry_run=dry_run, lang=env.lang)
     sent = [o for o in batch if not o.error]
     failed = [o for o in batch if o.error]
     rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": o.message["Subject"]} for o in sent]

@@ -1,0 +1,59 @@
+"""`crmctl report NAME`: monthly tracking, calls, leads, adoption and data quality."""
+
+from pathlib import Path
+
+import click
+
+from ..errors import CrmError, UsageError
+from ..reports import definitions, run
+from ..reports.render import FORMATS, render
+from .base import pass_env
+
+HELP = {
+    "monthly": "Sales project tracking per month: open, new, progressed, not progressed, completed, lost, with changes.",
+    "calls": "Call tracking: service requests received, resolved and open per month, by subject/origin/unit/owner.",
+    "leads": "Leads per month: created, handled, handled without action, handled within the target, converted.",
+    "adoption": "Planned users active per month against the success criterion (at least 80 %).",
+    "quality": "Data quality now: recommended-field fill rates, rule violations, probable duplicate customers.",
+}
+
+
+def report_command(name, monthly):
+    @click.command(name=name, help=HELP.get(name, name))
+    @pass_env
+    def command(env, start=None, end=None, out=None):
+        fmt = env.fmt
+        if fmt not in FORMATS:
+            raise UsageError(f"report {name}: --format {fmt} is not supported (one of {', '.join(FORMATS)})")
+        result = run(env.store, name, start, end, env.lang)
+        text, extra = render(result, fmt, env.lang, env.store.root, out)
+        if out is None:
+            env.out(text)
+            return
+        files = {Path(out): text, **extra}
+        for path, content in files.items():
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                Path(path).write_text(content, encoding="utf-8")
+            except OSError as err:
+                raise CrmError(f"cannot write {path}: {err.strerror}") from None
+            env.say(("Kirjoitettu " if env.lang == "fi" else "Wrote ") + str(path))
+
+    command = click.option("--out", metavar="FILE",
+                           help="Write the report to FILE (Markdown: its SVG chart beside it) instead of stdout.")(command)
+    if monthly:
+        command = click.option("--to", "end", metavar="YYYY-MM", help="Last month (default: this month).")(command)
+        command = click.option("--from", "start", metavar="YYYY-MM",
+                               help="First month (default: two months before --to).")(command)
+    return command
+
+
+@click.group(name="report")
+def report_group():
+    """Reports (seuranta): --format table|md|csv|json, --out FILE."""
+
+
+def install(cli):
+    for name, definition in definitions().items():
+        report_group.add_command(report_command(name, definition.monthly))
+    cli.add_command(report_group)

@@ -1,0 +1,155 @@
+"""Reports: monthly tracking, calls, leads, adoption and data quality (no Click here).
+
+A report is registered under its name with `@report(name, title)`; its
+builder gets a `Context` (the store's records, read once per run, and one
+Evaluator per record type) and the months of the range, and returns a
+`Report`: rows per month of metric values and changes. Rendering to
+table, Markdown, CSV and JSON is shared (`render.py`).
+"""
+
+import importlib
+from dataclasses import dataclass, field as dc_field
+
+from ..errors import UsageError
+from ..query import Evaluator
+from .months import label, month_range, previous_month
+
+REPORTS = {}
+REPORT_MODULES = ("monthly", "calls", "leads", "adoption", "quality")
+
+
+@dataclass
+class Metric:
+    """One column of a monthly report."""
+
+    key: str
+    label: dict                     # the column heading, fi/en
+    description: dict               # what it counts, fi/en (the "how to read" list)
+    kind: str = "count"             # count | share | number | breakdown
+    change: bool = True             # has a change column: value minus the previous month's
+    chart: bool = True              # drawn in the Markdown page's chart
+
+
+@dataclass
+class Report:
+    name: str
+    title: dict
+    metrics: list
+    months: list = dc_field(default_factory=list)   # [{"month": "2011-01", key: n, key_change: n|None}]
+    snapshot: dict = None                           # reports that are not monthly (quality)
+    notes: list = dc_field(default_factory=list)    # [(fi, en)] extra lines for people
+    key_labels: dict = dc_field(default_factory=dict)  # breakdown metric -> {key: {fi, en}} for people
+    sections: object = None                         # snapshot reports: fn(lang) -> [(title, columns, headers, rows)]
+
+    def key_label(self, metric_key, key, lang):
+        labels = (self.key_labels.get(metric_key) or {}).get(key)
+        return labels.get(lang, str(key)) if labels else str(key)
+
+    def data(self):
+        """The JSON shape: {"report": name, "months": [...]} (or the snapshot)."""
+        if self.snapshot is not None:
+            return {"report": self.name, **self.snapshot}
+        return {"report": self.name, "months": self.months}
+
+
+@dataclass
+class Definition:
+    name: str
+    title: dict
+    build: object
+    monthly: bool = True
+
+
+def report(name, title, monthly=True):
+    """Register a report builder `fn(context, months) -> Report`."""
+    def register(fn):
+        REPORTS[name] = Definition(name, title, fn, monthly)
+        return fn
+    return register
+
+
+def definitions():
+    for module in REPORT_MODULES:
+        importlib.import_module(f"{__name__}.{module}")
+    return REPORTS
+
+
+class Context:
+    """What report builders share in one run: records read once, one Evaluator per type."""
+
+    def __init__(self, store, lang="fi"):
+        self.store = store
+        self.lang = lang
+        self._evaluators = {}
+
+    def rtype(self, type_key):
+        return self.store.config.types[type_key]
+
+    def records(self, type_key):
+        if type_key not in self.store.config.types:
+            return []
+        return self.store.records(self.rtype(type_key))
+
+    def evaluator(self, type_key):
+        if type_key not in self._evaluators:
+            self._evaluators[type_key] = Evaluator(self.store, self.rtype(type_key), lang=self.lang)
+        return self._evaluators[type_key]
+
+    @property
+    def calendar(self):
+        return self.evaluator("service_request").calendar
+
+    def vocabulary_labels(self, type_key, field_key):
+        """{value key: {fi, en}} of an enumerated field (labels for breakdown rows)."""
+        field = self.rtype(type_key).fields.get(field_key)
+        return {v.key: v.label for v in (field.values or [])} if field is not None else {}
+
+    def user_labels(self):
+        return {handle: {"fi": data.get("name") or handle, "en": data.get("name") or handle}
+                for handle, data in self.store.config.users.items()}
+
+
+def run(store, name, start=None, end=None, lang="fi", context=None):
+    """Build report `name` over the months start..end (`YYYY-MM` texts; default the last three)."""
+    known = definitions()
+    if name not in known:
+        raise UsageError(f"unknown report {name!r} (one of {', '.join(known)})")
+    definition = known[name]
+    context = context or Context(store, lang)
+    months = month_range(start, end, store.today()) if definition.monthly else []
+    return definition.build(context, months)
+
+
+def with_changes(rows, metrics, previous):
+    """Add `<key>_change` = value minus the previous month's (None when there is nothing to compare with)."""
+    for row in rows:
+        for metric in metrics:
+            if not metric.change:
+                continue
+            before = previous.get(metric.key) if previous is not None else None
+            value = row.get(metric.key)
+            row[f"{metric.key}_change"] = None if before is None or value is None else _round(value - before)
+        previous = row
+    return rows
+
+
+def _round(number):
+    return round(number, 4) if isinstance(number, float) else number
+
+
+def month_rows(months, compute, metrics, began=None):
+    """Rows for `months` plus the month before (for the first change), computed by `compute(month)`.
+
+    `began` is the first month the store recorded anything the report counts:
+    up to it there was nothing tracked to compare with, so those months have no
+    change (None) — as in the roll-out's first tracking table.
+    """
+    rows = [{"month": label(m), **compute(m)} for m in months]
+    previous = {"month": label(previous_month(months[0])), **compute(previous_month(months[0]))} if months else None
+    rows = with_changes(rows, metrics, previous)
+    for row in rows:
+        if began is not None and row["month"] <= label(began):
+            for metric in metrics:
+                if metric.change:
+                    row[f"{metric.key}_change"] = None
+    return rows

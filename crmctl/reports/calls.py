@@ -1,0 +1,83 @@
+"""Call tracking (puheluseuranta): service requests received, resolved and open per month."""
+
+from . import Metric, Report, month_rows, report
+from .common import counts, median_or_none, share, status_reached_on, tracking_start, within
+from .months import as_date, last_day
+
+TYPE = "service_request"
+TITLE = {"fi": "Puheluseuranta", "en": "Call tracking"}
+METRICS = [
+    Metric("received", {"fi": "Vastaanotetut", "en": "received"},
+           {"fi": "Kuun aikana saapuneet palvelupyynnöt (Saapumispäivä).",
+            "en": "Service requests received within the month (Received)."}),
+    Metric("resolved", {"fi": "Ratkaistut", "en": "resolved"},
+           {"fi": "Kuun aikana selvitetyiksi tai valmiiksi merkityt (Vastauspäivä).",
+            "en": "Requests resolved or done within the month (Response date)."}),
+    Metric("open", {"fi": "Avoimet kuun lopussa", "en": "open at month end"},
+           {"fi": "Saapuneet viimeistään kuun lopussa, joita ei ollut ratkaistu tai peruttu kuun loppuun mennessä.",
+            "en": "Received by the end of the month and neither resolved nor cancelled by then."}),
+    Metric("median_working_days_to_resolve", {"fi": "Ratkaisuaika, mediaani (työpv)",
+                                              "en": "median working days to resolve"},
+           {"fi": "Kuun aikana ratkaistujen ratkaisuaikojen mediaani työpäivinä saapumisesta.",
+            "en": "Median working days from received to resolved, over the requests resolved within the month."},
+           kind="number", change=False, chart=False),
+    Metric("resolved_within_sla_share", {"fi": "Ratkaistu tavoiteajassa", "en": "resolved within SLA"},
+           {"fi": "Osuus kuun aikana ratkaistuista, jotka ratkaistiin tavoiteajassa (SLA).",
+            "en": "Share of the requests resolved within the month that met their SLA target."},
+           kind="share", change=False, chart=False),
+    Metric("by_subject", {"fi": "Saapuneet aiheittain", "en": "received by subject"},
+           {"fi": "Saapuneet aiheittain.", "en": "Received by subject."}, kind="breakdown", change=False),
+    Metric("by_origin", {"fi": "Saapuneet alkuperän mukaan", "en": "received by origin"},
+           {"fi": "Saapuneet alkuperän mukaan.", "en": "Received by origin."}, kind="breakdown", change=False),
+    Metric("by_unit", {"fi": "Saapuneet yksiköittäin", "en": "received by unit"},
+           {"fi": "Saapuneet yksiköittäin.", "en": "Received by unit."}, kind="breakdown", change=False),
+    Metric("by_owner", {"fi": "Saapuneet vastuuhenkilöittäin", "en": "received by owner"},
+           {"fi": "Saapuneet vastuuhenkilöittäin.", "en": "Received by owner."}, kind="breakdown", change=False),
+]
+
+
+class Call:
+    """What the report reads of one service request."""
+
+    def __init__(self, evaluator, record):
+        self.record = record
+        self.received = as_date(record.get("received"))
+        state = evaluator.value(record, "state")
+        self.resolved = as_date(record.get("responded")) if state == "resolved" else None
+        if state == "resolved" and self.resolved is None:
+            self.resolved = status_reached_on(record, record.get("status_reason"))
+        self.cancelled = status_reached_on(record, record.get("status_reason")) if state == "cancelled" else None
+        self.due = evaluator.value(record, "due") if self.resolved else None
+
+    def open_at(self, day):
+        ended = self.resolved or self.cancelled
+        return self.received is not None and self.received <= day and (ended is None or ended > day)
+
+
+@report("calls", TITLE)
+def build(context, months):
+    evaluator = context.evaluator(TYPE)
+    calendar = context.calendar
+    records = context.records(TYPE)
+    calls = [Call(evaluator, r) for r in records]
+
+    def compute(month):
+        start, end = month, last_day(month)
+        received = [c for c in calls if within(c.received, start, end)]
+        resolved = [c for c in calls if within(c.resolved, start, end)]
+        days = [calendar.working_days_between(c.received, c.resolved) for c in resolved if c.received]
+        met = [c for c in resolved if c.due is not None and c.resolved <= c.due]
+        timed = [c for c in resolved if c.due is not None]
+        return {
+            "received": len(received), "resolved": len(resolved),
+            "open": sum(1 for c in calls if c.open_at(end)),
+            "median_working_days_to_resolve": median_or_none(days),
+            "resolved_within_sla_share": share(len(met), len(timed)),
+            **{f"by_{key}": counts(c.record.get(key) for c in received)
+               for key in ("subject", "origin", "unit", "owner")},
+        }
+
+    rows = month_rows(months, compute, METRICS, tracking_start(records))
+    labels = {f"by_{key}": context.vocabulary_labels(TYPE, key) for key in ("subject", "origin", "unit")}
+    labels["by_owner"] = context.user_labels()
+    return Report("calls", TITLE, METRICS, rows, key_labels=labels)

@@ -1,0 +1,110 @@
+"""Monthly tracking of sales projects (seuranta), exactly as domain spec §7 defines it.
+
+Computed only from the record fields the interface contract names —
+`created`, `closed`, `status` and the `completed` dates of `stages` — so
+records written by hand or imported count like any other.
+"""
+
+from dataclasses import dataclass
+
+from . import Metric, Report, month_rows, report
+from .common import tracking_start as first_recorded
+from .months import as_date
+
+PROJECT_TYPE = "sales_project"
+
+
+def month_number(day):
+    """A date's month as one integer (2011-01 -> 24133), so month comparisons are integer comparisons."""
+    return day.year * 12 + day.month - 1 if day is not None else None
+
+
+@dataclass(frozen=True)
+class Project:
+    """The facts of one sales project the metrics read, by month number.
+
+    A date ≤ the end of month M is a month number ≤ M, a date ≥ its start
+    is a month number ≥ M, so the definitions below read as §7 states them.
+    """
+
+    created: object         # month number, or None when the record has no creation date
+    closed: object          # month number, or None while open
+    status: str
+    completions: frozenset  # month numbers in which a stage was completed
+
+    @classmethod
+    def of(cls, record):
+        status = record.get("status") or "open"
+        closed = month_number(as_date(record.get("closed"))) if status != "open" else None
+        completions = frozenset(month_number(d) for d in (as_date((s or {}).get("completed"))
+                                                          for s in record.get("stages") or [] if isinstance(s, dict))
+                                if d)
+        return cls(month_number(as_date(record.get("created"))), closed, status, completions)
+
+    def open_at_end(self, month):
+        """Created by the end of the month and not closed by then."""
+        return self.created is not None and self.created <= month and (self.closed is None or self.closed > month)
+
+    def active(self, month):
+        """Created by the end of the month and not closed before it began."""
+        return self.created is not None and self.created <= month and (self.closed is None or self.closed >= month)
+
+    def progressed(self, month):
+        return month in self.completions and self.active(month)
+
+    def closed_as(self, status, month):
+        return self.closed == month and self.status == status
+
+
+# The metrics, in the order of the roll-out's tracking table: (metric, counts(project, month number)).
+METRICS = [
+    (Metric("open", {"fi": "Avoimet", "en": "open"},
+            {"fi": "Kaikki avoimet myyntiprojektit: perustettu viimeistään kuun lopussa eikä suljettu kuun loppuun mennessä.",
+             "en": "All open sales projects: created by the end of the month and not closed by then."}),
+     Project.open_at_end),
+    (Metric("new", {"fi": "Uudet", "en": "new"},
+            {"fi": "Uudet myyntiprojektit: perustettu kuun aikana.",
+             "en": "New sales projects: created within the month."}),
+     lambda p, month: p.created == month),
+    (Metric("progressed", {"fi": "Edenneet", "en": "progressed"},
+            {"fi": "Edenneet: kuun aikana aktiiviset projektit, joilta vähintään yksi vaihe valmistui kuun aikana.",
+             "en": "Progressed: projects active during the month with at least one stage completed within it."}),
+     Project.progressed),
+    (Metric("not_progressed", {"fi": "Ei edenneet", "en": "not progressed"},
+            {"fi": "Ei edenneet: kuun aikana aktiiviset projektit, joilta yksikään vaihe ei valmistunut.",
+             "en": "Not progressed: projects active during the month with no stage completed within it."}),
+     lambda p, month: p.active(month) and not p.progressed(month)),
+    (Metric("completed", {"fi": "Valmistuneet", "en": "completed"},
+            {"fi": "Valmistuneet: suljettu valmistuneena kuun aikana.",
+             "en": "Completed: closed as completed within the month."}),
+     lambda p, month: p.closed_as("completed", month)),
+    (Metric("lost", {"fi": "Hävityt", "en": "lost"},
+            {"fi": "Hävityt: suljettu hävittynä kuun aikana.",
+             "en": "Lost: closed as lost within the month."}),
+     lambda p, month: p.closed_as("lost", month)),
+]
+TITLE = {"fi": "Myyntiprojektien seuranta", "en": "Sales project tracking"}
+
+
+def tracking_start(records):
+    """The first month a sales project was recorded in crmctl.
+
+    Before it there was no tracking, so the first tracked month has no change
+    (as in the roll-out's January table) even when migrated projects give the
+    month before it numbers.
+    """
+    return first_recorded(records)
+
+
+def count_month(projects, month):
+    number = month_number(month)
+    return {metric.key: sum(1 for p in projects if counts(p, number)) for metric, counts in METRICS}
+
+
+@report("monthly", TITLE)
+def build(context, months):
+    records = context.records(PROJECT_TYPE)
+    projects = [Project.of(r) for r in records]
+    metrics = [metric for metric, _ in METRICS]
+    rows = month_rows(months, lambda month: count_month(projects, month), metrics, tracking_start(records))
+    return Report("monthly", TITLE, metrics, rows)

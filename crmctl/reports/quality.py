@@ -1,0 +1,114 @@
+"""Data quality now: recommended-field fill rates, rule violations, probable duplicates, CUST-GENERAL share."""
+
+import re
+import unicodedata
+
+from . import Report, report
+from .common import share
+from ..check import GENERAL_CUSTOMER
+from ..ids import day_of
+from ..schema import is_empty
+
+TITLE = {"fi": "Tietojen laatu", "en": "Data quality"}
+MATCH_KEYS = ("phone", "email", "business_id")
+HEAD = {
+    "type": {"fi": "Tietuetyyppi", "en": "Record type"}, "field": {"fi": "Kenttä", "en": "Field"},
+    "filled": {"fi": "Täytetty", "en": "Filled"}, "records": {"fi": "Tietueita", "en": "Records"},
+    "fill_rate": {"fi": "Täyttöaste", "en": "Fill rate"},
+    "violations": {"fi": "Sääntöjä rikkovia", "en": "Breaking rules"},
+    "warnings": {"fi": "Suositeltavia puuttuu", "en": "Recommended missing"},
+    "name": {"fi": "Nimi", "en": "Name"}, "ids": {"fi": "Asiakkaat", "en": "Customers"},
+    "same": {"fi": "Sama", "en": "Same"},
+    "requests": {"fi": "Palvelupyyntöjä", "en": "Service requests"},
+    "general_customer_requests": {"fi": "Yleisasiakkaalla", "en": "On CUST-GENERAL"},
+    "general_customer_share": {"fi": "Osuus", "en": "Share"},
+}
+SECTIONS = {
+    "fill": {"fi": "Suositeltavien kenttien täyttöaste", "en": "Recommended fields filled"},
+    "rules": {"fi": "Sääntöjä rikkovat tietueet", "en": "Records breaking rules"},
+    "duplicates": {"fi": "Todennäköiset asiakasduplikaatit", "en": "Probable duplicate customers"},
+    "general": {"fi": "Yleisasiakkaalle kirjatut palvelupyynnöt", "en": "Requests logged on CUST-GENERAL"},
+}
+
+
+def normalised_name(name):
+    """Case, accents' composition, punctuation and spacing do not make a different customer."""
+    text = unicodedata.normalize("NFC", str(name or "")).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def probable_duplicates(customers):
+    """Customers with the same normalised name and the same phone, email or business ID."""
+    groups = {}
+    for record in customers:
+        if day_of(record.get("id") or "") is None:
+            continue
+        groups.setdefault(normalised_name(record.get("name")), []).append(record)
+    found = []
+    for name, members in sorted(groups.items()):
+        if len(members) < 2 or not name:
+            continue
+        for key in MATCH_KEYS:
+            by_value = {}
+            for record in members:
+                if not is_empty(record.get(key)):
+                    by_value.setdefault(str(record[key]).casefold(), []).append(record["id"])
+            for ids in by_value.values():
+                if len(ids) > 1:
+                    found.append({"name": members[0].get("name"), "ids": sorted(ids), "same": key})
+    merged = {}
+    for item in found:  # one entry per set of customers, naming every matching key
+        entry = merged.setdefault((item["name"], tuple(item["ids"])), {"name": item["name"], "ids": item["ids"],
+                                                                        "same": []})
+        entry["same"].append(item["same"])
+    return list(merged.values())
+
+
+@report("quality", TITLE, monthly=False)
+def build(context, months):
+    types = {}
+    for rtype in context.store.config.types.values():
+        records = [r for r in context.records(rtype.key) if day_of(r.get("id") or "") is not None]
+        engine = context.evaluator(rtype.key).engine
+        recommended = [key for key, field in rtype.fields.items() if field.level == "recommended"]
+        filled = {key: sum(1 for r in records if not is_empty(r.get(key))) for key in recommended}
+        violations = warnings = 0
+        for record in records:
+            levels = {p.level for p in engine.validate(rtype, record)}
+            violations += "error" in levels
+            warnings += "warning" in levels
+        types[rtype.key] = {"records": len(records), "fill_rates": {k: share(n, len(records)) for k, n in filled.items()},
+                            "filled": filled, "violations": violations, "warnings": warnings}
+    requests = context.records("service_request")
+    on_general = sum(1 for r in requests if r.get("customer") == GENERAL_CUSTOMER)
+    snapshot = {"types": types, "duplicates": probable_duplicates(context.records("customer")),
+                "requests": len(requests), "general_customer_requests": on_general,
+                "general_customer_share": share(on_general, len(requests))}
+    config = context.store.config
+
+    def sections(lang):
+        def head(columns):
+            return [HEAD[c][lang] for c in columns]
+
+        def percent(value):
+            return "" if value is None else f"{value * 100:.0f} %"
+
+        fill_rows = []
+        for type_key, data in types.items():
+            rtype = config.types[type_key]
+            for key, rate in data["fill_rates"].items():
+                fill_rows.append({"type": rtype.label[lang], "field": f"{key} ({rtype.fields[key].label[lang]})",
+                                  "filled": data["filled"][key], "records": data["records"], "fill_rate": percent(rate)})
+        rule_rows = [{"type": config.types[k].label[lang], "records": d["records"], "violations": d["violations"],
+                      "warnings": d["warnings"]} for k, d in types.items()]
+        duplicate_rows = [{"name": d["name"], "ids": ", ".join(d["ids"]), "same": ", ".join(d["same"])}
+                          for d in snapshot["duplicates"]]
+        general_rows = [{"requests": len(requests), "general_customer_requests": on_general,
+                         "general_customer_share": percent(snapshot["general_customer_share"])}]
+        layout = [("fill", ["type", "field", "filled", "records", "fill_rate"], fill_rows),
+                  ("rules", ["type", "records", "violations", "warnings"], rule_rows),
+                  ("duplicates", ["name", "ids", "same"], duplicate_rows),
+                  ("general", ["requests", "general_customer_requests", "general_customer_share"], general_rows)]
+        return [(SECTIONS[key][lang], columns, head(columns), rows) for key, columns, rows in layout]
+
+    return Report("quality", TITLE, [], snapshot=snapshot, sections=sections)

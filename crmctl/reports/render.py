@@ -1,0 +1,180 @@
+"""A report as a terminal table, Markdown page (+ SVG chart), CSV or JSON."""
+
+from pathlib import Path
+
+from .. import output, rendering
+from . import chart
+
+MINUS = "\u2212"  # the tables print −1, as the roll-out's did
+MONTH_LABEL = {"fi": "Kuukausi", "en": "month"}
+FORMATS = ("table", "md", "csv", "json", "yaml")
+
+
+YES_NO = {"fi": ("täyttyy", "ei täyty"), "en": ("met", "not met")}
+
+
+def number_text(value, kind="count", lang="en"):
+    if value is None:
+        return ""
+    if kind == "flag":
+        return YES_NO[lang][0 if value else 1]
+    if kind == "share":
+        return f"{value * 100:.0f} %"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def change_text(change, kind="count"):
+    """`+14`, `−1`; nothing for no change."""
+    if change is None or change == 0:
+        return ""
+    if kind == "share":
+        text = f"{abs(change) * 100:.0f} %"
+    else:
+        text = number_text(abs(change), kind)
+    return ("+" if change > 0 else MINUS) + text
+
+
+def cell(row, metric, lang="en"):
+    """`49 (+14)`: the value, and its change when there is one."""
+    text = number_text(row.get(metric.key), metric.kind, lang)
+    change = change_text(row.get(f"{metric.key}_change"), metric.kind) if metric.change else ""
+    return f"{text} ({change})" if change else text
+
+
+def table_metrics(report):
+    return [m for m in report.metrics if m.kind != "breakdown"]
+
+
+def display_rows(report, lang):
+    """(columns, headers, rows) of the month table as people read it."""
+    metrics = table_metrics(report)
+    columns = ["month"] + [m.key for m in metrics]
+    headers = [MONTH_LABEL[lang]] + [m.label[lang] for m in metrics]
+    rows = [{"month": row["month"], **{m.key: cell(row, m, lang) for m in metrics}} for row in report.months]
+    return columns, headers, rows
+
+
+def breakdowns(report, lang):
+    """[(metric, keys, rows)] for breakdown metrics (`by_subject`): one row per key, one column per month."""
+    result = []
+    for metric in report.metrics:
+        if metric.kind != "breakdown":
+            continue
+        keys = sorted({key for row in report.months for key in (row.get(metric.key) or {})})
+        rows = [{"key": report.key_label(metric.key, key, lang),
+                 **{row["month"]: (row.get(metric.key) or {}).get(key, 0) for row in report.months}}
+                for key in keys]
+        result.append((metric, rows))
+    return result
+
+
+def markdown_table(headers, rows, columns):
+    """A plain pipe table, cells as they are (the reference tables are written this way)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for row in rows:
+        lines.append("| " + " | ".join(str(row.get(c, "")) for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def csv_columns(report):
+    columns = ["month"]
+    for metric in report.metrics:
+        if metric.kind == "breakdown":
+            keys = sorted({key for row in report.months for key in (row.get(metric.key) or {})})
+            columns += [f"{metric.key}.{key}" for key in keys]
+            continue
+        columns.append(metric.key)
+        if metric.change:
+            columns.append(f"{metric.key}_change")
+    return columns
+
+
+def csv_rows(report):
+    rows = []
+    for row in report.months:
+        flat = dict(row)
+        for metric in report.metrics:
+            if metric.kind == "breakdown":
+                for key, count in (row.get(metric.key) or {}).items():
+                    flat[f"{metric.key}.{key}"] = count
+                for key in {k.split(".", 1)[1] for k in csv_columns(report) if k.startswith(metric.key + ".")}:
+                    flat.setdefault(f"{metric.key}.{key}", 0)
+        rows.append(flat)
+    return rows
+
+
+def render(report, fmt, lang, store_root=None, out=None):
+    """The report's text in `fmt`; returns (text, extra files {path: text}) — the SVG chart beside --out."""
+    if report.snapshot is not None:
+        return render_snapshot(report, fmt, lang, store_root, out)
+    if fmt in ("json", "yaml"):
+        return output.render_data(report.data(), fmt), {}
+    if fmt == "csv":
+        columns = csv_columns(report)
+        return output.render_rows(csv_rows(report), columns, columns, "csv"), {}
+    columns, headers, rows = display_rows(report, lang)
+    if fmt == "table":
+        text = output.render_rows(rows, columns, headers, "table")
+        for metric, key_rows in breakdowns(report, lang):
+            months = [row["month"] for row in report.months]
+            text += "\n" + metric.label[lang] + "\n"
+            text += output.render_rows(key_rows, ["key"] + months, [""] + months, "table")
+        for fi_text, en_text in report.notes:
+            text += "\n" + (fi_text if lang == "fi" else en_text) + "\n"
+        return text, {}
+    return markdown_page(report, lang, store_root, out, columns, headers, rows)
+
+
+def markdown_page(report, lang, store_root, out, columns, headers, rows):
+    title = report.title[lang]
+    months = [row["month"] for row in report.months]
+    extra = {}
+    figure = {"kind": "mermaid", "text": chart.mermaid(report, lang, title),
+              "legend": [name for name, _ in chart.series(report, lang)]}
+    if out is not None:
+        svg_path = Path(out).with_suffix(".svg")
+        extra[svg_path] = rendering.render("reports/chart.svg.j2", store_root,
+                                           chart=chart.svg_geometry(report, lang, title))
+        figure = {"kind": "svg", "file": svg_path.name, "legend": figure["legend"]}
+    tables = [(metric.label[lang], markdown_table([""] + months, key_rows, ["key"] + months))
+              for metric, key_rows in breakdowns(report, lang)]
+    text = rendering.render(_template(report.name, store_root), store_root, lang=lang, title=title,
+                            report=report, first=months[0] if months else "", last=months[-1] if months else "",
+                            table=markdown_table(headers, rows, columns), breakdowns=tables, chart=figure,
+                            metrics=report.metrics, notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
+    return text, extra
+
+
+def _template(name, store_root):
+    env = rendering.environment(store_root)
+    wanted = f"reports/{name}.md.j2"
+    try:
+        env.get_template(wanted)
+        return wanted
+    except Exception:  # no page of its own: the generic one
+        return "reports/report.md.j2"
+
+
+def render_snapshot(report, fmt, lang, store_root, out):
+    """Reports that are a snapshot (quality): sections of rows."""
+    if fmt in ("json", "yaml"):
+        return output.render_data(report.data(), fmt), {}
+    sections = report.sections(lang)
+    if fmt == "csv":
+        parts = []
+        for _title, columns, _headers, rows in sections:
+            parts.append(output.render_rows(rows, columns, columns, "csv"))
+        return "\n".join(parts), {}
+    if fmt == "table":
+        parts = []
+        for title, columns, headers, rows in sections:
+            parts.append(title + "\n" + (output.render_rows(rows, columns, headers, "table") or "-\n"))
+        return "\n".join(parts), {}
+    tables = [(title, markdown_table(headers, [{c: output._cell(r.get(c)) for c in columns} for r in rows], columns))
+              for title, columns, headers, rows in sections]
+    text = rendering.render(_template(report.name, store_root), store_root, lang=lang, title=report.title[lang],
+                            report=report, first="", last="", table="", breakdowns=tables, chart=None,
+                            metrics=[], notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
+    return text, {}
