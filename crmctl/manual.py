@@ -427,15 +427,6 @@ class Describer:
             state = value.attrs.get("state", "")
             if state not in states:
                 states.append(state)
-        for state in states:
-            members = [v for v in field.values if v.attrs.get("state", "") == state]
-            if state:
-                lines.append(f'  subgraph state_{state}["{_mermaid(self.text("state." + state))}"]')
-            for value in members:
-                lines.append(f'    v_{value.key}["{_mermaid(self.label(value.label))}"]')
-            if state:
-                lines.append("  end")
-
         def nodes(end):
             """A named state with several statuses is its box; anything else its statuses' boxes."""
             made = []
@@ -447,6 +438,7 @@ class Describer:
                 made += [n for n in found if n not in made]
             return made
 
+        edges, free = [], set()
         for rule in rtype.status.get("transitions") or []:
             needs = [self.key_label(rtype, k) for k in rule.get("require") or []]
             if rule.get("require_reason"):
@@ -456,7 +448,22 @@ class Describer:
             arrow = f' -- "{_mermaid(", ".join(needs))}" --> ' if needs else " --> "
             for start in nodes(rule.get("from")):
                 for end in nodes(rule.get("to")):
-                    lines.append(f"  {start}{arrow}{end}")
+                    if start == end and start.startswith("state_") and not needs:
+                        free.add(start)  # a box looping to itself renders badly: say it in its title
+                    else:
+                        edges.append(f"  {start}{arrow}{end}")
+        for state in states:
+            members = [v for v in field.values if v.attrs.get("state", "") == state]
+            if state:
+                title = self.text("state." + state)
+                if f"state_{state}" in free:
+                    title = self.text("diagram.free", state=title)
+                lines.append(f'  subgraph state_{state} ["{_mermaid(title)}"]')
+            for value in members:
+                lines.append(f'    v_{value.key}["{_mermaid(self.label(value.label))}"]')
+            if state:
+                lines.append("  end")
+        lines += edges
         return "\n".join(lines)
 
     # roles, stages, projects, views, SLA

@@ -85,7 +85,9 @@ def test_status_model_table_and_diagram(empty_store):
     cs = build(empty_store, ("en",))["en/customer-service.md"]
     assert ("| In progress, On hold, Waiting for details or Researching | Resolved or Done "
             "| needs: Resolution; fills in the date: Response date |\n") in cs
+    assert '  subgraph state_active ["active (freely between them)"]\n    v_in_progress["In progress"]\n' in cs
     assert '  state_active -- "Resolution" --> state_resolved\n' in cs
+    assert "state_active --> state_active" not in cs
     assert '  v_cancelled -- "reason, Administrator" --> state_active\n' in cs
 
 

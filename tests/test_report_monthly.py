@@ -218,3 +218,32 @@ def test_store_without_projects_reports_zeros(run, store):
     assert json.loads(result.stdout)["months"][0] == {
         "month": "2010-11", **{k: 0 for k in ("open", "new", "progressed", "not_progressed", "completed", "lost")},
         **{f"{k}_change": 0 for k in ("open", "new", "progressed", "not_progressed", "completed", "lost")}}
+
+
+def test_store_templates_override_the_page(run, history):
+    folder = history.root / "templates" / "reports"
+    folder.mkdir(parents=True)
+    (folder / "monthly.md.j2").write_text("{{ title }}: {{ first }}..{{ last }}\n{{ table }}\n", encoding="utf-8")
+    result = run("--lang", "en", "--format", "md", "report", "monthly", "--from", "2011-02", "--to", "2011-02")
+    assert result.stdout == ("Sales project tracking: 2011-02..2011-02\n"
+                             "| month | open | new | progressed | not progressed | completed | lost |\n"
+                             "|---|---|---|---|---|---|---|\n"
+                             "| 2011-02 | 3 (+1) | 2 (+1) | 1 | 3 (+1) | 0 (\u22121) | 1 (+1) |\n")
+
+
+def test_bad_range_writes_nothing(run, history, tmp_path):
+    from conftest import snapshot
+
+    before = snapshot(history.root)
+    out = tmp_path / "page.md"
+    result = run("--format", "md", "report", "monthly", "--from", "2011-05", "--to", "2011-01", "--out", str(out))
+    assert result.exit_code == 2
+    assert not out.exists() and not out.with_suffix(".svg").exists()
+    assert snapshot(history.root) == before
+
+
+def test_report_help_lists_every_report(run):
+    result = run("report", "--help")
+    assert result.exit_code == 0
+    for name in ("monthly", "calls", "leads", "adoption", "quality"):
+        assert f"  {name} " in result.stdout
