@@ -244,6 +244,22 @@ def test_an_example_without_a_translation_is_an_error(empty_store):
     assert caught.value.problems == ["examples.yaml: example half: missing en translation of {'fi': 'Katso'}"]
 
 
+def test_an_unquoted_comma_in_a_text_is_an_error(empty_store):
+    examples_override(empty_store, """
+- id: comma
+  place: customer-service/logging
+  title: {fi: liidi, joka ei etene, en: a lead}
+  steps:
+    - say: {fi: Katso, en: Look}
+      run: [sr, views]
+""")
+    with pytest.raises(manual.ManualError) as caught:
+        build(empty_store, ("fi",))
+    assert caught.value.problems == [
+        "examples.yaml: example comma: unexpected keys in {'fi': 'liidi', 'joka ei etene': None, 'en': 'a lead'} "
+        "(quote texts with commas)"]
+
+
 def test_examples_use_saved_values_and_expected_exit_codes(empty_store):
     examples_override(empty_store, """
 - id: saved
