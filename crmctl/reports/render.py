@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import jinja2
+
 from .. import output, rendering
 from . import chart
 
@@ -153,7 +155,7 @@ def _template(name, store_root):
     try:
         env.get_template(wanted)
         return wanted
-    except Exception:  # no page of its own: the generic one
+    except jinja2.TemplateNotFound:  # no page of its own: the generic one
         return "reports/report.md.j2"
 
 
@@ -172,7 +174,8 @@ def render_snapshot(report, fmt, lang, store_root, out):
         for title, columns, headers, rows in sections:
             parts.append(title + "\n" + (output.render_rows(rows, columns, headers, "table") or "-\n"))
         return "\n".join(parts), {}
-    tables = [(title, markdown_table(headers, [{c: output._cell(r.get(c)) for c in columns} for r in rows], columns))
+    tables = [(title, markdown_table(headers, [{c: "" if r.get(c) is None else r[c] for c in columns} for r in rows],
+                                     columns))
               for title, columns, headers, rows in sections]
     text = rendering.render(_template(report.name, store_root), store_root, lang=lang, title=report.title[lang],
                             report=report, first="", last="", table="", breakdowns=tables, chart=None,
