@@ -12,10 +12,15 @@ def assign(record, user, reason, by, at, **extra):
     return item
 
 
+def is_open(item):
+    """True while the assignment waits for its user: neither acknowledged nor handed over."""
+    return not item.get("acknowledged") and not item.get("handed_over")
+
+
 def pending(record, user=None):
-    """Unacknowledged assignments, of one user or of anyone."""
+    """Open assignments, of one user or of anyone."""
     return [a for a in record.get("assignments") or []
-            if not a.get("acknowledged") and (user is None or a.get("user") == user)]
+            if is_open(a) and (user is None or a.get("user") == user)]
 
 
 def acknowledge(record, user, at):
@@ -24,3 +29,13 @@ def acknowledge(record, user, at):
     for item in mine:
         item["acknowledged"] = at
     return bool(mine)
+
+
+def hand_over(record, user, to_user, at):
+    """Close `user`'s open assignments on `record` because the work went to `to_user`
+    (`handed_over: <time>`, `handed_over_to: <user>`); returns how many were closed."""
+    mine = pending(record, user) if user else []
+    for item in mine:
+        item["handed_over"] = at
+        item["handed_over_to"] = to_user
+    return len(mine)

@@ -4,14 +4,18 @@ One atomic write (records.change): the owner changes, a line is appended to
 the type's log field (`actions`, when the type has one), a `delegated
 {from, to, by}` history event is added and the new owner gets an
 unacknowledged assignment, which `crmctl inbox` shows and `crmctl notify`
-emails. Works for every record type with an `owner` user field.
+emails. The previous owner's open assignments on the record are closed in
+the same write (`handed_over`, `handed_over_to`): the work is no longer
+theirs, so it leaves their inbox and is not emailed to them. When the
+previous owner delegates it onwards themselves, their own change
+acknowledges it instead. Works for every record type with an `owner` user field.
 
 Decision: a record whose status is in a resolved or cancelled state cannot
 be delegated (there is no work left to hand over); reopen it first with
 `status`. Types without a status model can always be delegated.
 """
 
-from .assignments import assign
+from .assignments import assign, hand_over
 from .errors import CrmError, ValidationError
 from .messages import MESSAGES, t
 from .query import Evaluator
@@ -89,6 +93,8 @@ def delegate(store, record_id, user, actor, lang="fi", note=None):
             old = str(record.get(LOG_FIELD) or "").rstrip("\n")
             record[LOG_FIELD] = f"{old}\n{line}" if old else line
         extra = {"note": note} if note else {}
+        if from_user != actor:  # the actor's own open assignment is acknowledged by `change`
+            hand_over(record, from_user, to_user, store.now())
         assign(record, to_user, "delegated", actor, store.now(), **extra)
         return [event(store, actor, "delegated", **{"from": from_user, "to": to_user}, **extra)]
 

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field as dc_field
 from datetime import date, datetime, timedelta
 
-from . import ids, leads, projects, records, workflow
+from . import account_requests, ids, leads, projects, records, workflow
 from .assignments import assign
 from .directory import add_user, region_owner, set_region
 from .stages import current_stage
@@ -100,6 +100,7 @@ class Plan:
     customer: str = None
     lead: dict = None
     id: str = None
+    new_customer: dict = None      # the caller was not yet a customer: an account-creation request makes one
 
 
 class Demo:
@@ -112,6 +113,7 @@ class Demo:
         self.events = []
         self.customers = []          # (id, data) of customers in the billing system
         self.sequence = 0
+        self.new_customers = 0
 
     # -- helpers -----------------------------------------------------------
 
@@ -332,7 +334,12 @@ class Demo:
                 minutes = rng.randint(10 * 60, 11 * 60 + 50)
                 topic = self.topic_of(plan.type)
                 if topic and rng.random() < 0.7:
-                    plan.lead = self.plan_lead(plan.region, topic, plan.created, handled=plan)
+                    if plan.cohort in (2, 3) and rng.random() < 0.35:
+                        self.new_customers += 1
+                        plan.new_customer = self.customer_values(plan.region, business=rng.random() < 0.5,
+                                                                 number=2000000 + 13 * self.new_customers)[1]
+                    plan.lead = self.plan_lead(plan.region, topic, plan.created, handled=plan,
+                                               new_customer=plan.new_customer)
                 self.at(plan.created, minutes, self.create_project(plan, owner))
             for day in sorted(set(d for d in plan.completions if d >= MIGRATION_DAY)):
                 self.at(day, rng.randint(12 * 60, 15 * 60 + 50), self.complete_stages(plan, day))
@@ -350,11 +357,14 @@ class Demo:
 
         def action():
             business = plan.type in ("solution_sales", "parent_company") or rng.random() < 0.6
-            if plan.lead and plan.lead.get("customer"):
-                customer = plan.lead["customer"]
+            if plan.new_customer:
+                customer, data = "CUST-GENERAL", plan.new_customer
             else:
-                customer = self.customers[self.pick_customer(plan.region, business)][0]
-            data = dict(c for c in self.customers if c[0] == customer)[customer]
+                if plan.lead and plan.lead.get("customer"):
+                    customer = plan.lead["customer"]
+                else:
+                    customer = self.customers[self.pick_customer(plan.region, business)][0]
+                data = dict(c for c in self.customers if c[0] == customer)[customer]
             street = (data.get("billing_address") or {}).get("street", "")
             values = {"title": TYPE_TITLES[plan.type].format(street=street, name=data["name"]), "type": plan.type,
                       "customer": customer, "region": plan.region, "owner": self.owner_for(plan.region, "sales"),
@@ -364,6 +374,8 @@ class Demo:
                 del values["created"]
                 project = leads.handle(self.store, plan.lead["id"], actor, values=values)
                 plan.id = project["id"]
+                if plan.new_customer:
+                    self.at(plan.created, 12 * 60 - 5, self.request_account(plan, actor))
                 return
             if migrated:
                 values["description"] = "Siirretty edellisestä järjestelmästä (perustettu " \
@@ -377,6 +389,20 @@ class Demo:
             record, _ = records.create(self.store, self.store.config.types["sales_project"], values, actor,
                                        system_values=system, prepare=prepare)
             plan.id = record["id"]
+        return action
+
+    def request_account(self, plan, seller):
+        """The seller fills the account-creation form and sends it; customer service processes it later."""
+        def action():
+            values = {k: v for k, v in plan.new_customer.items() if k != "customer_number"}
+            form, _ = records.create(self.store, self.store.config.types["account_request"],
+                                     {**values, "seller": seller, "project": plan.id}, seller)
+            account_requests.send(self.store, form["id"], seller)
+            handler = self.owner_for(plan.region, "customer_service")
+            day = self.calendar.add_working_days(plan.created, self.rng.choice([1, 1, 2]))
+            if day <= LAST_DAY:
+                self.at(day, 10 * 60 + self.rng.randint(0, 60), lambda: account_requests.process(
+                    self.store, form["id"], plan.new_customer["customer_number"], handler))
         return action
 
     def assign_current_stage(self, record, engine):
@@ -401,13 +427,16 @@ class Demo:
 
     # -- calls and leads -----------------------------------------------------
 
-    def plan_lead(self, region, topic, handled_on, handled=None, no_action=None):
-        """A sales inquiry call: a service request and a lead; handled on `handled_on` (or left open)."""
+    def plan_lead(self, region, topic, handled_on, handled=None, no_action=None, new_customer=None):
+        """A sales inquiry call: a service request and a lead; handled on `handled_on` (or left open).
+
+        The caller is a customer of the billing system, or (`new_customer`) not yet one.
+        """
         rng = self.rng
         days = [d for m in (1, 2, 3) for d in self.working_days(m) if d <= (handled_on or LAST_DAY)]
         day = days[-rng.randint(1, min(3, len(days)))] if handled_on else handled_on
         lead = {"region": region, "topic": topic, "day": day}
-        index = self.pick_customer(region, business=rng.random() < 0.5)
+        index = self.pick_customer(region, business=rng.random() < 0.5) if new_customer is None else new_customer
         self.at(day, rng.randint(8 * 60, 9 * 60 + 45), self.create_inquiry(lead, index, no_action))
         return lead
 
@@ -415,7 +444,7 @@ class Demo:
         rng = self.rng
 
         def action():
-            customer_id, customer = self.customers[index]
+            customer_id, customer = self.customers[index] if isinstance(index, int) else ("CUST-GENERAL", index)
             lead["customer"] = customer_id
             taker = rng.choice(CUSTOMER_SERVICE)
             business = customer["kind"] == "business"
@@ -429,6 +458,7 @@ class Demo:
                 "unit": "energiapalvelut" if lead["topic"] == "solution" else "paikallisjakelu",
                 "origin": "phone", "service_method": "transferred", "received": lead["day"],
                 "description": f"Asiakas kysyi {topic_label}. Liidi myyjälle.",
+                **({"person_name": person} if customer_id == "CUST-GENERAL" else {}),
             }, taker)
             values = {"topic": lead["topic"], "person_name": person, "phone": customer["phone"],
                       "customer_kind": customer["kind"], "region": lead["region"],

@@ -4,13 +4,15 @@ import os
 import re
 import subprocess
 
-from .config import Field, Value
+from .config import Field, Value, label
 from .errors import CrmError, NotFound, UsageError, ValidationError
+from .messages import t
 from .schema import Engine, FieldError, Problem
 
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 REGION_KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 ROLES = ("customer_service", "sales", "technical", "admin")
+REGION_NAME = Field("name", {"fi": "Nimi", "en": "Name"}, "line", "required")
 
 
 def _user_fields(config):
@@ -69,15 +71,14 @@ def _convert_all(engine, fields, values, problems):
     for key, value in values.items():
         field = fields.get(key)
         if field is None:
-            problems.append(Problem(key, key, "error", "unknown_field", "unknown field"))
+            problems.append(Problem(key, key, "error", "unknown_field", t("unknown_field", engine.lang)))
             continue
         if field.type == "list" and isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
         try:
             converted = engine.convert(field, value)
         except FieldError as err:
-            problems.append(Problem(key, engine.lang == "fi" and field.label["fi"] or field.label["en"],
-                                    "error", "invalid", str(err)))
+            problems.append(Problem(key, label(field.label, engine.lang), "error", "invalid", str(err)))
             continue
         if converted is not None:
             result[key] = converted
@@ -102,10 +103,10 @@ def add_user(store, handle, values, actor, lang="fi"):
         for key, field in fields.items():
             if key not in user and field.default is not None:
                 user[key] = field.default
-            if key not in user and field.level == "required":
-                problems.append(Problem(key, field.label[lang], "error", "required", "required"))
+            if key not in user and key not in values and field.level == "required":
+                problems.append(Problem(key, label(field.label, lang), "error", "required", t("required", lang)))
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, t("rules_broken", lang))
         users = dict(config.users)
         users[handle] = {key: user[key] for key in fields if key in user}
         store.write_config_file("users.yaml", users)
@@ -123,7 +124,7 @@ def set_user(store, handle, values, actor, lang="fi"):
         problems = []
         changes = _convert_all(Engine(store, lang, actor), _user_fields(config), values, problems)
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, t("rules_broken", lang))
         users = dict(config.users)
         users[handle] = {**users[handle], **changes}
         store.write_config_file("users.yaml", users)
@@ -134,7 +135,7 @@ def add_region(store, key, values, actor, lang="fi"):
     if not REGION_KEY.match(key or ""):
         raise UsageError(f"not a region key (lower-case letters, digits, _): {key!r}")
     values = dict(values)
-    name = values.pop("name", None) or key
+    name = _region_name(store, values.pop("name", None) or key, actor, lang)
     with store.lock():
         store.reload_config()
         require_admin(store, actor)
@@ -158,28 +159,38 @@ def set_region(store, key, values, actor, lang="fi"):
             raise NotFound(f"no region {key!r}")
         region = dict(regions[key])
         if "name" in values:
-            region["name"] = values.pop("name")
+            region["name"] = _region_name(store, values.pop("name"), actor, lang)
         region["owners"] = {**(region.get("owners") or {}), **_owners(store, values, actor, lang)}
         regions[key] = region
         store.write_config_file("regions.yaml", regions)
     return region
 
 
+def _region_name(store, name, actor, lang):
+    """A region's name: one line of text like any name field."""
+    try:
+        return Engine(store, lang, actor).convert(REGION_NAME, name)
+    except FieldError as err:
+        raise ValidationError([Problem("name", label(REGION_NAME.label, lang), "error", "invalid", str(err))],
+                              t("rules_broken", lang)) from None
+
+
 def _owners(store, values, actor, lang):
-    roles = [v.key for v in store.config.vocabularies.get("roles", [])] or list(ROLES)
+    roles = {v.key: v.label for v in store.config.vocabularies.get("roles", [])} or {r: {} for r in ROLES}
     engine = Engine(store, lang, actor)
     user_field = Field("owner", {"fi": "Käyttäjä", "en": "User"}, "user")
     owners, problems = {}, []
     for role, handle in values.items():
         if role not in roles:
-            problems.append(Problem(role, role, "error", "unknown_role", f"unknown role; roles: {', '.join(roles)}"))
+            problems.append(Problem(role, role, "error", "unknown_role",
+                                    t("unknown_role", lang, roles=", ".join(roles))))
             continue
         try:
             owners[role] = engine.convert(user_field, handle)
         except FieldError as err:
-            problems.append(Problem(role, role, "error", "invalid", str(err)))
+            problems.append(Problem(role, roles[role].get(lang) or role, "error", "invalid", str(err)))
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(problems, t("rules_broken", lang))
     return owners
 
 

@@ -28,6 +28,7 @@ MESSAGES = {
     "missing_ref": {"fi": "tietuetta {value} ei ole", "en": "no record {value}"},
     "unknown_user": {"fi": "tuntematon käyttäjä {value!r}", "en": "unknown user {value!r}"},
     "inactive_user": {"fi": "käyttäjä {value!r} ei ole aktiivinen", "en": "user {value!r} is not active"},
+    "unknown_role": {"fi": "tuntematon rooli; roolit: {roles}", "en": "unknown role; roles: {roles}"},
     "unknown_region": {"fi": "tuntematon alue {value!r}", "en": "unknown region {value!r}"},
     "not_object": {"fi": "pitää olla rakenne (kentät)", "en": "must be a mapping of fields"},
     "not_list": {"fi": "pitää olla lista", "en": "must be a list"},

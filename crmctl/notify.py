@@ -7,7 +7,8 @@ recorded on the assignment (`notified: <time>`, `notified_to: <address>`)
 with a `notified` history event, so re-running sends nothing twice; a
 failed send leaves the assignment pending for the next run. The store lock
 is held for the whole run, so two runs in parallel cannot both send.
-Assignments already acknowledged need no reminder and are not emailed.
+Assignments already acknowledged, or handed over by a delegation, need no
+reminder and are not emailed.
 Each send is recorded right after the server accepted it; only a crash
 between the two could send one email twice (at least once, never lost).
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
+from .assignments import is_open
 from .config import label
 from .errors import UsageError
 from .inbox import reason_label, title_of
@@ -54,7 +56,7 @@ def outstanding(store):
     found = []
     for rtype, record in store.all_records():
         for index, item in enumerate(record.get("assignments") or []):
-            if not item.get("acknowledged") and not item.get("notified"):
+            if is_open(item) and not item.get("notified"):
                 found.append((rtype, record, index, item))
     return sorted(found, key=lambda f: (str(f[3].get("at")), f[1]["id"], f[2]))
 

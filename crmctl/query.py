@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from .assignments import pending
 from .errors import UsageError
 from .schema import Engine, FieldError, get_path, is_empty
 
@@ -230,12 +231,12 @@ def _state(ev, record):
 
 @derived("unacknowledged")
 def _unacknowledged(ev, record):
-    return any(not a.get("acknowledged") for a in record.get("assignments") or [])
+    return bool(pending(record))
 
 
 @derived("assignee")
 def _assignee(ev, record):
-    return [a.get("user") for a in record.get("assignments") or [] if not a.get("acknowledged")]
+    return [a.get("user") for a in pending(record)]
 
 
 # Workflows register their derived keys on import.

@@ -10,6 +10,7 @@ from .messages import t, translate
 
 DEFAULT_MAX_LENGTH = {"line": 500, "text": 20000}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # every control character but tab and line feed
 _TRUE = {"true", "yes", "y", "1", "kyllä", "k", "on"}
 _FALSE = {"false", "no", "n", "0", "ei", "e", "off"}
 _FORMAT_VALIDATORS = {
@@ -65,6 +66,7 @@ class Engine:
         self.problems = []  # problems found while applying input, reported with validation's
         self._unique = {}
         self._evaluators = {}
+        self._existing = {}  # ids known to exist
 
     def label_of(self, rtype, key):
         field = rtype.field_at(key)
@@ -98,7 +100,9 @@ class Engine:
             raise FieldError(t("too_long", self.lang, max=limit))
         if not multiline and ("\n" in text or "\r" in text):
             raise FieldError(t("one_line", self.lang))
-        if "\x00" in text or any(ord(c) < 32 and c not in "\n\t" for c in text):
+        if multiline and "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
+        if _CONTROL.search(text):
             raise FieldError(t("control_chars", self.lang))
         return text
 
@@ -106,7 +110,7 @@ class Engine:
         return self._plain_text(field, value)
 
     def _convert_text(self, field, value):
-        text = self._plain_text(field, value, multiline=True).replace("\r\n", "\n")
+        text = self._plain_text(field, value, multiline=True)
         return text if text.strip() else None
 
     def _convert_enum(self, field, value):
@@ -198,12 +202,21 @@ class Engine:
             raise FieldError(t("not_id", self.lang, value=value))
         if target is not None and ids.prefix_of(text) != target.prefix:
             raise FieldError(t("wrong_ref", self.lang, what=target.prefix))
-        if ids.is_valid(text) and self.store.exists(text):
+        if ids.is_valid(text) and self._exists(text):
             return text
         try:
             return self.store.resolve(text, target)
         except Exception:
             raise FieldError(t("missing_ref", self.lang, value=text)) from None
+
+    def _exists(self, record_id):
+        """Whether a record exists, asked of the store once per id and engine (`check` asks thousands of times)."""
+        if record_id in self._existing:
+            return True
+        if self.store.exists(record_id):
+            self._existing[record_id] = True  # records are never deleted; a missing one may be created later
+            return True
+        return False
 
     def _convert_user(self, field, value):
         handle = self._plain_text(field, value)

@@ -134,7 +134,7 @@ class Store:
         if not ids.ID_PREFIX.match(text):
             raise UsageError(f"not a record id: {given!r}")
         text = text.upper()
-        if ids.is_valid(text) and self.exists(text):
+        if ids.is_valid(text) and self.exists(text) and (rtype is None or ids.prefix_of(text) == rtype.prefix):
             return text
         prefix = ids.prefix_of(text)
         types = [self.config.type_by_prefix(prefix)] if "-" in text else list(self.config.types.values())

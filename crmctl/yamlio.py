@@ -7,14 +7,40 @@ import yaml
 
 from .errors import YamlError
 
-Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.M)
 
 
+_TAGS = {}  # (scalar text, implicit) -> tag: resolving is pure and repeats for every key and value
+
+
+def _memo_resolve(resolve):
+    """The safe resolver's `resolve`, remembered (the safe schema has no path resolvers, so it is pure)."""
+    def cached(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode:
+            return resolve(self, kind, value, implicit)
+        key = (value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            if len(_TAGS) > 200_000:
+                _TAGS.clear()
+            tag = _TAGS[key] = resolve(self, kind, value, implicit)
+        return tag
+    return cached
+
+
+class Loader(_BaseLoader):
+    """The safe loader; tags and aliases are refused before it runs (see `load`)."""
+
+    resolve = _memo_resolve(_BaseLoader.resolve)
+
+
 class CanonicalDumper(_BaseDumper):
     """Block style, no aliases, ISO timestamps with `T`, multi-line text as literal blocks."""
+
+    resolve = _memo_resolve(_BaseDumper.resolve)
 
     def ignore_aliases(self, data):
         return True

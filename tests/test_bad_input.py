@@ -348,3 +348,10 @@ def test_damaged_configuration_is_reported_with_its_line(run, store, tmp_path, d
     assert checked.stdout == f"{shown}:{line}: error: config: {message}\n"
     assert snapshot(store.root) == before
     assert not (tmp_path / "pwned").exists()
+
+
+def test_windows_line_ends_in_multi_line_text_are_stored_as_line_feeds(run, store):
+    created = run("sr", "new", *SR_OK, "description=rivi 1\r\nrivi 2\rrivi 3")
+    assert created.exit_code == 0, created.stderr
+    shown = run("--format", "json", "sr", "show", created.stdout.strip())
+    assert '"description": "rivi 1\\nrivi 2\\nrivi 3"' in shown.stdout

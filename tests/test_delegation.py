@@ -139,3 +139,38 @@ def test_parallel_delegations_both_land(run, store):
     assert sorted(a["user"] for a in record["assignments"]) == ["sanna.salo", "taija.halme"]
     assert len(record["actions"].splitlines()) == 2
     assert run("check").exit_code == 0
+
+
+def test_delegating_onwards_hands_over_previous_owners_open_assignment(run, store):
+    record_id = new_request(run)
+    assert run("sr", "delegate", record_id, "taija.halme").exit_code == 0
+    # Mette takes the work away from Taija before she has seen it.
+    assert run("sr", "delegate", record_id, "sanna.salo").exit_code == 0
+    record = store.get(record_id)
+    at = record["history"][-1]["at"]
+    assert record["assignments"] == [
+        {"user": "taija.halme", "reason": "delegated", "by": "mette.murto", "at": at,
+         "handed_over": at, "handed_over_to": "sanna.salo"},
+        {"user": "sanna.salo", "reason": "delegated", "by": "mette.murto", "at": at}]
+    assert [e["event"] for e in record["history"]] == ["created", "delegated", "delegated"]
+    assert "  handed_over_to: sanna.salo\n" in store.path_of(record_id).read_text()
+    assert run("inbox", "--user", "taija.halme", "-q").stdout == ""
+    assert run("inbox", "--user", "sanna.salo", "--format", "json").stdout.count(record_id) == 1
+    assert run("sr", "list", "assignee=taija.halme", "-q").stdout == ""
+    assert run("sr", "list", "assignee=sanna.salo", "-q").stdout == f"{record_id}\n"
+    shown = run("sr", "show", record_id).stdout
+    assert "sanna.salo (delegated" in shown and "taija.halme (delegated" not in shown
+    assert run("check").exit_code == 0
+
+
+def test_hand_over_closes_only_that_users_open_assignments():
+    from crmctl.assignments import assign, hand_over, pending
+    record = {}
+    assign(record, "taija.halme", "delegated", "mette.murto", "t1")
+    assign(record, "liisa.laine", "escalated", "system", "t2")
+    record["assignments"].append({"user": "taija.halme", "reason": "delegated", "by": "x", "at": "t0",
+                                  "acknowledged": "t0"})
+    assert hand_over(record, "taija.halme", "sanna.salo", "t3") == 1
+    assert [a["user"] for a in pending(record)] == ["liisa.laine"]
+    assert record["assignments"][2] == {"user": "taija.halme", "reason": "delegated", "by": "x", "at": "t0",
+                                        "acknowledged": "t0"}

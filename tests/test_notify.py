@@ -189,3 +189,12 @@ def test_parallel_notify_runs_send_each_email_once(run, store, smtp):
     assert [p.wait(60) for p in runs] == [0, 0, 0]
     assert sorted(m["to"][0] for m in smtp.inbox.take()) == [
         "sanna.salo@example.fi", "taija.halme@example.fi", "teemu.tekninen@example.fi"]
+
+
+def test_notify_does_not_email_an_assignment_handed_over_to_someone_else(run, store, smtp):
+    record_id = new_request(run)
+    run("sr", "delegate", record_id, "taija.halme")
+    run("sr", "delegate", record_id, "sanna.salo")
+    result = notify(run, smtp, "-q")
+    assert (result.exit_code, result.stdout) == (0, f"{record_id}\n")
+    assert [mail["to"] for mail in smtp.inbox.take()] == [["sanna.salo@example.fi"]]

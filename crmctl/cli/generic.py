@@ -7,6 +7,7 @@ import tempfile
 import click
 
 from .. import delegation, present, records, workflow, yamlio
+from ..assignments import pending
 from ..config import label
 from ..errors import CrmError, NotFound, UsageError
 from ..messages import t
@@ -117,10 +118,9 @@ def record_group(type_key, name, help_text):
         keys += [k for k in SHOWN_DERIVED if k not in rtype.fields and evaluator.value(shown, k) not in (None, "", [])]
         rows = [{"field": present.column_label(rtype, k, env.lang),
                  "value": present.cell(rtype, k, evaluator.value(shown, k), env.lang)} for k in keys]
-        for item in shown.get("assignments") or []:
-            if not item.get("acknowledged"):
-                what = {"fi": "Kuittaamatta", "en": "Not acknowledged"}[env.lang]
-                rows.append({"field": what, "value": f"{item.get('user')} ({item.get('reason')}, {item.get('at')})"})
+        for item in pending(shown):
+            what = {"fi": "Kuittaamatta", "en": "Not acknowledged"}[env.lang]
+            rows.append({"field": what, "value": f"{item.get('user')} ({item.get('reason')}, {item.get('at')})"})
         headers = [{"fi": "Kenttä", "en": "Field"}[env.lang], {"fi": "Arvo", "en": "Value"}[env.lang]]
         env.out(render_rows(rows, ["field", "value"], headers, env.fmt))
 

@@ -1,8 +1,11 @@
 """Call tracking (puheluseuranta): service requests received, resolved and open per month."""
 
+from bisect import bisect_right
+
 from . import Metric, Report, month_rows, report
-from .common import counts, median_or_none, share, status_reached_on, tracking_start, within
-from .months import as_date, last_day
+from .common import counts, median_or_none, share, status_reached_on, tracking_start
+from .monthly import month_number
+from .months import as_date
 
 TYPE = "service_request"
 TITLE = {"fi": "Puheluseuranta", "en": "Call tracking"}
@@ -49,10 +52,6 @@ class Call:
         self.cancelled = status_reached_on(record, record.get("status_reason")) if state == "cancelled" else None
         self.due = evaluator.value(record, "due") if self.resolved else None
 
-    def open_at(self, day):
-        ended = self.resolved or self.cancelled
-        return self.received is not None and self.received <= day and (ended is None or ended > day)
-
 
 @report("calls", TITLE)
 def build(context, months):
@@ -61,23 +60,35 @@ def build(context, months):
     records = context.records(TYPE)
     calls = [Call(evaluator, r) for r in records]
 
+    # Calls by the month they were received and resolved, and sorted month numbers for "open at month end":
+    # open at the end of M = received by M minus those that also ended (resolved/cancelled) by M.
+    received_in, resolved_in = {}, {}
+    for call in calls:
+        if call.received is not None:
+            received_in.setdefault(month_number(call.received), []).append(call)
+        if call.resolved is not None:
+            resolved_in.setdefault(month_number(call.resolved), []).append(call)
+    starts = sorted(month_number(c.received) for c in calls if c.received is not None)
+    ends = sorted(max(month_number(c.received), month_number(c.resolved or c.cancelled)) for c in calls
+                  if c.received is not None and (c.resolved or c.cancelled))
+
     def compute(month):
-        start, end = month, last_day(month)
-        received = [c for c in calls if within(c.received, start, end)]
-        resolved = [c for c in calls if within(c.resolved, start, end)]
+        number = month_number(month)
+        received = received_in.get(number, [])
+        resolved = resolved_in.get(number, [])
         days = [calendar.working_days_between(c.received, c.resolved) for c in resolved if c.received]
         met = [c for c in resolved if c.due is not None and c.resolved <= c.due]
         timed = [c for c in resolved if c.due is not None]
         return {
             "received": len(received), "resolved": len(resolved),
-            "open": sum(1 for c in calls if c.open_at(end)),
+            "open": bisect_right(starts, number) - bisect_right(ends, number),
             "median_working_days_to_resolve": median_or_none(days),
             "resolved_within_sla_share": share(len(met), len(timed)),
             **{f"by_{key}": counts(c.record.get(key) for c in received)
                for key in ("subject", "origin", "unit", "owner")},
         }
 
-    rows = month_rows(months, compute, METRICS, tracking_start(records))
+    rows = month_rows(months, compute, METRICS)
     labels = {f"by_{key}": context.vocabulary_labels(TYPE, key) for key in ("subject", "origin", "unit")}
     labels["by_owner"] = context.user_labels()
-    return Report("calls", TITLE, METRICS, rows, key_labels=labels)
+    return Report("calls", TITLE, METRICS, rows, key_labels=labels, tracked_from=tracking_start(records))
