@@ -78,6 +78,9 @@ def load_catalog(env):
     problems = [f"messages.yaml: {key}: missing {lang} translation"
                 for key, entry in catalog.items() for lang in LANGUAGES
                 if not isinstance(entry, dict) or not isinstance(entry.get(lang), str) or not entry[lang]]
+    problems += [f"messages.yaml: {key}: unexpected keys {sorted(set(entry) - set(LANGUAGES))} "
+                 "(quote texts with commas)"
+                 for key, entry in catalog.items() if isinstance(entry, dict) and set(entry) - set(LANGUAGES)]
     if problems:
         raise ManualError(problems)
     return catalog
@@ -102,8 +105,11 @@ def load_examples(env):
         texts = [example.get("title")] + [s.get("say") for s in example.get("steps") or []]
         for text in texts:
             for lang in LANGUAGES:
-                if not isinstance(text, dict) or not text.get(lang):
+                if not isinstance(text, dict) or not isinstance(text.get(lang), str) or not text[lang]:
                     problems.append(f"{where}: missing {lang} translation of {text!r}")
+            if isinstance(text, dict) and set(text) - set(LANGUAGES):
+                # an unquoted comma in a flow mapping ({fi: a, b, en: c}) splits the text into keys
+                problems.append(f"{where}: unexpected keys in {text!r} (quote texts with commas)")
     if problems:
         raise ManualError(problems)
     return data

@@ -14,6 +14,27 @@ LEVEL_TEXT = {"fi": {"required": "pakollinen tieto", "recommended": "suositeltav
               "en": {"required": "required", "recommended": "recommended", "optional": "as needed"}}
 
 
+# Tests that need crmctl's own examples; the others run one short example, to keep the suite quick.
+REAL_EXAMPLES = ("test_examples_are_real_output_and_identical_across_builds",)
+QUICK_EXAMPLES = """
+- id: quick
+  place: customer-service/logging
+  title: {fi: näkymät, en: views}
+  steps:
+    - say: {fi: "Katso näkymät:", en: "List the views:"}
+      run: [sr, views]
+"""
+
+
+@pytest.fixture
+def empty_store(empty_store, request):
+    if request.node.name not in REAL_EXAMPLES:
+        override = empty_store.root / "templates" / "manual"
+        override.mkdir(parents=True, exist_ok=True)
+        (override / "examples.yaml").write_text(QUICK_EXAMPLES, encoding="utf-8")
+    return empty_store
+
+
 def build(store, langs=("fi", "en")):
     return manual.build(store, langs, run_in_process)
 
@@ -126,7 +147,7 @@ def test_changing_a_field_level_changes_the_manual(empty_store):
 
 def test_undefined_template_variable_is_an_error(empty_store):
     override = empty_store.root / "templates" / "manual"
-    override.mkdir(parents=True)
+    override.mkdir(parents=True, exist_ok=True)
     (override / "index.md.j2").write_text("# {{ t('index.title') }}\n{{ no_such_thing }}\n", encoding="utf-8")
     with pytest.raises(manual.ManualError) as caught:
         build(empty_store, ("fi",))
@@ -135,7 +156,7 @@ def test_undefined_template_variable_is_an_error(empty_store):
 
 def test_store_templates_override_crmctls(empty_store):
     override = empty_store.root / "templates" / "manual"
-    override.mkdir(parents=True)
+    override.mkdir(parents=True, exist_ok=True)
     (override / "index.md.j2").write_text("# {{ t('index.title') }}\n\n{{ t('own.line') }}\n", encoding="utf-8")
     (override / "messages.yaml").write_text("own.line: {fi: Oma rivi, en: Our own line}\n", encoding="utf-8")
     files = build(empty_store)
@@ -145,7 +166,7 @@ def test_store_templates_override_crmctls(empty_store):
 
 def test_a_missing_translation_is_an_error_in_every_language(empty_store):
     override = empty_store.root / "templates" / "manual"
-    override.mkdir(parents=True)
+    override.mkdir(parents=True, exist_ok=True)
     (override / "messages.yaml").write_text("cs.title: {fi: Asiakaspalvelun ohje}\n", encoding="utf-8")
     with pytest.raises(manual.ManualError) as caught:
         build(empty_store, ("fi",))
@@ -166,7 +187,7 @@ def test_a_missing_config_label_is_an_error(empty_store):
 
 def test_unknown_catalog_entry_is_an_error(empty_store):
     override = empty_store.root / "templates" / "manual"
-    override.mkdir(parents=True)
+    override.mkdir(parents=True, exist_ok=True)
     (override / "index.md.j2").write_text("{{ t('no.such.entry') }}\n", encoding="utf-8")
     with pytest.raises(manual.ManualError) as caught:
         build(empty_store, ("en",))
@@ -221,6 +242,22 @@ def test_an_example_without_a_translation_is_an_error(empty_store):
     with pytest.raises(manual.ManualError) as caught:
         build(empty_store, ("fi",))
     assert caught.value.problems == ["examples.yaml: example half: missing en translation of {'fi': 'Katso'}"]
+
+
+def test_an_unquoted_comma_in_a_text_is_an_error(empty_store):
+    examples_override(empty_store, """
+- id: comma
+  place: customer-service/logging
+  title: {fi: liidi, joka ei etene, en: a lead}
+  steps:
+    - say: {fi: Katso, en: Look}
+      run: [sr, views]
+""")
+    with pytest.raises(manual.ManualError) as caught:
+        build(empty_store, ("fi",))
+    assert caught.value.problems == [
+        "examples.yaml: example comma: unexpected keys in {'fi': 'liidi', 'joka ei etene': None, 'en': 'a lead'} "
+        "(quote texts with commas)"]
 
 
 def test_examples_use_saved_values_and_expected_exit_codes(empty_store):
@@ -308,7 +345,7 @@ def test_a_broken_template_writes_nothing(empty_store, tmp_path, run):
     assert run("manual", "build", "--out", str(out), root=empty_store.root).exit_code == 0
     before = snapshot(out)
     override = empty_store.root / "templates" / "manual"
-    override.mkdir(parents=True)
+    override.mkdir(parents=True, exist_ok=True)
     (override / "sales.md.j2").write_text("{{ missing }}\n", encoding="utf-8")
     result = run("manual", "build", "--out", str(out), root=empty_store.root)
     assert (result.exit_code, result.stdout) == (1, "")

@@ -58,9 +58,10 @@ def history(store):
 
 
 EXPECTED = [
-    {"month": "2011-01", "open": 2, "open_change": None, "new": 1, "new_change": None,
-     "progressed": 1, "progressed_change": None, "not_progressed": 2, "not_progressed_change": None,
-     "completed": 1, "completed_change": None, "lost": 0, "lost_change": None},
+    # December 2010 (migrated projects): open 2, new 1, progressed 1, not progressed 1.
+    {"month": "2011-01", "open": 2, "open_change": 0, "new": 1, "new_change": 0,
+     "progressed": 1, "progressed_change": 0, "not_progressed": 2, "not_progressed_change": 1,
+     "completed": 1, "completed_change": 1, "lost": 0, "lost_change": 0},
     {"month": "2011-02", "open": 3, "open_change": 1, "new": 2, "new_change": 1,
      "progressed": 1, "progressed_change": 0, "not_progressed": 3, "not_progressed_change": 1,
      "completed": 0, "completed_change": -1, "lost": 1, "lost_change": 1},
@@ -80,13 +81,22 @@ def test_month_before_the_range_gives_the_first_change(history):
     assert report.months == [EXPECTED[1]]
 
 
-def test_months_before_tracking_began_are_counted_from_migrated_dates_without_change(history):
+def test_months_before_tracking_began_are_counted_from_migrated_dates(history):
     report = run(history, "monthly", "2010-12", "2010-12")
-    assert report.months == [{"month": "2010-12", "open": 2, "open_change": None, "new": 1, "new_change": None,
-                              "progressed": 1, "progressed_change": None, "not_progressed": 1,
-                              "not_progressed_change": None, "completed": 0, "completed_change": None,
-                              "lost": 0, "lost_change": None}]
+    assert report.months == [{"month": "2010-12", "open": 2, "open_change": 1, "new": 1, "new_change": 0,
+                              "progressed": 1, "progressed_change": 1, "not_progressed": 1,
+                              "not_progressed_change": 0, "completed": 0, "completed_change": 0,
+                              "lost": 0, "lost_change": 0}]
     assert tracking_start(history.records(history.config.types["sales_project"])) == date(2011, 1, 1)
+    assert report.tracked_from == date(2011, 1, 1)
+
+
+def test_tables_show_no_change_up_to_the_first_tracked_month(run, history):
+    """The data has the change from migrated projects; people's tables start comparing after tracking began."""
+    result = run("--lang", "en", "report", "monthly", "--from", "2010-12", "--to", "2011-02")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split()[:3] for line in result.stdout.splitlines()[2:]] == [
+        ["2010-12", "2", "1"], ["2011-01", "2", "1"], ["2011-02", "3", "(+1)"]]
 
 
 def test_default_range_is_the_last_three_months_up_to_now(history, monkeypatch):
@@ -138,7 +148,7 @@ def test_csv_has_value_and_change_columns(run, history):
     assert result.stdout.splitlines()[:3] == [
         "month,open,open_change,new,new_change,progressed,progressed_change,not_progressed,not_progressed_change,"
         "completed,completed_change,lost,lost_change",
-        "2011-01,2,,1,,1,,2,,1,,0,",
+        "2011-01,2,0,1,0,1,0,2,1,1,1,0,0",
         "2011-02,3,1,2,1,1,0,3,1,0,-1,1,1",
     ]
     rows = list(csv.DictReader(io.StringIO(result.stdout)))

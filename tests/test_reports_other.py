@@ -59,8 +59,8 @@ def calls(store):
 
 
 CALLS = [
-    {"month": "2011-01", "received": 3, "received_change": None, "resolved": 1, "resolved_change": None,
-     "open": 2, "open_change": None, "median_working_days_to_resolve": 0, "resolved_within_sla_share": 1.0,
+    {"month": "2011-01", "received": 3, "received_change": 3, "resolved": 1, "resolved_change": 1,
+     "open": 2, "open_change": 2, "median_working_days_to_resolve": 0, "resolved_within_sla_share": 1.0,
      "by_subject": {"billing": 1, "feedback": 1, "meter_reading": 1}, "by_origin": {"email": 1, "phone": 2},
      "by_unit": {"paikallisjakelu": 3}, "by_owner": {"mette.murto": 2, "taija.halme": 1}},
     {"month": "2011-02", "received": 2, "received_change": -1, "resolved": 2, "resolved_change": 1,
@@ -125,7 +125,7 @@ def test_calls_csv_flattens_breakdowns(run, calls):
                         "by_subject.feedback,by_subject.meter_reading,by_subject.other,by_origin.email,"
                         "by_origin.phone,by_origin.web,by_unit.gasum_oy,by_unit.paikallisjakelu,"
                         "by_owner.mette.murto,by_owner.taija.halme")
-    assert lines[1:] == ["2011-01,3,,1,,2,,0,1.0,1,1,1,0,1,2,0,0,3,2,1",
+    assert lines[1:] == ["2011-01,3,3,1,1,2,2,0,1.0,1,1,1,0,1,2,0,0,3,2,1",
                          "2011-02,2,-1,2,1,1,-1,4.0,0.5,1,0,0,1,0,1,1,1,1,1,1"]
 
 
@@ -165,9 +165,9 @@ def leads(store):
 
 
 LEADS = [
-    {"month": "2011-01", "created": 2, "created_change": None, "handled": 1, "handled_change": None,
-     "handled_no_action": 0, "handled_no_action_change": None, "handled_within_target_share": 1.0,
-     "converted": 1, "converted_change": None},
+    {"month": "2011-01", "created": 2, "created_change": 2, "handled": 1, "handled_change": 1,
+     "handled_no_action": 0, "handled_no_action_change": 0, "handled_within_target_share": 1.0,
+     "converted": 1, "converted_change": 1},
     {"month": "2011-02", "created": 2, "created_change": 0, "handled": 1, "handled_change": 0,
      "handled_no_action": 1, "handled_no_action_change": 1, "handled_within_target_share": 0.5,
      "converted": 1, "converted_change": 0},
@@ -194,15 +194,15 @@ def test_leads_table_and_csv(run, leads):
     assert csv_text.splitlines() == [
         "month,created,created_change,handled,handled_change,handled_no_action,handled_no_action_change,"
         "handled_within_target_share,converted,converted_change",
-        "2011-01,2,,1,,0,,1.0,1,", "2011-02,2,0,1,0,1,1,0.5,1,0"]
+        "2011-01,2,2,1,1,0,0,1.0,1,1", "2011-02,2,0,1,0,1,1,0.5,1,0"]
 
 
 def test_adoption_counts_planned_users_who_wrote_history(run, calls, leads):
     # January: mette and taija logged calls, jussi handled a lead; February the same three.
     months = run_report(calls, "adoption")
     assert months == [
-        {"month": "2011-01", "planned_users": 6, "planned_users_change": None, "active_planned_users": 3,
-         "active_planned_users_change": None, "share": 0.5, "share_change": None, "criterion_met": False,
+        {"month": "2011-01", "planned_users": 6, "planned_users_change": 0, "active_planned_users": 3,
+         "active_planned_users_change": 3, "share": 0.5, "share_change": 0.5, "criterion_met": False,
          "inactive_planned_users": ["kaisa.kauppinen", "sanna.salo", "teemu.tekninen"]},
         {"month": "2011-02", "planned_users": 6, "planned_users_change": 0, "active_planned_users": 3,
          "active_planned_users_change": 0, "share": 0.5, "share_change": 0.0, "criterion_met": False,

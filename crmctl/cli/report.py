@@ -39,18 +39,29 @@ def report_command(name, monthly):
                 raise CrmError(f"cannot write {path}: {err.strerror}") from None
             env.say(("Kirjoitettu " if env.lang == "fi" else "Wrote ") + str(path))
 
-    command = click.option("--out", metavar="FILE",
-                           help="Write the report to FILE (Markdown: its SVG chart beside it) instead of stdout.")(command)
     if monthly:
-        command = click.option("--to", "end", metavar="YYYY-MM", help="Last month (default: this month).")(command)
         command = click.option("--from", "start", metavar="YYYY-MM",
                                help="First month (default: two months before --to).")(command)
+        command = click.option("--to", "end", metavar="YYYY-MM", help="Last month (default: this month).")(command)
+    command = click.option("--out", metavar="FILE",
+                           help="Write the report to FILE (Markdown: its SVG chart beside it) instead of stdout.")(command)
     return command
 
 
 @click.group(name="report")
 def report_group():
-    """Reports (seuranta): --format table|md|csv|json, --out FILE."""
+    """Reports (seuranta): monthly, calls, leads and adoption per month; quality now.
+
+    \b
+    Formats: the global --format table|md|csv|json (and --lang fi|en).
+    --out FILE writes the report to FILE; a Markdown page gets its SVG
+    chart beside it (without --out the page carries a Mermaid chart).
+
+    \b
+    Example:
+      crmctl report monthly --from 2011-01 --to 2011-03
+      crmctl report monthly --format md --out tracking.md
+    """
 
 
 def install(cli):

@@ -40,6 +40,9 @@ class Report:
     notes: list = dc_field(default_factory=list)    # [(fi, en)] extra lines for people
     key_labels: dict = dc_field(default_factory=dict)  # breakdown metric -> {key: {fi, en}} for people
     sections: object = None                         # snapshot reports: fn(lang) -> [(title, columns, headers, rows)]
+    # The first month recorded in crmctl: tables for people show no change up to it, since the
+    # months before had no tracking to compare with (the roll-out's January row); data keeps it.
+    tracked_from: object = None
 
     def key_label(self, metric_key, key, lang):
         labels = (self.key_labels.get(metric_key) or {}).get(key)
@@ -121,35 +124,29 @@ def run(store, name, start=None, end=None, lang="fi", context=None):
 
 
 def with_changes(rows, metrics, previous):
-    """Add `<key>_change` = value minus the previous month's (None when there is nothing to compare with)."""
+    """Each row with `<key>_change` = value minus the previous month's beside its value
+    (None when there is nothing to compare with, e.g. a share of nothing)."""
+    result = []
     for row in rows:
-        for metric in metrics:
-            if not metric.change:
-                continue
-            before = previous.get(metric.key) if previous is not None else None
-            value = row.get(metric.key)
-            row[f"{metric.key}_change"] = None if before is None or value is None else _round(value - before)
+        changed = {}
+        for key, value in row.items():
+            changed[key] = value
+            metric = next((m for m in metrics if m.key == key and m.change), None)
+            if metric is not None:
+                before = previous.get(key) if previous is not None else None
+                changed[f"{key}_change"] = None if before is None or value is None else _round(value - before)
+        result.append(changed)
         previous = row
-    return rows
+    return result
 
 
 def _round(number):
     return round(number, 4) if isinstance(number, float) else number
 
 
-def month_rows(months, compute, metrics, began=None):
-    """Rows for `months` plus the month before (for the first change), computed by `compute(month)`.
-
-    `began` is the first month the store recorded anything the report counts:
-    up to it there was nothing tracked to compare with, so those months have no
-    change (None) — as in the roll-out's first tracking table.
-    """
+def month_rows(months, compute, metrics):
+    """Rows for `months`, computed by `compute(month)`; the month before the range is computed too,
+    so the first month has its change (spec §7, and cli.md's `"open_change": 10` for 2011-01)."""
     rows = [{"month": label(m), **compute(m)} for m in months]
     previous = {"month": label(previous_month(months[0])), **compute(previous_month(months[0]))} if months else None
-    rows = with_changes(rows, metrics, previous)
-    for row in rows:
-        if began is not None and row["month"] <= label(began):
-            for metric in metrics:
-                if metric.change:
-                    row[f"{metric.key}_change"] = None
-    return rows
+    return with_changes(rows, metrics, previous)

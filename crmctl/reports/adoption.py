@@ -50,10 +50,10 @@ def build(context, months):
                 "criterion_met": ratio is not None and ratio >= CRITERION,
                 "inactive_planned_users": [h for h in planned if h not in active]}
 
-    rows = month_rows(months, compute, METRICS, tracking_start(everything))
+    rows = month_rows(months, compute, METRICS)
     notes = []
     for row in rows:
         if row["inactive_planned_users"]:
             names = ", ".join(users[h].get("name") or h for h in row["inactive_planned_users"])
             notes.append((f"{row['month']}: ei käyttänyt: {names}", f"{row['month']}: not active: {names}"))
-    return Report("adoption", TITLE, METRICS, rows, notes=notes)
+    return Report("adoption", TITLE, METRICS, rows, notes=notes, tracked_from=tracking_start(everything))

@@ -88,7 +88,7 @@ def build(context, months):
                for key in ("subject", "origin", "unit", "owner")},
         }
 
-    rows = month_rows(months, compute, METRICS, tracking_start(records))
+    rows = month_rows(months, compute, METRICS)
     labels = {f"by_{key}": context.vocabulary_labels(TYPE, key) for key in ("subject", "origin", "unit")}
     labels["by_owner"] = context.user_labels()
-    return Report("calls", TITLE, METRICS, rows, key_labels=labels)
+    return Report("calls", TITLE, METRICS, rows, key_labels=labels, tracked_from=tracking_start(records))

@@ -53,4 +53,4 @@ def build(context, months):
             "converted": sum(1 for lead in handled if lead.project),
         }
 
-    return Report("leads", TITLE, METRICS, month_rows(months, compute, METRICS, tracking_start(records)))
+    return Report("leads", TITLE, METRICS, month_rows(months, compute, METRICS), tracked_from=tracking_start(records))

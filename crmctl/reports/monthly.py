@@ -106,5 +106,5 @@ def build(context, months):
     records = context.records(PROJECT_TYPE)
     projects = [Project.of(r) for r in records]
     metrics = [metric for metric, _ in METRICS]
-    rows = month_rows(months, lambda month: count_month(projects, month), metrics, tracking_start(records))
-    return Report("monthly", TITLE, metrics, rows)
+    rows = month_rows(months, lambda month: count_month(projects, month), metrics)
+    return Report("monthly", TITLE, metrics, rows, tracked_from=tracking_start(records))

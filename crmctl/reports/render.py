@@ -2,8 +2,11 @@
 
 from pathlib import Path
 
+import jinja2
+
 from .. import output, rendering
 from . import chart
+from .months import label as month_label
 
 MINUS = "\u2212"  # the tables print −1, as the roll-out's did
 MONTH_LABEL = {"fi": "Kuukausi", "en": "month"}
@@ -36,10 +39,15 @@ def change_text(change, kind="count"):
     return ("+" if change > 0 else MINUS) + text
 
 
-def cell(row, metric, lang="en"):
-    """`49 (+14)`: the value, and its change when there is one."""
+def cell(row, metric, lang="en", tracked_from=None):
+    """`49 (+14)`: the value, and its change when there is one to show.
+
+    No change is shown for months up to `tracked_from`: before crmctl there was
+    no tracking to compare with (the roll-out's first table has none either).
+    """
     text = number_text(row.get(metric.key), metric.kind, lang)
-    change = change_text(row.get(f"{metric.key}_change"), metric.kind) if metric.change else ""
+    shown = metric.change and (tracked_from is None or row["month"] > month_label(tracked_from))
+    change = change_text(row.get(f"{metric.key}_change"), metric.kind) if shown else ""
     return f"{text} ({change})" if change else text
 
 
@@ -52,7 +60,7 @@ def display_rows(report, lang):
     metrics = table_metrics(report)
     columns = ["month"] + [m.key for m in metrics]
     headers = [MONTH_LABEL[lang]] + [m.label[lang] for m in metrics]
-    rows = [{"month": row["month"], **{m.key: cell(row, m, lang) for m in metrics}} for row in report.months]
+    rows = [{"month": row["month"], **{m.key: cell(row, m, lang, report.tracked_from) for m in metrics}} for row in report.months]
     return columns, headers, rows
 
 
@@ -153,7 +161,7 @@ def _template(name, store_root):
     try:
         env.get_template(wanted)
         return wanted
-    except Exception:  # no page of its own: the generic one
+    except jinja2.TemplateNotFound:  # no page of its own: the generic one
         return "reports/report.md.j2"
 
 
@@ -172,7 +180,8 @@ def render_snapshot(report, fmt, lang, store_root, out):
         for title, columns, headers, rows in sections:
             parts.append(title + "\n" + (output.render_rows(rows, columns, headers, "table") or "-\n"))
         return "\n".join(parts), {}
-    tables = [(title, markdown_table(headers, [{c: output._cell(r.get(c)) for c in columns} for r in rows], columns))
+    tables = [(title, markdown_table(headers, [{c: "" if r.get(c) is None else r[c] for c in columns} for r in rows],
+                                     columns))
               for title, columns, headers, rows in sections]
     text = rendering.render(_template(report.name, store_root), store_root, lang=lang, title=report.title[lang],
                             report=report, first="", last="", table="", breakdowns=tables, chart=None,
