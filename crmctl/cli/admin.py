@@ -81,12 +81,13 @@ def user_list(env):
     if env.fmt in ("json", "yaml"):
         env.out(render_data(users, env.fmt))
         return
-    columns = ["handle", "name", "initials", "email", "roles", "region", "supervisor", "planned", "active"]
+    columns = ["handle", "name", "email", "roles", "region", "supervisor", "planned", "active", "initials"]
     rows = [{"handle": h, **u, "roles": ",".join(u.get("roles") or [])} for h, u in users.items()]
-    headers = {"fi": ["Tunnus", "Nimi", "Nimikirjaimet", "Sähköposti", "Roolit", "Alue", "Esimies", "Suunniteltu",
-                      "Aktiivinen"],
-               "en": ["Handle", "Name", "Initials", "Email", "Roles", "Region", "Supervisor", "Planned",
-                      "Active"]}[env.lang]
+    labels = {"handle": ("Tunnus", "Handle"), "name": ("Nimi", "Name"), "email": ("Sähköposti", "Email"),
+              "roles": ("Roolit", "Roles"), "region": ("Alue", "Region"), "supervisor": ("Esimies", "Supervisor"),
+              "planned": ("Suunniteltu", "Planned"), "active": ("Aktiivinen", "Active"),
+              "initials": ("Nimikirjaimet", "Initials")}
+    headers = [labels[c][0 if env.lang == "fi" else 1] for c in columns]
     env.out(render_rows(rows, columns, headers, env.fmt))
 
 
