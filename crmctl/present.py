@@ -95,13 +95,16 @@ def display(field, value, lang):
 
 def row(evaluator, record, columns, lang):
     """A flat row of displayed cells for `columns` (fields or derived keys)."""
-    shown = {}
-    for column in columns:
-        value = evaluator.value(record, column)
-        special = DERIVED_DISPLAY.get(column) if evaluator.rtype.field_at(column) is None else None
-        shown[column] = special(evaluator.store.config, value, lang) if special and value is not None \
-            else cell(evaluator.rtype, column, value, lang)
-    return shown
+    return {column: shown_value(evaluator, record, column, lang) for column in columns}
+
+
+def shown_value(evaluator, record, key, lang):
+    """One field or derived key as people read it (stage keys by their names, etc.)."""
+    value = evaluator.value(record, key)
+    special = DERIVED_DISPLAY.get(key) if evaluator.rtype.field_at(key) is None else None
+    if special and value is not None:
+        return special(evaluator.store.config, value, lang)
+    return cell(evaluator.rtype, key, value, lang)
 
 
 def with_derived(evaluator, record, keys=None):

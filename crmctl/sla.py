@@ -33,10 +33,13 @@ def due(evaluator, record):
 
 @derived("overdue")
 def overdue(evaluator, record):
-    """Active and past its due date: overdue from the day after the due date."""
+    """Active and past its due date: overdue from the day after the due date.
+
+    None (not "no") for records without a due date: for them the question does not apply.
+    """
     when = evaluator.value(record, "due")
     if not isinstance(when, date):
-        return False
+        return None
     state = evaluator.value(record, "state")
     if state not in (None, "active"):
         return False

@@ -340,3 +340,12 @@ def test_project_created_in_the_future_or_of_unknown_type_is_refused(run, store)
     assert result.exit_code == 1
     assert "  type (Myyntiprojektin tyyppi): " in result.stderr
     assert snapshot(store.root) == before
+
+
+def test_show_names_the_current_stage_and_has_no_overdue_line_without_a_due_date(run, store):
+    record_id = new_project(run)
+    lines = run("--lang", "en", "project", "show", record_id).stdout.splitlines()
+    assert "   Stage               Needs assessment" in [f"   {line}" for line in lines]
+    assert not [line for line in lines if line.startswith("Overdue")]
+    customer = run("--lang", "en", "customer", "show", "CUST-GENERAL").stdout
+    assert "Overdue" not in customer and "Due" not in customer

@@ -117,7 +117,7 @@ def record_group(type_key, name, help_text):
         keys = ["id"] + [k for k in rtype.fields if k in shown]
         keys += [k for k in SHOWN_DERIVED if k not in rtype.fields and evaluator.value(shown, k) not in (None, "", [])]
         rows = [{"field": present.column_label(rtype, k, env.lang),
-                 "value": present.cell(rtype, k, evaluator.value(shown, k), env.lang)} for k in keys]
+                 "value": present.shown_value(evaluator, shown, k, env.lang)} for k in keys]
         for item in pending(shown):
             what = {"fi": "Kuittaamatta", "en": "Not acknowledged"}[env.lang]
             rows.append({"field": what, "value": f"{item.get('user')} ({item.get('reason')}, {item.get('at')})"})
