@@ -36,7 +36,11 @@ def parse_filter(text):
     match = FILTER.match(text or "")
     if not match:
         raise UsageError(f"not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): {text!r}")
-    return Filter(match.group(1), match.group(2), match.group(3).strip())
+    key, op, value = match.group(1), match.group(2), match.group(3).strip()
+    if value[:1] in "=<>!~" and value:
+        # `owner==x` or `due=<2011-01-01` is a mistyped operator, not a search for "=x".
+        raise UsageError(f"not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): {text!r}")
+    return Filter(key, op, value)
 
 
 def parse_filters(texts):

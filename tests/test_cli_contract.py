@@ -130,6 +130,8 @@ def test_machine_output_is_never_mixed_with_messages(run, store, records):
     (["frobnicate"], "Error: No such command 'frobnicate'."),
     (["sr", "new", "title"], "Error: expected KEY=VALUE, got 'title'"),
     (["sr", "list", "owner"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): 'owner'"),
+    (["sr", "list", "owner==x"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): 'owner==x'"),
+    (["sr", "list", "received=>2011-01-01"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): "),
 ])
 def test_usage_errors_exit_2(run, store, args, error):
     result = run(*args)
