@@ -205,3 +205,11 @@ def _owners(store, values, actor, lang):
 def region_owner(config, region, role):
     """The default owner of `role` in `region`, or None."""
     return ((config.regions.get(region) or {}).get("owners") or {}).get(role)
+
+
+def default_owner(config, record, role="sales"):
+    """Give an unowned `record` its region's default owner of `role` (leads and projects go to the seller)."""
+    if not record.get("owner") and record.get("region"):
+        owner = region_owner(config, record["region"], role)
+        if owner:
+            record["owner"] = owner

@@ -2,7 +2,7 @@
 
 from . import records, sla
 from .assignments import assign
-from .directory import region_owner
+from .directory import default_owner
 from .messages import MESSAGES, t
 from .errors import CrmError, UsageError
 from .query import Evaluator
@@ -22,10 +22,7 @@ MESSAGES.update({
 def _new_lead(record, engine):
     """Owner from the region, due date from the SLA targets, and the owner's assignment."""
     store = engine.store
-    if is_empty(record.get("owner")) and record.get("region"):
-        seller = region_owner(store.config, record["region"], "sales")
-        if seller:
-            record["owner"] = seller
+    default_owner(store.config, record, "sales")
     if is_empty(record.get("due")):
         evaluator = Evaluator(store, store.config.types["lead"], actor=engine.actor, engine=engine)
         days = sla.target_days(evaluator, record)

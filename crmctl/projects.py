@@ -13,7 +13,7 @@ from datetime import date
 from . import records
 from .assignments import assign
 from .check import record_check
-from .directory import region_owner
+from .directory import default_owner, region_owner
 from .errors import CrmError, NotFound, UsageError
 from .messages import MESSAGES, t
 from .records import event, on_create
@@ -84,10 +84,7 @@ def stage_note(store, stage):
 def _new_project(record, engine):
     """Default owner (the region's seller) and the stage list of the type, first stage current."""
     store = engine.store
-    if is_empty(record.get("owner")) and record.get("region"):
-        seller = region_owner(store.config, record["region"], "sales")
-        if seller:
-            record["owner"] = seller
+    default_owner(store.config, record, "sales")
     spec = store.config.project_types.get(record.get("type"))
     if spec is None or record.get("stages"):
         if record.get("stages"):
