@@ -10,7 +10,7 @@ from ..directory import add_region, add_user, require_admin, set_region, set_use
 from ..errors import CrmError
 from ..messages import t
 from ..init import create_store
-from ..output import render_data, render_rows
+from ..output import render_data
 from .base import parse_pairs, pass_env
 
 
@@ -75,20 +75,17 @@ def user_set(env, handle, pairs):
 def user_list(env):
     """List users."""
     users = env.store.config.users
-    if env.quiet:
-        env.out("".join(f"{h}\n" for h in users))
-        return
-    if env.fmt in ("json", "yaml"):
-        env.out(render_data(users, env.fmt))
-        return
-    columns = ["handle", "name", "email", "roles", "region", "supervisor", "planned", "active", "initials"]
-    rows = [{"handle": h, **u, "roles": ",".join(u.get("roles") or [])} for h, u in users.items()]
-    labels = {"handle": ("Tunnus", "Handle"), "name": ("Nimi", "Name"), "email": ("Sähköposti", "Email"),
-              "roles": ("Roolit", "Roles"), "region": ("Alue", "Region"), "supervisor": ("Esimies", "Supervisor"),
-              "planned": ("Suunniteltu", "Planned"), "active": ("Aktiivinen", "Active"),
-              "initials": ("Nimikirjaimet", "Initials")}
-    headers = [labels[c][0 if env.lang == "fi" else 1] for c in columns]
-    env.out(render_rows(rows, columns, headers, env.fmt))
+
+    def table():
+        columns = ["handle", "name", "email", "roles", "region", "supervisor", "planned", "active", "initials"]
+        rows = [{"handle": h, **u, "roles": ",".join(u.get("roles") or [])} for h, u in users.items()]
+        labels = {"handle": ("Tunnus", "Handle"), "name": ("Nimi", "Name"), "email": ("Sähköposti", "Email"),
+                  "roles": ("Roolit", "Roles"), "region": ("Alue", "Region"), "supervisor": ("Esimies", "Supervisor"),
+                  "planned": ("Suunniteltu", "Planned"), "active": ("Aktiivinen", "Active"),
+                  "initials": ("Nimikirjaimet", "Initials")}
+        return rows, columns, [labels[c][0 if env.lang == "fi" else 1] for c in columns]
+
+    env.listing(users, users, table)
 
 
 @click.group("region")
@@ -120,18 +117,15 @@ def region_list(env):
     """List regions with their default owners."""
     config = env.store.config
     regions = config.regions
-    if env.quiet:
-        env.out("".join(f"{k}\n" for k in regions))
-        return
-    if env.fmt in ("json", "yaml"):
-        env.out(render_data(regions, env.fmt))
-        return
-    roles = [v.key for v in config.vocabularies.get("roles", []) if v.key != "admin"]
-    columns = ["key", "name"] + roles
-    rows = [{"key": k, "name": r.get("name"), **(r.get("owners") or {})} for k, r in regions.items()]
-    role_labels = [label(v.label, env.lang) for v in config.vocabularies.get("roles", []) if v.key != "admin"]
-    headers = [{"fi": "Avain", "en": "Key"}[env.lang], {"fi": "Nimi", "en": "Name"}[env.lang]] + role_labels
-    env.out(render_rows(rows, columns, headers, env.fmt))
+    roles = [v for v in config.vocabularies.get("roles", []) if v.key != "admin"]
+
+    def table():
+        columns = ["key", "name"] + [v.key for v in roles]
+        rows = [{"key": k, "name": r.get("name"), **(r.get("owners") or {})} for k, r in regions.items()]
+        headers = [{"fi": "Avain", "en": "Key"}[env.lang], {"fi": "Nimi", "en": "Name"}[env.lang]]
+        return rows, columns, headers + [label(v.label, env.lang) for v in roles]
+
+    env.listing(regions, regions, table)
 
 
 def _admin_actor(env):

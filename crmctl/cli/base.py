@@ -11,7 +11,7 @@ import click
 from .. import yamlio
 from ..directory import resolve_actor
 from ..errors import CrmError, UsageError
-from ..output import FORMATS
+from ..output import FORMATS, render_data, render_rows
 from ..store import Store, discover
 
 VALUE_OPTIONS = ("--root", "--as", "--lang", "--format")
@@ -98,6 +98,19 @@ class Env:
     def out(self, text):
         if text:
             click.echo(text, nl=not text.endswith("\n"))
+
+    def listing(self, ids, data, table, skip_empty=False):
+        """Print a list the same way everywhere: ids with -q, `data` as json/yaml, else the
+        rows of `table()` -> (rows, columns, headers) as table/csv/md (nothing for no rows
+        with `skip_empty`)."""
+        if self.quiet:
+            self.out("".join(f"{i}\n" for i in ids))
+        elif self.fmt in ("json", "yaml"):
+            self.out(render_data(data, self.fmt))
+        else:
+            rows, columns, headers = table()
+            if rows or not skip_empty:
+                self.out(render_rows(rows, columns, headers, self.fmt))
 
     def say(self, text):
         """A message for people: always stderr, so machine output stays clean."""

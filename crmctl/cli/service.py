@@ -9,7 +9,6 @@ from .. import inbox as inbox_core
 from .. import notify as notify_core
 from ..check import SYSTEM_USER
 from ..errors import CrmError, UsageError
-from ..output import render_data, render_rows
 from .base import pass_env
 
 
@@ -29,19 +28,18 @@ def inbox_command(env, user):
     if handle not in env.store.config.users:
         raise CrmError(f"unknown user {handle!r} (see `crmctl user list`)")
     found = inbox_core.items(env.store, handle, env.lang)
-    if env.quiet:
-        env.out("".join(f"{i['id']}\n" for i in found))
+
+    def table():
+        rows = [{"id": i["id"], "title": i["title"], "by": i["by"], "at": i["at"],
+                 "reason": i["reason"] if env.fmt == "csv" else i["what"] + (f": {i['note']}" if i.get("note") else "")}
+                for i in found]
+        headers = {"fi": ["Tunniste", "Tietue", "Mitä", "Keneltä", "Alkaen"],
+                   "en": ["ID", "Record", "What", "From", "Since"]}[env.lang]
+        return rows, ["id", "title", "reason", "by", "at"], headers
+
+    env.listing([i["id"] for i in found], found, table)
+    if env.quiet or env.fmt in ("json", "yaml"):
         return
-    if env.fmt in ("json", "yaml"):
-        env.out(render_data(found, env.fmt))
-        return
-    rows = [{"id": i["id"], "title": i["title"], "reason": i["what"] + (f": {i['note']}" if i.get("note") else ""),
-             "by": i["by"], "at": i["at"]} for i in found]
-    if env.fmt == "csv":
-        rows = [{**r, "reason": i["reason"]} for r, i in zip(rows, found)]
-    headers = {"fi": ["Tunniste", "Tietue", "Mitä", "Keneltä", "Alkaen"],
-               "en": ["ID", "Record", "What", "From", "Since"]}[env.lang]
-    env.out(render_rows(rows, ["id", "title", "reason", "by", "at"], headers, env.fmt))
     if not found and env.fmt == "table":
         env.say({"fi": "Ei kuittaamattomia tehtäviä.", "en": "Nothing to acknowledge."}[env.lang])
 
@@ -66,14 +64,10 @@ def escalate_command(env, dry_run):
             env.say({"fi": f"Varoitus: {item.id}: käyttäjällä {item.owner} ei ole esimiestä; ei eskaloitu",
                      "en": f"Warning: {item.id}: {item.owner} has no supervisor; not escalated"}[env.lang])
     rows = [{"id": e.id, "due": e.due, "owner": e.owner, "supervisor": e.supervisor} for e in done]
-    if env.quiet:
-        env.out("".join(f"{e.id}\n" for e in done))
-    elif env.fmt in ("json", "yaml"):
-        env.out(render_data(rows, env.fmt))
-    elif rows:
-        headers = {"fi": ["Tunniste", "Määräaika", "Vastuuhenkilö", "Esimies"],
-                   "en": ["ID", "Due", "Owner", "Supervisor"]}[env.lang]
-        env.out(render_rows(rows, ["id", "due", "owner", "supervisor"], headers, env.fmt))
+    headers = {"fi": ["Tunniste", "Määräaika", "Vastuuhenkilö", "Esimies"],
+               "en": ["ID", "Due", "Owner", "Supervisor"]}[env.lang]
+    env.listing([e.id for e in done], rows, lambda: (rows, ["id", "due", "owner", "supervisor"], headers),
+                skip_empty=True)
     count = len(done)
     if dry_run:
         env.say({"fi": f"Eskaloitaisiin {count} (kuivaharjoitus, mitään ei kirjoitettu).",
@@ -101,14 +95,10 @@ def notify_command(env, server, sender, dry_run):
     sent = [o for o in batch if not o.error]
     failed = [o for o in batch if o.error]
     rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": o.message["Subject"]} for o in sent]
-    if env.quiet:
-        env.out("".join(f"{r['id']}\n" for r in rows))
-    elif env.fmt in ("json", "yaml"):
-        env.out(render_data(rows, env.fmt))
-    elif rows:
-        headers = {"fi": ["Tunniste", "Käyttäjä", "Sähköposti", "Aihe"],
-                   "en": ["ID", "User", "Email", "Subject"]}[env.lang]
-        env.out(render_rows(rows, ["id", "user", "email", "subject"], headers, env.fmt))
+    headers = {"fi": ["Tunniste", "Käyttäjä", "Sähköposti", "Aihe"],
+               "en": ["ID", "User", "Email", "Subject"]}[env.lang]
+    env.listing([r["id"] for r in rows], rows, lambda: (rows, ["id", "user", "email", "subject"], headers),
+                skip_empty=True)
     if dry_run:
         env.say({"fi": f"Lähetettäisiin {len(sent)} sähköpostia (kuivaharjoitus, mitään ei lähetetty).",
                  "en": f"Would send {len(sent)} email(s) (dry run, nothing sent)."}[env.lang])
