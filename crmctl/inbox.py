@@ -4,6 +4,7 @@ from .assignments import acknowledge, pending
 from .errors import CrmError
 from .messages import MESSAGES, t
 from .present import cell
+from .projects import stage_label
 from .records import change, event
 
 MESSAGES.update({
@@ -21,6 +22,18 @@ def reason_label(reason, lang):
     return t(key, lang) if key in MESSAGES else str(reason)
 
 
+def note_of(config, item, lang):
+    """What an assignment says beside its reason: the note someone wrote, else one made in `lang`
+    from its data (workflows add `note_<reason>` messages: a stage's name, a due date)."""
+    if item.get("note"):
+        return item["note"]
+    key = f"note_{item.get('reason')}"
+    if key not in MESSAGES or not item.get("due"):
+        return None
+    stage = stage_label(config, item["stage"], lang) if item.get("stage") else ""
+    return t(key, lang, due=item["due"], stage=stage)
+
+
 def title_of(rtype, record, lang):
     """The record's title as people read it (an enum title shows its label)."""
     return cell(rtype, rtype.title_field, record.get(rtype.title_field), lang)
@@ -34,7 +47,8 @@ def items(store, user, lang="fi"):
         for item in pending(record, user):
             found.append({"id": record["id"], "type": rtype.key, "title": title_of(rtype, record, lang),
                           "reason": item.get("reason"), "what": reason_label(item.get("reason"), lang),
-                          "by": item.get("by"), "at": item.get("at"), "note": item.get("note")})
+                          "by": item.get("by"), "at": item.get("at"),
+                          "note": note_of(store.config, item, lang)})
     return sorted(found, key=lambda i: (str(i["at"]), i["id"]))
 
 

@@ -3,7 +3,7 @@
 from . import records, sla
 from .assignments import assign
 from .directory import default_owner
-from .messages import MESSAGES, t
+from .messages import MESSAGES
 from .errors import CrmError, UsageError
 from .query import Evaluator
 from .records import on_create, on_created
@@ -14,7 +14,7 @@ LEAD_REASON = "lead"  # the assignment reason: the seller's "Lead" task
 
 MESSAGES.update({
     "reason_lead": {"fi": "Liidi", "en": "Lead"},
-    "lead_note": {"fi": "hoidettava viimeistään {due}", "en": "handle by {due}"},
+    "note_lead": {"fi": "hoidettava viimeistään {due}", "en": "handle by {due}"},
 })
 
 
@@ -29,8 +29,9 @@ def _new_lead(record, engine):
         if days is not None:
             record["due"] = evaluator.calendar.add_working_days(store.today(), int(days))
     if record.get("owner") and record.get("status", "open") == "open":
-        note = t("lead_note", store.config.language, due=record.get("due")) if record.get("due") else None
-        assign(record, record["owner"], LEAD_REASON, engine.actor, store.now(), **({"note": note} if note else {}))
+        # The due date, not a sentence: inbox and email say it in their reader's language.
+        due = {"due": record["due"]} if record.get("due") else {}
+        assign(record, record["owner"], LEAD_REASON, engine.actor, store.now(), **due)
 
 
 @on_created("lead")

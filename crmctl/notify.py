@@ -22,7 +22,7 @@ from email.utils import format_datetime, formataddr
 from .assignments import is_open
 from .config import label
 from .errors import UsageError
-from .inbox import reason_label, title_of
+from .inbox import note_of, reason_label, title_of
 from .present import cell
 from .query import Evaluator
 from .records import change, event
@@ -93,7 +93,7 @@ def compose(store, rtype, record, item, sender):
         "title": title_of(rtype, record, lang),
         "reason": reason_label(item.get("reason"), lang),
         "reason_key": item.get("reason"),
-        "note": item.get("note") or "",
+        "note": note_of(store.config, item, lang) or "",
         "user_name": user.get("name") or item["user"],
         "by_name": by.get("name") or item.get("by") or "",
         "owner_name": (users.get(item.get("owner")) or {}).get("name") or item.get("owner") or "",

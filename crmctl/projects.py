@@ -15,7 +15,7 @@ from .assignments import assign
 from .check import record_check
 from .directory import default_owner, region_owner
 from .errors import CrmError, NotFound, UsageError
-from .messages import MESSAGES, t
+from .messages import MESSAGES
 from .records import event, on_create
 from .schema import FieldError, is_empty
 from .stages import FINISHED, current_stage
@@ -25,7 +25,7 @@ STAGE_REASON = "stage"  # the assignment reason for a stage owner
 
 MESSAGES.update({
     "reason_stage": {"fi": "Myyntiprojektin vaihe", "en": "Sales project stage"},
-    "stage_note": {"fi": "{stage}, määräpäivä {due}", "en": "{stage}, due {due}"},
+    "note_stage": {"fi": "{stage}, määräpäivä {due}", "en": "{stage}, due {due}"},
 })
 
 
@@ -70,14 +70,8 @@ def start_stage(store, record, stage, started, owner, actor):
     stage["due"] = calendar_of(store).add_working_days(started, int(spec.get("days") or 0))
     if owner:
         stage["owner"] = owner
-        assign(record, owner, STAGE_REASON, actor, store.now(), stage=stage["key"], note=stage_note(store, stage))
+        assign(record, owner, STAGE_REASON, actor, store.now(), stage=stage["key"], due=stage.get("due"))
     return stage
-
-
-def stage_note(store, stage):
-    """What the stage owner's inbox and email say: the stage's name and due date, in the store's language."""
-    lang = store.config.language
-    return t("stage_note", lang, stage=stage_label(store.config, stage["key"], lang), due=stage.get("due"))
 
 
 @on_create("sales_project")
@@ -264,7 +258,7 @@ def assign_stage(store, project_id, stage_key, user, actor, lang="fi"):
         old = stage.get("owner")
         stage["owner"] = owner
         if stage is current_stage(record):
-            assign(record, owner, STAGE_REASON, actor, store.now(), stage=stage_key, note=stage_note(store, stage))
+            assign(record, owner, STAGE_REASON, actor, store.now(), stage=stage_key, due=stage.get("due"))
         tidy(record)
         return [event(store, actor, "stage_assigned", stage=stage_key, **{"from": old, "to": owner})]
 

@@ -124,3 +124,14 @@ def test_handle_no_action_needs_a_reason(run, store):
     lead = store.get(lead_id)
     assert (lead["status"], lead["reason"]) == ("handled_no_action", "Alueella ei ole kaasuverkkoa")
     assert "project" not in lead
+
+
+def test_inbox_says_the_lead_due_date_in_the_readers_language(run, store):
+    lead_id = new_lead(run)
+    assignment = pending(store.get(lead_id))[0]
+    assert assignment["due"] == date(2011, 1, 27) and "note" not in assignment   # data, not a sentence
+    fi = run("inbox", "--as", "jussi.myyja", "--format", "csv").stdout
+    en = run("--lang", "en", "inbox", "--as", "jussi.myyja").stdout
+    assert "Liidi: hoidettava viimeistään 2011-01-27" in run("inbox", "--as", "jussi.myyja").stdout
+    assert "Lead: handle by 2011-01-27" in en and "hoidettava" not in en
+    assert f"{lead_id}," in fi
