@@ -419,6 +419,8 @@ class Describer:
                 needs.append(self.text("needs.clear", fields=", ".join(self.key_label(rtype, k) for k in rule["clear"])))
             if rule.get("role"):
                 needs.append(self.text("needs.role", role=self.role(rule["role"])))
+            if rule.get("command"):
+                needs.append(self.text("needs.command", command=rule["command"]))
             rows.append({"from": self._end(rtype, rule.get("from")), "to": self._end(rtype, rule.get("to")),
                          "needs": "; ".join(needs) or "–"})
         return rows

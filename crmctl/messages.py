@@ -3,6 +3,8 @@
 from .errors import ConfigError
 
 MESSAGES = {
+    "transition_by_command": {"fi": "{id}: siirto {current} → {target} tehdään komennolla `crmctl {command}`",
+                              "en": "{id}: {current} → {target} is made with `crmctl {command}`"},
     "required": {"fi": "pakollinen tieto", "en": "required"},
     "recommended": {"fi": "suositeltava tieto puuttuu", "en": "recommended, not filled"},
     "required_when": {"fi": "pakollinen, kun {condition}", "en": "required when {condition}"},

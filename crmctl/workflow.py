@@ -38,7 +38,7 @@ def allowed_targets(rtype, current):
 
 
 def transition(store, record_id, target, actor, lang="fi", values=None, system_values=None, extra_events=None,
-               before_save=None):
+               before_save=None, generic=False):
     """Move a record to status `target` (key or label), with what the move needs.
 
     `values` may hold fields to set at the same time (`resolution=..`) and
@@ -46,7 +46,10 @@ def transition(store, record_id, target, actor, lang="fi", values=None, system_v
     `reason_field`, or in a field called `reason` when the type has one).
     `system_values` are fields a workflow sets (e.g. `closed` from `--date`);
     `before_save(record, engine, old, new)` lets a workflow add its own
-    changes to the same atomic write. Returns (record, warnings).
+    changes to the same atomic write. `generic` is the plain `status` verb: it
+    refuses moves the configuration gives to a command of their own
+    (`command: lead handle`), since that command does more than the move.
+    Returns (record, warnings).
     """
     rtype = store.type_of(record_id)
     field = status_field(rtype)
@@ -65,6 +68,9 @@ def transition(store, record_id, target, actor, lang="fi", values=None, system_v
         if rule is None:
             allowed = ", ".join(map(str, allowed_targets(rtype, current))) or "none"
             raise CrmError(f"{record_id}: {current} → {wanted} is not allowed (from {current}: {allowed})")
+        if generic and rule.get("command"):
+            raise CrmError(t("transition_by_command", lang, id=record_id, current=current, target=wanted,
+                             command=rule["command"]))
         if rule.get("role"):
             roles = store.config.users.get(actor, {}).get("roles") or []
             if rule["role"] not in roles:

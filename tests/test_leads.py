@@ -135,3 +135,12 @@ def test_inbox_says_the_lead_due_date_in_the_readers_language(run, store):
     assert "Liidi: hoidettava viimeistään 2011-01-27" in run("inbox", "--as", "jussi.myyja").stdout
     assert "Lead: handle by 2011-01-27" in en and "hoidettava" not in en
     assert f"{lead_id}," in fi
+
+
+def test_plain_status_refuses_moves_that_belong_to_a_command(run, store):
+    lead_id = new_lead(run)
+    before = snapshot(store.root)
+    result = run("--lang", "en", "lead", "status", lead_id, "handled", "--as", "jussi.myyja")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {lead_id}: open → handled is made with `crmctl lead handle`\n"
+    assert snapshot(store.root) == before

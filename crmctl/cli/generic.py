@@ -172,7 +172,8 @@ def record_group(type_key, name, help_text):
         """Move the record to STATUS (key or label); add resolution=.., reason=.. as the move needs."""
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
-        _, warnings = workflow.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs))
+        _, warnings = workflow.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs),
+                                                  generic=True)
         env.warn(warnings)
 
     @group.command("delegate", short_help="Give the record to another user.")
