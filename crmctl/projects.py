@@ -11,7 +11,7 @@ someone named another). Reports read these fields directly.
 from datetime import date
 
 from . import records
-from .assignments import assign
+from .assignments import assign, hand_over
 from .check import record_check
 from .directory import default_owner, region_owner
 from .errors import CrmError, NotFound, UsageError
@@ -223,10 +223,8 @@ def skip_stage(store, project_id, stage_key, reason, actor, lang="fi", next_owne
         stage = _find_stage(store, record, stage_key)
         if stage.get("status") in FINISHED:
             raise CrmError(f"{project_id}: stage {stage_key} is already {stage['status']}")
+        _may_manage_stages(store, record, actor, "skip stages")
         current = current_stage(record)
-        allowed = {current.get("owner"), record.get("owner")} if current else {record.get("owner")}
-        if actor not in allowed and not _is_admin(store, actor):
-            raise CrmError("only the current stage's owner, the project's owner or an admin may skip stages")
         stage["status"] = "skipped"
         stage["reason"] = reason
         skipped = event(store, actor, "stage_skipped", stage=stage_key, reason=reason)
@@ -244,11 +242,21 @@ def skip_stage(store, project_id, stage_key, reason, actor, lang="fi", next_owne
     return record
 
 
+def _may_manage_stages(store, record, actor, what):
+    """Skipping and reassigning stages is for the current stage's owner, the project's owner or an admin."""
+    current = current_stage(record)
+    allowed = {record.get("owner"), current.get("owner") if current else None}
+    if actor not in allowed and not _is_admin(store, actor):
+        raise CrmError(f"only the current stage's owner, the project's owner or an admin may {what}")
+
+
 def assign_stage(store, project_id, stage_key, user, actor, lang="fi"):
-    """Name the owner of a stage not yet finished; the owner of the current stage gets an assignment."""
+    """Name the owner of a stage not yet finished; the owner of the current stage gets an assignment
+    and the previous owner's open assignment for it is handed over."""
 
     def mutate(record, engine):
         _open_project(record)
+        _may_manage_stages(store, record, actor, "assign stages")
         stage = _find_stage(store, record, stage_key)
         if stage.get("status") in FINISHED:
             raise CrmError(f"{project_id}: stage {stage_key} is already {stage['status']}")
@@ -258,6 +266,7 @@ def assign_stage(store, project_id, stage_key, user, actor, lang="fi"):
         old = stage.get("owner")
         stage["owner"] = owner
         if stage is current_stage(record):
+            hand_over(record, old, owner, store.now())
             assign(record, owner, STAGE_REASON, actor, store.now(), stage=stage_key, due=stage.get("due"))
         tidy(record)
         return [event(store, actor, "stage_assigned", stage=stage_key, **{"from": old, "to": owner})]

@@ -150,7 +150,9 @@ def test_stage_assign_and_skip(run, store):
     record = store.get(project_id)
     assert record["stages"][0]["owner"] == "kaisa.kauppinen"
     assert record["stages"][1]["owner"] == "kaisa.kauppinen"  # pre-assigned, kept when the stage starts
-    assert [a["user"] for a in pending(record)] == ["jussi.myyja", "kaisa.kauppinen"]
+    # the work went from the seller to kaisa: his open assignment for the stage is handed over
+    assert [a["user"] for a in pending(record)] == ["kaisa.kauppinen"]
+    assert record["assignments"][0]["handed_over_to"] == "kaisa.kauppinen"
     result = run("project", "stage", "skip", project_id, "needs_assessment")
     assert result.exit_code == 2
     assert result.stderr == "Error: skipping a stage needs a reason (reason=...)\n"
@@ -349,3 +351,14 @@ def test_show_names_the_current_stage_and_has_no_overdue_line_without_a_due_date
     assert not [line for line in lines if line.startswith("Overdue")]
     customer = run("--lang", "en", "customer", "show", "CUST-GENERAL").stdout
     assert "Overdue" not in customer and "Due" not in customer
+
+
+def test_only_owners_or_an_admin_may_assign_stages(run, store):
+    project_id = new_project(run)
+    before = snapshot(store.root)
+    result = run("project", "stage", "assign", project_id, "offer", "teemu.tekninen", "--as", "teemu.tekninen")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: only the current stage's owner, the project's owner or an admin "
+                             "may assign stages\n")
+    assert snapshot(store.root) == before
+    assert run("project", "stage", "assign", project_id, "offer", "kaisa.kauppinen", "--as", "jussi.myyja").exit_code == 0
