@@ -17,7 +17,6 @@ from . import account_requests, ids, leads, projects, records, workflow
 from .assignments import assign
 from .directory import add_user, region_owner, set_region
 from .stages import current_stage
-from .workdays import Calendar
 
 SEED = 2011
 MIGRATION_DAY = date(2011, 1, 3)     # crmctl taken into use; the old system's projects moved in
@@ -109,7 +108,7 @@ class Demo:
     def __init__(self, store):
         self.store = store
         self.rng = random.Random(SEED)
-        self.calendar = Calendar(store.config.settings.get("calendar", "FI"))
+        self.calendar = store.calendar
         self.events = []
         self.customers = []          # (id, data) of customers in the billing system
         self.sequence = 0

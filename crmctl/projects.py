@@ -47,12 +47,6 @@ def stage_spec(config, type_key, stage_key):
     raise NotFound(f"unknown stage {stage_key!r} for project type {type_key} (stages: {known})")
 
 
-def calendar_of(store):
-    from .workdays import Calendar
-
-    return Calendar(store.config.settings.get("calendar", "FI"))
-
-
 def tidy(record):
     """Stage items in schema order (key, status, owner, started, due, completed, reason), empty keys dropped."""
     order = ("key", "status", "owner", "started", "due", "completed", "reason")
@@ -67,7 +61,7 @@ def start_stage(store, record, stage, started, owner, actor):
     owner = owner or stage.get("owner") or region_owner(store.config, record.get("region"), spec.get("role"))
     stage["status"] = "not_started"
     stage["started"] = started
-    stage["due"] = calendar_of(store).add_working_days(started, int(spec.get("days") or 0))
+    stage["due"] = store.calendar.add_working_days(started, int(spec.get("days") or 0))
     if owner:
         stage["owner"] = owner
         assign(record, owner, STAGE_REASON, actor, store.now(), stage=stage["key"], due=stage.get("due"))

@@ -55,7 +55,6 @@ class Evaluator:
         self.rtype = rtype
         self.actor = actor
         self.engine = engine or Engine(store, lang, actor)
-        self._calendar = None
         self._operands = {}
         self._derived = {}  # (id(record), key) -> (record, value): read by filters, sorting and columns
         self._parsed = {}
@@ -66,11 +65,7 @@ class Evaluator:
 
     @property
     def calendar(self):
-        if self._calendar is None:
-            from .workdays import Calendar
-
-            self._calendar = Calendar(self.store.config.settings.get("calendar", "FI"))
-        return self._calendar
+        return self.store.calendar
 
     def value(self, record, key):
         if key in ("id",) or key.split(".")[0] in self.rtype.fields:

@@ -46,7 +46,8 @@ class Store:
         self._config = None
         self._locked = 0
         self._records = {}
-        self.skipped = {}  # path -> (path, YamlError) of record files `records()` could not read
+        self._calendar = None
+        self.skipped = {}  # path -> YamlError of record files `records()` could not read
 
     @property
     def config(self):
@@ -56,6 +57,16 @@ class Store:
 
     def reload_config(self):
         self._config = None
+        self._calendar = None
+
+    @property
+    def calendar(self):
+        """The working-day calendar of the `calendar` setting, built once per store (holidays cost)."""
+        if self._calendar is None:
+            from .workdays import Calendar
+
+            self._calendar = Calendar(self.config.settings.get("calendar", "FI"))
+        return self._calendar
 
     @property
     def clock(self):
