@@ -26,7 +26,7 @@ from .inbox import note_of, reason_label, title_of
 from .present import cell
 from .query import Evaluator
 from .records import change, event
-from .rendering import render
+from .rendering import environment
 
 # SMTP line endings, and headers folded only past RFC 5322's 998-character line limit:
 # Python's folder, folding at 78, can move a space across the fold between encoded
@@ -80,8 +80,8 @@ def key_fields(store, rtype, record, lang):
     return pairs
 
 
-def compose(store, rtype, record, item, sender):
-    """The email for one assignment, in the store's language."""
+def compose(store, rtype, record, item, sender, templates):
+    """The email for one assignment, in the store's language (`templates`: the Jinja environment)."""
     lang = store.config.language
     users = store.config.users
     user = users.get(item["user"]) or {}
@@ -106,10 +106,10 @@ def compose(store, rtype, record, item, sender):
     message = EmailMessage(policy=POLICY)
     message["From"] = sender
     message["To"] = formataddr((str(user.get("name") or ""), str(user.get("email") or "")))
-    subject = render(f"email/assignment_subject.{lang}.txt", store.root, **context)
+    subject = templates.get_template(f"email/assignment_subject.{lang}.txt").render(**context)
     message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(store.now())
-    message.set_content(render(f"email/assignment_body.{lang}.txt", store.root, **context))
+    message.set_content(templates.get_template(f"email/assignment_body.{lang}.txt").render(**context))
     return message
 
 
@@ -129,10 +129,11 @@ def notify(store, actor, server=None, sender=None, dry_run=False, lang="fi"):
     """Email every outstanding assignment; returns the Outgoing list (`error` set on those that failed)."""
     with store.lock():
         batch = []
+        templates = environment(store.root)  # one environment for the batch: templates parsed once
         for rtype, record, index, item in outstanding(store):
             address = str((store.config.users.get(item["user"]) or {}).get("email") or "")
             batch.append(Outgoing(record["id"], index, item["user"], address,
-                                  compose(store, rtype, record, item, sender), extra={"item": item}))
+                                  compose(store, rtype, record, item, sender, templates), extra={"item": item}))
         if dry_run or not batch:
             return batch
         host, port = server

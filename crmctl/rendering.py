@@ -26,7 +26,3 @@ def environment(store_root=None):
         autoescape=False,
     )
     return env
-
-
-def render(template_name, store_root=None, **context):
-    return environment(store_root).get_template(template_name).render(**context)

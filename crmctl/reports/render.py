@@ -2,8 +2,6 @@
 
 from pathlib import Path
 
-import jinja2
-
 from .. import output, rendering
 from . import chart
 from .months import label as month_label
@@ -138,31 +136,27 @@ def render(report, fmt, lang, store_root=None, out=None):
 def markdown_page(report, lang, store_root, out, columns, headers, rows):
     title = report.title[lang]
     months = [row["month"] for row in report.months]
+    templates = rendering.environment(store_root)
     extra = {}
     figure = {"kind": "mermaid", "text": chart.mermaid(report, lang, title),
               "legend": [name for name, _ in chart.series(report, lang)]}
     if out is not None:
         svg_path = Path(out).with_suffix(".svg")
-        extra[svg_path] = rendering.render("reports/chart.svg.j2", store_root,
-                                           chart=chart.svg_geometry(report, lang, title))
+        extra[svg_path] = templates.get_template("reports/chart.svg.j2").render(
+            chart=chart.svg_geometry(report, lang, title))
         figure = {"kind": "svg", "file": svg_path.name, "legend": figure["legend"]}
     tables = [(metric.label[lang], markdown_table([""] + months, key_rows, ["key"] + months))
               for metric, key_rows in breakdowns(report, lang)]
-    text = rendering.render(_template(report.name, store_root), store_root, lang=lang, title=title,
-                            report=report, first=months[0] if months else "", last=months[-1] if months else "",
-                            table=markdown_table(headers, rows, columns), breakdowns=tables, chart=figure,
-                            metrics=report.metrics, notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
+    text = page_template(templates, report).render(
+        lang=lang, title=title, report=report, first=months[0] if months else "", last=months[-1] if months else "",
+        table=markdown_table(headers, rows, columns), breakdowns=tables, chart=figure,
+        metrics=report.metrics, notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
     return text, extra
 
 
-def _template(name, store_root):
-    env = rendering.environment(store_root)
-    wanted = f"reports/{name}.md.j2"
-    try:
-        env.get_template(wanted)
-        return wanted
-    except jinja2.TemplateNotFound:  # no page of its own: the generic one
-        return "reports/report.md.j2"
+def page_template(templates, report):
+    """The report's own page template, else the generic one."""
+    return templates.select_template([f"reports/{report.name}.md.j2", "reports/report.md.j2"])
 
 
 def render_snapshot(report, fmt, lang, store_root, out):
@@ -183,7 +177,7 @@ def render_snapshot(report, fmt, lang, store_root, out):
     tables = [(title, markdown_table(headers, [{c: "" if r.get(c) is None else r[c] for c in columns} for r in rows],
                                      columns))
               for title, columns, headers, rows in sections]
-    text = rendering.render(_template(report.name, store_root), store_root, lang=lang, title=report.title[lang],
-                            report=report, first="", last="", table="", breakdowns=tables, chart=None,
-                            metrics=[], notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
+    text = page_template(rendering.environment(store_root), report).render(
+        lang=lang, title=report.title[lang], report=report, first="", last="", table="", breakdowns=tables,
+        chart=None, metrics=[], notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
     return text, {}
