@@ -98,10 +98,6 @@ class Context:
             self._evaluators[type_key] = Evaluator(self.store, self.rtype(type_key), lang=self.lang)
         return self._evaluators[type_key]
 
-    @property
-    def calendar(self):
-        return self.evaluator("service_request").calendar
-
     def vocabulary_labels(self, type_key, field_key):
         """{value key: {fi, en}} of an enumerated field (labels for breakdown rows)."""
         field = self.rtype(type_key).fields.get(field_key)
@@ -126,13 +122,13 @@ def run(store, name, start=None, end=None, lang="fi", context=None):
 def with_changes(rows, metrics, previous):
     """Each row with `<key>_change` = value minus the previous month's beside its value
     (None when there is nothing to compare with, e.g. a share of nothing)."""
+    changing = {m.key for m in metrics if m.change}
     result = []
     for row in rows:
         changed = {}
         for key, value in row.items():
             changed[key] = value
-            metric = next((m for m in metrics if m.key == key and m.change), None)
-            if metric is not None:
+            if key in changing:
                 before = previous.get(key) if previous is not None else None
                 changed[f"{key}_change"] = None if before is None or value is None else _round(value - before)
         result.append(changed)

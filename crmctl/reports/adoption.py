@@ -26,22 +26,20 @@ METRICS = [
 def actors_by_month(store):
     """{"2011-01": {handles}} of everyone who wrote a history event, over every record (one pass)."""
     result = {}
-    everything = []
     for _rtype, record in store.all_records():
-        everything.append(record)
         for entry in record.get("history") or []:
             if isinstance(entry, dict):
                 day = as_date(entry.get("at"))
                 if day is not None:
-                    result.setdefault(f"{day:%Y-%m}", set()).add(entry.get("by"))
-    return result, everything
+                    result.setdefault(label(day), set()).add(entry.get("by"))
+    return result
 
 
 @report("adoption", TITLE)
 def build(context, months):
     users = context.store.config.users
     planned = sorted(handle for handle, data in users.items() if data.get("planned"))
-    actors, everything = actors_by_month(context.store)
+    actors = actors_by_month(context.store)
 
     def compute(month):
         active = [handle for handle in planned if handle in actors.get(label(month), set())]
@@ -56,4 +54,4 @@ def build(context, months):
         if row["inactive_planned_users"]:
             names = ", ".join(users[h].get("name") or h for h in row["inactive_planned_users"])
             notes.append((f"{row['month']}: ei käyttänyt: {names}", f"{row['month']}: not active: {names}"))
-    return Report("adoption", TITLE, METRICS, rows, notes=notes, tracked_from=tracking_start(everything))
+    return Report("adoption", TITLE, METRICS, rows, notes=notes, tracked_from=tracking_start(r for _, r in context.store.all_records()))

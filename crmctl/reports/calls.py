@@ -4,8 +4,7 @@ from bisect import bisect_right
 
 from . import Metric, Report, month_rows, report
 from .common import counts, median_or_none, share, status_reached_on, tracking_start
-from .monthly import month_number
-from .months import as_date
+from .months import as_date, month_number
 
 TYPE = "service_request"
 TITLE = {"fi": "Puheluseuranta", "en": "Call tracking"}
@@ -56,7 +55,7 @@ class Call:
 @report("calls", TITLE)
 def build(context, months):
     evaluator = context.evaluator(TYPE)
-    calendar = context.calendar
+    calendar = context.store.calendar
     records = context.records(TYPE)
     calls = [Call(evaluator, r) for r in records]
 

@@ -8,15 +8,10 @@ records written by hand or imported count like any other.
 from dataclasses import dataclass
 
 from . import Metric, Report, month_rows, report
-from .common import tracking_start as first_recorded
-from .months import as_date
+from .common import tracking_start  # noqa: F401  (tables show no change before it; tests import it here)
+from .months import as_date, month_number
 
 PROJECT_TYPE = "sales_project"
-
-
-def month_number(day):
-    """A date's month as one integer (2011-01 -> 24133), so month comparisons are integer comparisons."""
-    return day.year * 12 + day.month - 1 if day is not None else None
 
 
 @dataclass(frozen=True)
@@ -84,16 +79,6 @@ METRICS = [
      lambda p, month: p.closed_as("lost", month)),
 ]
 TITLE = {"fi": "Myyntiprojektien seuranta", "en": "Sales project tracking"}
-
-
-def tracking_start(records):
-    """The first month a sales project was recorded in crmctl.
-
-    Before it there was no tracking, so the first tracked month has no change
-    (as in the roll-out's January table) even when migrated projects give the
-    month before it numbers.
-    """
-    return first_recorded(records)
 
 
 def count_month(projects, month):

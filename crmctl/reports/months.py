@@ -71,3 +71,8 @@ def as_date(value):
         except ValueError:
             return None
     return None
+
+
+def month_number(day):
+    """A date's month as one integer (2011-01 -> 24133), so month comparisons are integer comparisons."""
+    return day.year * 12 + day.month - 1 if day is not None else None

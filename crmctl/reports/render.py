@@ -37,14 +37,14 @@ def change_text(change, kind="count"):
     return ("+" if change > 0 else MINUS) + text
 
 
-def cell(row, metric, lang="en", tracked_from=None):
+def cell(row, metric, lang="en", tracked_from=""):
     """`49 (+14)`: the value, and its change when there is one to show.
 
-    No change is shown for months up to `tracked_from`: before crmctl there was
-    no tracking to compare with (the roll-out's first table has none either).
+    No change is shown for months up to `tracked_from` (a `YYYY-MM` label): before
+    crmctl there was no tracking to compare with (the roll-out's first table has none either).
     """
     text = number_text(row.get(metric.key), metric.kind, lang)
-    shown = metric.change and (tracked_from is None or row["month"] > month_label(tracked_from))
+    shown = metric.change and row["month"] > tracked_from
     change = change_text(row.get(f"{metric.key}_change"), metric.kind) if shown else ""
     return f"{text} ({change})" if change else text
 
@@ -58,7 +58,9 @@ def display_rows(report, lang):
     metrics = table_metrics(report)
     columns = ["month"] + [m.key for m in metrics]
     headers = [MONTH_LABEL[lang]] + [m.label[lang] for m in metrics]
-    rows = [{"month": row["month"], **{m.key: cell(row, m, lang, report.tracked_from) for m in metrics}} for row in report.months]
+    tracked_from = month_label(report.tracked_from) if report.tracked_from else ""
+    rows = [{"month": row["month"], **{m.key: cell(row, m, lang, tracked_from) for m in metrics}}
+            for row in report.months]
     return columns, headers, rows
 
 
@@ -68,7 +70,7 @@ def breakdowns(report, lang):
     for metric in report.metrics:
         if metric.kind != "breakdown":
             continue
-        keys = sorted({key for row in report.months for key in (row.get(metric.key) or {})})
+        keys = breakdown_keys(report, metric)
         rows = [{"key": report.key_label(metric.key, key, lang),
                  **{row["month"]: (row.get(metric.key) or {}).get(key, 0) for row in report.months}}
                 for key in keys]
@@ -84,12 +86,16 @@ def markdown_table(headers, rows, columns):
     return "\n".join(lines)
 
 
+def breakdown_keys(report, metric):
+    """The keys a breakdown metric (`by_subject`) has in any month of the report, sorted."""
+    return sorted({key for row in report.months for key in (row.get(metric.key) or {})})
+
+
 def csv_columns(report):
     columns = ["month"]
     for metric in report.metrics:
         if metric.kind == "breakdown":
-            keys = sorted({key for row in report.months for key in (row.get(metric.key) or {})})
-            columns += [f"{metric.key}.{key}" for key in keys]
+            columns += [f"{metric.key}.{key}" for key in breakdown_keys(report, metric)]
             continue
         columns.append(metric.key)
         if metric.change:
@@ -98,15 +104,14 @@ def csv_columns(report):
 
 
 def csv_rows(report):
+    """Rows with each breakdown flattened to `<metric>.<key>` columns (0 where a month lacks the key)."""
+    keys = {m.key: breakdown_keys(report, m) for m in report.metrics if m.kind == "breakdown"}
     rows = []
     for row in report.months:
         flat = dict(row)
-        for metric in report.metrics:
-            if metric.kind == "breakdown":
-                for key, count in (row.get(metric.key) or {}).items():
-                    flat[f"{metric.key}.{key}"] = count
-                for key in {k.split(".", 1)[1] for k in csv_columns(report) if k.startswith(metric.key + ".")}:
-                    flat.setdefault(f"{metric.key}.{key}", 0)
+        for metric_key, metric_keys in keys.items():
+            counts = row.get(metric_key) or {}
+            flat.update({f"{metric_key}.{key}": counts.get(key, 0) for key in metric_keys})
         rows.append(flat)
     return rows
 
