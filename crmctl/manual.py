@@ -256,9 +256,7 @@ class Describer:
             return self.text("op.empty" if flt.op == "=" else "op.not_empty", key=name)
         raw_values = flt.raw.split(",") if flt.op in ("=", "!=") else [flt.raw]
         shown = [self.value_label(rtype, flt.key, v.strip()) for v in raw_values]
-        joined = shown[0] if len(shown) == 1 else \
-            ", ".join(shown[:-1]) + f" {self.text('word.or')} " + shown[-1]
-        return self.text(f"op.{OPERATORS[flt.op]}", key=name, value=joined)
+        return self.text(f"op.{OPERATORS[flt.op]}", key=name, value=self._either(shown))
 
     def conditions(self, rtype, texts):
         if not texts:
@@ -400,6 +398,10 @@ class Describer:
         shown = [self.label(v.label) for v in self._matching(field, end)]
         if not shown:
             raise ManualError([f"{rtype.key}: transition end {end!r} names no status"])
+        return self._either(shown)
+
+    def _either(self, shown):
+        """`a`, `a or b`, `a, b or c` in the manual's language."""
         return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {self.text('word.or')} " + shown[-1]
 
     def transitions(self, type_key):
@@ -613,9 +615,7 @@ def build(store, langs=LANGUAGES, run_command=None):
         for page in PAGES:
             try:
                 text = env.get_template(f"manual/{page}.md.j2").render(**context)
-            except jinja2.UndefinedError as err:
-                raise ManualError([f"manual/{page}.md.j2 ({lang}): {err}"]) from None
-            except jinja2.TemplateError as err:
+            except jinja2.TemplateError as err:  # an undefined variable (StrictUndefined) among them
                 raise ManualError([f"manual/{page}.md.j2 ({lang}): {err}"]) from None
             files[f"{lang}/{page}.md"] = _tidy(text)
         unused = sorted({e.place for e in ran} - places.used)
