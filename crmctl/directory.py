@@ -59,6 +59,11 @@ def _git_email(root):
     return done.stdout.strip() or None
 
 
+def has_role(config, handle, role):
+    """Whether user `handle` has `role` (roles are listed in users.yaml)."""
+    return role in ((config.users.get(handle) or {}).get("roles") or [])
+
+
 def require_admin(store, actor):
     """User and region changes need an admin, except while the store has no users (bootstrap)."""
     users = store.config.users
@@ -66,7 +71,7 @@ def require_admin(store, actor):
         return
     if actor is None:
         raise CrmError("who are you? use --as USER or set CRMCTL_USER")
-    if "admin" not in (users.get(actor, {}).get("roles") or []):
+    if not has_role(store.config, actor, "admin"):
         raise CrmError(f"only an admin may change users and regions ({actor} is not one)")
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from . import records
 from .assignments import assign, hand_over
 from .check import record_check
-from .directory import default_owner, region_owner
+from .directory import default_owner, has_role, region_owner
 from .errors import CrmError, NotFound, UsageError
 from .messages import MESSAGES
 from .records import event, on_create
@@ -95,7 +95,7 @@ def parse_date(text, what="date"):
 
 
 def _is_admin(store, actor):
-    return "admin" in (store.config.users.get(actor, {}).get("roles") or [])
+    return has_role(store.config, actor, "admin")
 
 
 def _check_user(engine, rtype, handle):

@@ -1,5 +1,6 @@
 """Status transitions, driven by each type's `status:` configuration."""
 
+from .directory import has_role
 from .errors import CrmError
 from .messages import t
 from .records import apply_values, change
@@ -71,10 +72,8 @@ def transition(store, record_id, target, actor, lang="fi", values=None, system_v
         if generic and rule.get("command"):
             raise CrmError(t("transition_by_command", lang, id=record_id, current=current, target=wanted,
                              command=rule["command"]))
-        if rule.get("role"):
-            roles = store.config.users.get(actor, {}).get("roles") or []
-            if rule["role"] not in roles:
-                raise CrmError(f"{current} → {wanted} needs the {rule['role']} role")
+        if rule.get("role") and not has_role(store.config, actor, rule["role"]):
+            raise CrmError(f"{current} → {wanted} needs the {rule['role']} role")
         if rule.get("require_reason") and is_empty(reason):
             raise CrmError(f"{current} → {wanted} needs a reason (reason=...)")
         for key in rule.get("clear") or []:
