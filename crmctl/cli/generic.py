@@ -63,19 +63,16 @@ def select(env, rtype, view_key=None, filter_texts=()):
 
 def show_records(env, rtype, found, columns, evaluator):
     """Print records: ids (-q), whole records (json/yaml), or rows of columns."""
-    if env.quiet:
-        env.out("".join(f"{r['id']}\n" for r in found))
-        return
-    shown = [present.mask(rtype, r) if not env.reveal else r for r in found]
-    if env.fmt in ("json", "yaml"):
-        env.out(render_data(shown, env.fmt))
-        return
-    if env.fmt == "csv":
-        rows = [{c: evaluator.value(r, c) for c in columns} for r in shown]
-    else:
-        rows = [present.row(evaluator, r, columns, env.lang) for r in shown]
-    headers = [present.column_label(rtype, c, env.lang) for c in columns]
-    env.out(render_rows(rows, columns, headers, env.fmt))
+    shown = found if env.reveal or env.quiet else [present.mask(rtype, r) for r in found]  # -q prints ids only
+
+    def table():
+        if env.fmt == "csv":
+            rows = [{c: evaluator.value(r, c) for c in columns} for r in shown]
+        else:
+            rows = [present.row(evaluator, r, columns, env.lang) for r in shown]
+        return rows, columns, [present.column_label(rtype, c, env.lang) for c in columns]
+
+    env.listing([r["id"] for r in found], shown, table)
 
 
 def field_pairs(args, from_file):
