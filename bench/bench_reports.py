@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from crmctl import yamlio  # noqa: E402
-from crmctl.demo import add_people  # noqa: E402
-from crmctl.init import create_store  # noqa: E402
+from crmctl.kernel import yamlio  # noqa: E402
+from crmctl.demo.people import add_people  # noqa: E402
+from crmctl.workflows.new_store import create_store  # noqa: E402
 from crmctl.reports import REPORTS, Context, definitions, run  # noqa: E402
-from crmctl.store import Store  # noqa: E402
+from crmctl.store.store import Store  # noqa: E402
 
 TZ = timezone(timedelta(hours=2))
 OWNERS = ["mette.murto", "taija.halme", "sanna.salo", "jussi.myyja", "kaisa.kauppinen", "teemu.tekninen"]

@@ -25,9 +25,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from crmctl import ids, yamlio  # noqa: E402
-from crmctl.demo import add_people  # noqa: E402
-from crmctl.init import create_store  # noqa: E402
+from crmctl.kernel import ids
+from crmctl.kernel import yamlio  # noqa: E402
+from crmctl.demo.people import add_people  # noqa: E402
+from crmctl.workflows.new_store import create_store  # noqa: E402
 
 NOW = "2011-06-30T10:00:00+03:00"
 SUBJECTS = ["meter_reading", "billing", "sales_inquiry", "callback", "feedback", "fault", "other"]

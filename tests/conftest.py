@@ -4,8 +4,8 @@ import pytest
 from click.testing import CliRunner
 
 from crmctl.cli import cli
-from crmctl.demo import add_people
-from crmctl.init import create_store
+from crmctl.demo.people import add_people
+from crmctl.workflows.new_store import create_store
 
 NOW = "2011-01-25T10:00:00+02:00"
 

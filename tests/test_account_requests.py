@@ -1,7 +1,7 @@
 """Account-creation requests: draft → sent → processed (a customer is created) or rejected."""
 
 from conftest import snapshot
-from crmctl.assignments import pending
+from crmctl.engine.assignments import pending
 
 FORM = ("name=Puupää Oy", "kind=business", "business_id=1572860-0", "contact_person=Pekka Puupää",
         "phone=040 1234567", "billing_address.street=Gunnarintie 5", "billing_address.postal_code=48100",

@@ -1,6 +1,6 @@
 """`crmctl check` reuses parses of unchanged bytes, and never misses a change."""
 
-from crmctl.check import ParseCache, check_store
+from crmctl.checks.store_check import ParseCache, check_store
 
 
 def test_check_with_a_warm_parse_cache_finds_the_same_and_sees_every_change(run, store):

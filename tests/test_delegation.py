@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import NOW, snapshot
 
-from crmctl import delegation
-from crmctl.directory import set_user
+from crmctl.workflows import delegation
+from crmctl.engine.directory import set_user
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -164,7 +164,7 @@ def test_delegating_onwards_hands_over_previous_owners_open_assignment(run, stor
 
 
 def test_hand_over_closes_only_that_users_open_assignments():
-    from crmctl.assignments import assign, hand_over, pending
+    from crmctl.engine.assignments import assign, hand_over, pending
     record = {}
     assign(record, "taija.halme", "delegated", "mette.murto", "t1")
     assign(record, "liisa.laine", "escalated", "system", "t2")

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from crmctl.cli import cli
-from crmctl.demo import create_demo_store
+from crmctl.demo.people import create_demo_store
 
 REPO_RECORDS = Path(__file__).resolve().parent.parent / "records"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import crmctl
-from crmctl.init import create_store
+from crmctl.workflows.new_store import create_store
 
 REPO = Path(crmctl.__file__).resolve().parent.parent
 

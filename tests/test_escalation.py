@@ -5,7 +5,7 @@ from datetime import date
 
 from conftest import snapshot
 
-from crmctl.directory import set_user
+from crmctl.engine.directory import set_user
 from smtp_server import smtp  # noqa: F401  (fixture)
 from test_delegation import new_request
 

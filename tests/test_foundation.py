@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from conftest import snapshot
-from crmctl import ids, records, yamlio
-from crmctl.init import create_store
-from crmctl.store import Store
+from crmctl.kernel import ids
+from crmctl.engine import records
+from crmctl.kernel import yamlio
+from crmctl.workflows.new_store import create_store
+from crmctl.store.store import Store
 
 SR_OK = ("title=Mittarilukema", "customer=CUST-GENERAL", "person_name=Matti Meikäläinen", "subject=billing")
 

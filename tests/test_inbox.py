@@ -4,9 +4,9 @@ import json
 
 from conftest import snapshot
 
-from crmctl import inbox
-from crmctl.assignments import assign
-from crmctl.records import change
+from crmctl.workflows import inbox
+from crmctl.engine.assignments import assign
+from crmctl.engine.records import change
 from test_delegation import new_request
 
 

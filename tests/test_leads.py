@@ -3,7 +3,7 @@
 from datetime import date
 
 from conftest import snapshot
-from crmctl.assignments import pending
+from crmctl.engine.assignments import pending
 
 LEAD = ("topic=Kaasuliittymä", "person_name=Pekka Puupää", "phone=040 1234567", "source=phone")
 

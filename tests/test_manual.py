@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 
 from conftest import snapshot
-from crmctl import ids, manual
+from crmctl.kernel import ids
+from crmctl.manual import builder
 from crmctl.cli.manual import run_in_process
-from crmctl.config import label
+from crmctl.config.model import label
 
 REPO = Path(__file__).resolve().parent.parent
 LEVEL_TEXT = {"fi": {"required": "pakollinen tieto", "recommended": "suositeltava", "optional": "tarvittaessa syötettävä"},
@@ -36,7 +37,7 @@ def empty_store(empty_store, request):
 
 
 def build(store, langs=("fi", "en")):
-    return manual.build(store, langs, run_in_process)
+    return builder.build(store, langs, run_in_process)
 
 
 def table_rows(text, heading):
@@ -149,7 +150,7 @@ def test_undefined_template_variable_is_an_error(empty_store):
     override = empty_store.root / "templates" / "manual"
     override.mkdir(parents=True, exist_ok=True)
     (override / "index.md.j2").write_text("# {{ t('index.title') }}\n{{ no_such_thing }}\n", encoding="utf-8")
-    with pytest.raises(manual.ManualError) as caught:
+    with pytest.raises(builder.ManualError) as caught:
         build(empty_store, ("fi",))
     assert caught.value.problems == ["manual/index.md.j2 (fi): 'no_such_thing' is undefined"]
 
@@ -168,7 +169,7 @@ def test_a_missing_translation_is_an_error_in_every_language(empty_store):
     override = empty_store.root / "templates" / "manual"
     override.mkdir(parents=True, exist_ok=True)
     (override / "messages.yaml").write_text("cs.title: {fi: Asiakaspalvelun ohje}\n", encoding="utf-8")
-    with pytest.raises(manual.ManualError) as caught:
+    with pytest.raises(builder.ManualError) as caught:
         build(empty_store, ("fi",))
     assert caught.value.problems == ["messages.yaml: cs.title: missing en translation"]
 
@@ -180,7 +181,7 @@ def test_a_missing_config_label_is_an_error(empty_store):
                     encoding="utf-8")
     empty_store.reload_config()
     assert build(empty_store, ("fi",))  # Finnish needs only the Finnish labels...
-    with pytest.raises(manual.ManualError) as caught:  # ...English stops at the missing one
+    with pytest.raises(builder.ManualError) as caught:  # ...English stops at the missing one
         build(empty_store, ("en",))
     assert "missing en translation of {'fi': 'Laskutus', 'en': None}" in str(caught.value)
 
@@ -189,7 +190,7 @@ def test_unknown_catalog_entry_is_an_error(empty_store):
     override = empty_store.root / "templates" / "manual"
     override.mkdir(parents=True, exist_ok=True)
     (override / "index.md.j2").write_text("{{ t('no.such.entry') }}\n", encoding="utf-8")
-    with pytest.raises(manual.ManualError) as caught:
+    with pytest.raises(builder.ManualError) as caught:
         build(empty_store, ("en",))
     assert caught.value.problems == ["messages.yaml: no entry 'no.such.entry'"]
 
@@ -209,7 +210,7 @@ def test_a_failing_example_stops_the_build(empty_store):
     - say: {fi: Aja, en: Run}
       run: [sr, new, title=X]
 """)
-    with pytest.raises(manual.ManualError) as caught:
+    with pytest.raises(builder.ManualError) as caught:
         build(empty_store, ("en",))
     problems = caught.value.problems
     assert problems[0] == "example broken, step 1: crmctl sr new title=X exited 1:"
@@ -225,7 +226,7 @@ def test_an_example_nobody_shows_is_an_error(empty_store):
     - say: {fi: Katso, en: Look}
       run: [sr, views]
 """)
-    with pytest.raises(manual.ManualError) as caught:
+    with pytest.raises(builder.ManualError) as caught:
         build(empty_store, ("fi",))
     assert caught.value.problems == ["examples.yaml: no template shows examples placed at 'nowhere'"]
 
@@ -239,7 +240,7 @@ def test_an_example_without_a_translation_is_an_error(empty_store):
     - say: {fi: Katso}
       run: [sr, views]
 """)
-    with pytest.raises(manual.ManualError) as caught:
+    with pytest.raises(builder.ManualError) as caught:
         build(empty_store, ("fi",))
     assert caught.value.problems == ["examples.yaml: example half: missing en translation of {'fi': 'Katso'}"]
 
@@ -253,7 +254,7 @@ def test_an_unquoted_comma_in_a_text_is_an_error(empty_store):
     - say: {fi: Katso, en: Look}
       run: [sr, views]
 """)
-    with pytest.raises(manual.ManualError) as caught:
+    with pytest.raises(builder.ManualError) as caught:
         build(empty_store, ("fi",))
     assert caught.value.problems == [
         "examples.yaml: example comma: unexpected keys in {'fi': 'liidi', 'joka ei etene': None, 'en': 'a lead'} "
@@ -376,9 +377,9 @@ def test_manual_lang_option_is_the_manuals_own(empty_store, tmp_path, run):
 def test_every_catalog_key_named_in_code_and_templates_exists():
     import re
 
-    catalog = set(manual.yamlio.load((REPO / "templates" / "manual" / "messages.yaml").read_text(encoding="utf-8"),
+    catalog = set(builder.yamlio.load((REPO / "templates" / "manual" / "messages.yaml").read_text(encoding="utf-8"),
                                      "messages.yaml"))
-    used = set(re.findall(r'self\.text\("([^"]+)"', (REPO / "crmctl" / "manual.py").read_text(encoding="utf-8")))
+    used = set(re.findall(r'self\.text\("([^"]+)"', (REPO / "crmctl" / "manual" / "builder.py").read_text(encoding="utf-8")))
     for template in (REPO / "templates" / "manual").glob("*.j2"):
         used |= set(re.findall(r'\bt\("([^"]+)"', template.read_text(encoding="utf-8")))
     assert len(used) > 100

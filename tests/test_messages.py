@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from crmctl import messages, validators
-from crmctl.messages import MESSAGES, REASONS_FI, t, translate
+import crmctl
+from crmctl.kernel import validators
+from crmctl.kernel.i18n import MESSAGES, REASONS_FI, t, translate
 
-PACKAGE = Path(messages.__file__).parent
+PACKAGE = Path(crmctl.__file__).parent
 
 
 def placeholders(text):
@@ -53,7 +54,7 @@ def test_every_message_key_used_in_the_code_exists(module):
 
 def test_every_yaml_error_and_check_code_has_a_message():
     yaml_codes = set()
-    for name in ("yamlio.py", "store.py"):
+    for name in ("kernel/yamlio.py", "store/store.py"):
         yaml_codes |= set(re.findall(r'YamlError\([^\n]*?, [^\n]*?, "([a-z-]+)"', (PACKAGE / name).read_text()))
     assert {"encoding", "conflict", "alias", "anchor", "tag", "yaml", "not-mapping"} <= yaml_codes
     yaml_codes.discard("id-mismatch")  # `check` reports this one itself, as check.id-mismatch

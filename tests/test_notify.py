@@ -5,8 +5,8 @@ import json
 from conftest import snapshot
 from smtp_server import free_port, smtp  # noqa: F401  (fixture)
 
-from crmctl.assignments import assign
-from crmctl.records import change
+from crmctl.engine.assignments import assign
+from crmctl.engine.records import change
 from test_delegation import new_request
 
 SENDER = "crm@example.fi"

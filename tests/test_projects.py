@@ -5,9 +5,10 @@ from datetime import date
 import pytest
 
 from conftest import snapshot
-from crmctl import projects, records
-from crmctl.assignments import pending
-from crmctl.errors import CrmError, NotFound
+from crmctl.workflows import projects
+from crmctl.engine import records
+from crmctl.engine.assignments import pending
+from crmctl.kernel.errors import CrmError, NotFound
 
 GAS_STAGES = ["needs_assessment", "offer", "contract_sent", "contract_returned", "connection_fee_invoiced",
               "connection_built", "billing_activated"]

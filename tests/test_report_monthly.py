@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from crmctl import yamlio
+from crmctl.kernel import yamlio
 from crmctl.reports import Context, run
 from crmctl.reports.monthly import tracking_start
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from crmctl import yamlio
+from crmctl.kernel import yamlio
 from crmctl.reports import run
 
 TZ = timezone(timedelta(hours=2))

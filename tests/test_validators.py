@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from crmctl import validators as v
+from crmctl.kernel import validators as v
 
 HUGE = "1" * 1_000_000
 

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from crmctl.workdays import Calendar
+from crmctl.kernel.workdays import Calendar
 
 
 @pytest.fixture(scope="module")

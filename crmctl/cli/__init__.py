@@ -2,12 +2,12 @@
 
 import click
 
-from .. import __version__
-from . import manual, report, sales, service
-from .admin import check_command, init_command, region_group, user_group
-from .base import Env, RootGroup, format_option_choices
-from .generic import record_group
-from .transfer import export_command, import_command
+from crmctl import __version__
+from crmctl.cli import manual, report, sales, service
+from crmctl.cli.admin import check_command, init_command, region_group, user_group
+from crmctl.cli.base import Env, RootGroup, format_option_choices
+from crmctl.cli.generic import record_group
+from crmctl.cli.transfer import export_command, import_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 

@@ -4,14 +4,14 @@ import os
 
 import click
 
-from ..check import check_store
-from ..config import label
-from ..directory import add_region, add_user, require_admin, set_region, set_user
-from ..errors import CrmError
-from ..messages import t
-from ..init import create_store
-from ..output import render_data
-from .base import parse_pairs, pass_env
+from crmctl.checks.store_check import check_store
+from crmctl.config.model import label
+from crmctl.engine.directory import add_region, add_user, require_admin, set_region, set_user
+from crmctl.kernel.errors import CrmError
+from crmctl.kernel.i18n import t
+from crmctl.workflows.new_store import create_store
+from crmctl.present.formats import render_data
+from crmctl.cli.base import parse_pairs, pass_env
 
 
 @click.command("init")
@@ -21,7 +21,7 @@ from .base import parse_pairs, pass_env
 def init_command(env, path, demo):
     """Create a new store with the default configuration (and demo data)."""
     if demo:
-        from ..demo import create_demo_store
+        from crmctl.demo.people import create_demo_store
 
         create_demo_store(path)
     else:

@@ -8,11 +8,11 @@ from functools import cached_property
 
 import click
 
-from .. import yamlio
-from ..directory import resolve_actor
-from ..errors import CrmError, UsageError
-from ..output import FORMATS, render_data, render_rows
-from ..store import Store, discover
+from crmctl.kernel import yamlio
+from crmctl.engine.directory import resolve_actor
+from crmctl.kernel.errors import CrmError, UsageError
+from crmctl.present.formats import FORMATS, render_data, render_rows
+from crmctl.store.store import Store, discover
 
 VALUE_OPTIONS = ("--root", "--as", "--lang", "--format")
 FLAG_OPTIONS = ("-q", "--quiet", "--reveal", "--debug")
@@ -163,7 +163,7 @@ class RootGroup(click.Group):
             return None
         if rtype is None:
             return None
-        from .generic import record_group
+        from crmctl.cli.generic import record_group
 
         return record_group(rtype.key, rtype.command, rtype.label["en"])
 

@@ -6,14 +6,18 @@ import tempfile
 
 import click
 
-from .. import delegation, present, records, workflow, yamlio
-from ..assignments import pending
-from ..config import label
-from ..errors import CrmError, NotFound, UsageError
-from ..messages import t
-from ..output import render_data, render_rows
-from ..query import Evaluator, parse_filters, sort_records
-from .base import parse_pairs, pass_env, read_mapping
+from crmctl.workflows import delegation
+from crmctl.present import display
+from crmctl.engine import records
+from crmctl.engine import transitions
+from crmctl.kernel import yamlio
+from crmctl.engine.assignments import pending
+from crmctl.config.model import label
+from crmctl.kernel.errors import CrmError, NotFound, UsageError
+from crmctl.kernel.i18n import t
+from crmctl.present.formats import render_data, render_rows
+from crmctl.engine.query import Evaluator, parse_filters, sort_records
+from crmctl.cli.base import parse_pairs, pass_env, read_mapping
 
 # Derived keys shown under a record's fields in `show` (when the type has them).
 SHOWN_DERIVED = ("due", "overdue", "current_stage", "current_stage_due")
@@ -63,14 +67,14 @@ def select(env, rtype, view_key=None, filter_texts=()):
 
 def show_records(env, rtype, found, columns, evaluator):
     """Print records: ids (-q), whole records (json/yaml), or rows of columns."""
-    shown = found if env.reveal or env.quiet else [present.mask(rtype, r) for r in found]  # -q prints ids only
+    shown = found if env.reveal or env.quiet else [display.mask(rtype, r) for r in found]  # -q prints ids only
 
     def table():
         if env.fmt == "csv":
             rows = [{c: evaluator.value(r, c) for c in columns} for r in shown]
         else:
-            rows = [present.row(evaluator, r, columns, env.lang) for r in shown]
-        return rows, columns, [present.column_label(rtype, c, env.lang) for c in columns]
+            rows = [display.row(evaluator, r, columns, env.lang) for r in shown]
+        return rows, columns, [display.column_label(rtype, c, env.lang) for c in columns]
 
     env.listing([r["id"] for r in found], shown, table)
 
@@ -106,15 +110,15 @@ def record_group(type_key, name, help_text):
         """Show one record (any unique prefix of its id)."""
         rtype = record_type(env, type_key)
         record = env.store.get(env.store.resolve(record_id, rtype))
-        shown = record if env.reveal else present.mask(rtype, record)
+        shown = record if env.reveal else display.mask(rtype, record)
         if env.fmt in ("json", "yaml"):
             env.out(render_data(shown, env.fmt))
             return
         evaluator = Evaluator(env.store, rtype, lang=env.lang)
         keys = ["id"] + [k for k in rtype.fields if k in shown]
         keys += [k for k in SHOWN_DERIVED if k not in rtype.fields and evaluator.value(shown, k) not in (None, "", [])]
-        rows = [{"field": present.column_label(rtype, k, env.lang),
-                 "value": present.shown_value(evaluator, shown, k, env.lang)} for k in keys]
+        rows = [{"field": display.column_label(rtype, k, env.lang),
+                 "value": display.shown_value(evaluator, shown, k, env.lang)} for k in keys]
         for item in pending(shown):
             what = {"fi": "Kuittaamatta", "en": "Not acknowledged"}[env.lang]
             rows.append({"field": what, "value": f"{item.get('user')} ({item.get('reason')}, {item.get('at')})"})
@@ -151,7 +155,7 @@ def record_group(type_key, name, help_text):
         """The record's history events, oldest first."""
         rtype = record_type(env, type_key)
         record = env.store.get(env.store.resolve(record_id, rtype))
-        events = (record if env.reveal else present.mask(rtype, record)).get("history") or []
+        events = (record if env.reveal else display.mask(rtype, record)).get("history") or []
         if env.fmt in ("json", "yaml"):
             env.out(render_data(events, env.fmt))
             return
@@ -169,7 +173,7 @@ def record_group(type_key, name, help_text):
         """Move the record to STATUS (key or label); add resolution=.., reason=.. as the move needs."""
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
-        _, warnings = workflow.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs),
+        _, warnings = transitions.transition(env.store, full_id, status, env.actor, env.lang, parse_pairs(pairs),
                                                   generic=True)
         env.warn(warnings)
 
@@ -233,10 +237,10 @@ def _details(rtype, event, lang):
         if key == "changes" and isinstance(value, dict):
             for field, (old, new) in value.items():
                 field_def = rtype.field_at(field)
-                parts.append(f"{field}: {present.display(field_def, old, lang) or '-'} → "
-                             f"{present.display(field_def, new, lang) or '-'}")
+                parts.append(f"{field}: {display.display(field_def, old, lang) or '-'} → "
+                             f"{display.display(field_def, new, lang) or '-'}")
         else:
-            parts.append(f"{key}: {present.display(None, value, lang)}")
+            parts.append(f"{key}: {display.display(None, value, lang)}")
     return "; ".join(parts)
 
 

@@ -6,15 +6,15 @@ from pathlib import Path
 import click
 from click.testing import CliRunner
 
-from .. import manual
-from ..config import LANGUAGES
-from ..errors import CrmError
-from .base import COMMAND_OPTIONS, pass_env
+from crmctl.manual import builder
+from crmctl.config.model import LANGUAGES
+from crmctl.kernel.errors import CrmError
+from crmctl.cli.base import COMMAND_OPTIONS, pass_env
 
 
 def run_in_process(args, now):
     """Run crmctl in this process (for the manual's examples): (exit code, stdout, terminal output)."""
-    from . import cli
+    from crmctl.cli import cli
 
     result = CliRunner().invoke(cli, args, env={"CRMCTL_NOW": now, "CRMCTL_USER": None, "CRMCTL_ROOT": None,
                                                 "CRMCTL_LANG": None, "NO_COLOR": None},
@@ -26,12 +26,12 @@ def run_in_process(args, now):
 
 def _source(env, defaults):
     """The store whose configuration the manual describes: the store, or a fresh default one."""
-    return manual.default_store() if defaults else nullcontext(env.store)
+    return builder.default_store() if defaults else nullcontext(env.store)
 
 
 def _files(env, langs, defaults):
     with _source(env, defaults) as store:
-        return manual.build(store, langs, run_in_process)
+        return builder.build(store, langs, run_in_process)
 
 
 defaults_option = click.option(
@@ -39,7 +39,7 @@ defaults_option = click.option(
     help="Describe crmctl's default configuration (a fresh `crmctl init` store) instead of the store's. "
          "The committed docs/manual/ is built this way, so demo data never changes it.")
 out_option = click.option("--out", "out", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
-                          default=manual.DEFAULT_OUT, show_default=True, help="Directory with one folder per language.")
+                          default=builder.DEFAULT_OUT, show_default=True, help="Directory with one folder per language.")
 
 
 @click.group("manual")
@@ -57,7 +57,7 @@ def build_command(env, lang, out, defaults):
     """Write DIR/<lang>/*.md: customer-service manual, sales manual, reference, index."""
     langs = LANGUAGES if lang == "all" else (lang,)
     files = _files(env, langs, defaults)
-    for path in manual.write(files, out):
+    for path in builder.write(files, out):
         env.say(f"Wrote {path}")
 
 
@@ -68,7 +68,7 @@ def build_command(env, lang, out, defaults):
 def check_command(env, out, defaults):
     """Rebuild in memory; exit 1 listing the files under DIR that differ."""
     files = _files(env, LANGUAGES, defaults)
-    differ = manual.stale(files, out)
+    differ = builder.stale(files, out)
     for path in differ:
         env.out(str(path))
     if differ:

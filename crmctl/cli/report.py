@@ -4,10 +4,10 @@ from pathlib import Path
 
 import click
 
-from ..errors import CrmError, UsageError
-from ..reports import definitions, run
-from ..reports.render import FORMATS, render
-from .base import pass_env
+from crmctl.kernel.errors import CrmError, UsageError
+from crmctl.reports import definitions, run
+from crmctl.reports.render import FORMATS, render
+from crmctl.cli.base import pass_env
 
 HELP = {
     "monthly": "Sales project tracking per month: open, new, progressed, not progressed, completed, lost, with changes.",

@@ -2,10 +2,12 @@
 
 import click
 
-from .. import account_requests, leads, projects
-from ..errors import UsageError
-from ..output import render_data, render_rows
-from .base import parse_pairs, pass_env
+from crmctl.workflows import account_requests
+from crmctl.workflows import leads
+from crmctl.workflows import projects
+from crmctl.kernel.errors import UsageError
+from crmctl.present.formats import render_data, render_rows
+from crmctl.cli.base import parse_pairs, pass_env
 
 STAGE_COLUMNS = ["current", "key", "name", "role", "days", "status", "owner", "started", "due", "completed",
                  "reason"]

@@ -4,12 +4,12 @@ import os
 
 import click
 
-from .. import escalation
-from .. import inbox as inbox_core
-from .. import notify as notify_core
-from ..check import SYSTEM_USER
-from ..errors import CrmError, UsageError
-from .base import pass_env
+from crmctl.workflows import escalation
+from crmctl.workflows import inbox as inbox_core
+from crmctl.workflows import notify as notify_core
+from crmctl.checks.store_check import SYSTEM_USER
+from crmctl.kernel.errors import CrmError, UsageError
+from crmctl.cli.base import pass_env
 
 
 def bookkeeping_actor(env):

@@ -4,11 +4,12 @@ import sys
 
 import click
 
-from .. import present, yamlio
-from ..errors import CrmError, UsageError, YamlError
-from ..transfer import export_records, import_rows, read_rows, write_rejects
-from .base import pass_env
-from .generic import select
+from crmctl.present import display
+from crmctl.kernel import yamlio
+from crmctl.kernel.errors import CrmError, UsageError, YamlError
+from crmctl.io.transfer import export_records, import_rows, read_rows, write_rejects
+from crmctl.cli.base import pass_env
+from crmctl.cli.generic import select
 
 
 def _type(env, name):
@@ -30,7 +31,7 @@ def export_command(env, type_name, filters):
     if fmt not in ("csv", "jsonl", "json"):
         raise UsageError("export writes --format csv, jsonl or json")
     found, _, _ = select(env, rtype, None, filters)
-    shown = found if env.reveal else [present.mask(rtype, r) for r in found]
+    shown = found if env.reveal else [display.mask(rtype, r) for r in found]
     env.out(export_records(shown, rtype, fmt))
 
 

@@ -10,9 +10,9 @@ table, Markdown, CSV and JSON is shared (`render.py`).
 import importlib
 from dataclasses import dataclass, field as dc_field
 
-from ..errors import UsageError
-from ..query import Evaluator
-from .months import label, month_range, previous_month
+from crmctl.kernel.errors import UsageError
+from crmctl.engine.query import Evaluator
+from crmctl.reports.months import label, month_range, previous_month
 
 REPORTS = {}
 REPORT_MODULES = ("monthly", "calls", "leads", "adoption", "quality")

@@ -1,8 +1,8 @@
 """Adoption: how many planned users used crmctl each month, against the success criterion (≥ 80 %)."""
 
-from . import Metric, Report, month_rows, report
-from .common import share, tracking_start
-from .months import as_date, label
+from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports.common import share, tracking_start
+from crmctl.reports.months import as_date, label
 
 TITLE = {"fi": "Käyttöönoton seuranta", "en": "Adoption"}
 CRITERION = 0.8

@@ -2,9 +2,9 @@
 
 from bisect import bisect_right
 
-from . import Metric, Report, month_rows, report
-from .common import counts, median_or_none, share, status_reached_on, tracking_start
-from .months import as_date, month_number
+from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports.common import counts, median_or_none, share, status_reached_on, tracking_start
+from crmctl.reports.months import as_date, month_number
 
 TYPE = "service_request"
 TITLE = {"fi": "Puheluseuranta", "en": "Call tracking"}

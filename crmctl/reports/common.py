@@ -2,8 +2,8 @@
 
 from statistics import median
 
-from ..ids import day_of
-from .months import as_date
+from crmctl.kernel.ids import day_of
+from crmctl.reports.months import as_date
 
 
 def created_on(record):

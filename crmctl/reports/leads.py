@@ -1,8 +1,8 @@
 """Leads per month: created, handled, handled without action, within the 2-working-day target, converted."""
 
-from . import Metric, Report, month_rows, report
-from .common import created_on, share, status_reached_on, tracking_start, within
-from .months import as_date, last_day
+from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports.common import created_on, share, status_reached_on, tracking_start, within
+from crmctl.reports.months import as_date, last_day
 
 TYPE = "lead"
 TITLE = {"fi": "Liidien seuranta", "en": "Lead tracking"}

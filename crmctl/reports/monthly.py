@@ -7,9 +7,9 @@ records written by hand or imported count like any other.
 
 from dataclasses import dataclass
 
-from . import Metric, Report, month_rows, report
-from .common import tracking_start  # noqa: F401  (tables show no change before it; tests import it here)
-from .months import as_date, month_number
+from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports.common import tracking_start  # noqa: F401  (tables show no change before it; tests import it here)
+from crmctl.reports.months import as_date, month_number
 
 PROJECT_TYPE = "sales_project"
 

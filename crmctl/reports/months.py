@@ -3,7 +3,7 @@
 import re
 from datetime import date, timedelta
 
-from ..errors import UsageError
+from crmctl.kernel.errors import UsageError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -3,11 +3,11 @@
 import re
 import unicodedata
 
-from . import Report, report
-from .common import share
-from ..check import GENERAL_CUSTOMER
-from ..ids import day_of
-from ..schema import is_empty
+from crmctl.reports import Report, report
+from crmctl.reports.common import share
+from crmctl.checks.store_check import GENERAL_CUSTOMER
+from crmctl.kernel.ids import day_of
+from crmctl.engine.rules import is_empty
 
 TITLE = {"fi": "Tietojen laatu", "en": "Data quality"}
 MATCH_KEYS = ("phone", "email", "business_id")

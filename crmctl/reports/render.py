@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from .. import output, rendering
-from . import chart
-from .months import label as month_label
+from crmctl.present import formats
+from crmctl.kernel.templates import environment
+from crmctl.reports import chart
+from crmctl.reports.months import label as month_label
 
 MINUS = "\u2212"  # the tables print −1, as the roll-out's did
 MONTH_LABEL = {"fi": "Kuukausi", "en": "month"}
@@ -121,17 +122,17 @@ def render(report, fmt, lang, store_root=None, out=None):
     if report.snapshot is not None:
         return render_snapshot(report, fmt, lang, store_root, out)
     if fmt in ("json", "yaml"):
-        return output.render_data(report.data(), fmt), {}
+        return formats.render_data(report.data(), fmt), {}
     if fmt == "csv":
         columns = csv_columns(report)
-        return output.render_rows(csv_rows(report), columns, columns, "csv"), {}
+        return formats.render_rows(csv_rows(report), columns, columns, "csv"), {}
     columns, headers, rows = display_rows(report, lang)
     if fmt == "table":
-        text = output.render_rows(rows, columns, headers, "table")
+        text = formats.render_rows(rows, columns, headers, "table")
         for metric, key_rows in breakdowns(report, lang):
             months = [row["month"] for row in report.months]
             text += "\n" + metric.label[lang] + "\n"
-            text += output.render_rows(key_rows, ["key"] + months, [""] + months, "table")
+            text += formats.render_rows(key_rows, ["key"] + months, [""] + months, "table")
         for fi_text, en_text in report.notes:
             text += "\n" + (fi_text if lang == "fi" else en_text) + "\n"
         return text, {}
@@ -141,7 +142,7 @@ def render(report, fmt, lang, store_root=None, out=None):
 def markdown_page(report, lang, store_root, out, columns, headers, rows):
     title = report.title[lang]
     months = [row["month"] for row in report.months]
-    templates = rendering.environment(store_root)
+    templates = environment(store_root)
     extra = {}
     figure = {"kind": "mermaid", "text": chart.mermaid(report, lang, title),
               "legend": [name for name, _ in chart.series(report, lang)]}
@@ -167,22 +168,22 @@ def page_template(templates, report):
 def render_snapshot(report, fmt, lang, store_root, out):
     """Reports that are a snapshot (quality): sections of rows."""
     if fmt in ("json", "yaml"):
-        return output.render_data(report.data(), fmt), {}
+        return formats.render_data(report.data(), fmt), {}
     sections = report.sections(lang)
     if fmt == "csv":
         parts = []
         for _title, columns, _headers, rows in sections:
-            parts.append(output.render_rows(rows, columns, columns, "csv"))
+            parts.append(formats.render_rows(rows, columns, columns, "csv"))
         return "\n".join(parts), {}
     if fmt == "table":
         parts = []
         for title, columns, headers, rows in sections:
-            parts.append(title + "\n" + (output.render_rows(rows, columns, headers, "table") or "-\n"))
+            parts.append(title + "\n" + (formats.render_rows(rows, columns, headers, "table") or "-\n"))
         return "\n".join(parts), {}
     tables = [(title, markdown_table(headers, [{c: "" if r.get(c) is None else r[c] for c in columns} for r in rows],
                                      columns))
               for title, columns, headers, rows in sections]
-    text = page_template(rendering.environment(store_root), report).render(
+    text = page_template(environment(store_root), report).render(
         lang=lang, title=report.title[lang], report=report, first="", last="", table="", breakdowns=tables,
         chart=None, metrics=[], notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
     return text, {}

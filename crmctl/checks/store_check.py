@@ -1,0 +1,290 @@
+"""`crmctl check`: every problem in the configuration and the records, with file and line."""
+
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from crmctl.kernel import ids
+from crmctl.kernel import yamlio
+from crmctl.config.model import LANGUAGES
+from crmctl.kernel.errors import CrmError, YamlError
+from crmctl.kernel.i18n import t
+from crmctl.engine.query import DERIVED, parse_filters
+from crmctl.engine.rules import Engine
+from crmctl.store.store import CACHE_DIR, _atomic_write
+
+GENERAL_CUSTOMER = "CUST-GENERAL"
+SYSTEM_USER = "crmctl"  # the author of records crmctl makes itself
+# Extra checks workflows add: fn(store, engine, rtype, record) -> [(key, level, code, message)].
+RECORD_CHECKS = []
+
+
+@dataclass
+class Finding:
+    path: str
+    line: int
+    level: str
+    code: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.level}: {self.code}: {self.message}"
+
+    def as_dict(self):
+        return {"path": self.path, "line": self.line, "level": self.level, "code": self.code, "message": self.message}
+
+
+def record_check(fn):
+    """Register an extra per-record check."""
+    RECORD_CHECKS.append(fn)
+    return fn
+
+
+def key_line(text, key):
+    """The 1-based line where a (dotted) key is written, or 1."""
+    return _key_line(text.splitlines(), key)
+
+
+def _key_line(lines, key):
+    start, indent = 0, ""
+    for depth, part in enumerate(key.split(".")):
+        pattern = re.compile(rf"^{indent}{'' if depth == 0 else r'[ -]*'}{re.escape(part)}:")
+        for number in range(start, len(lines)):
+            if pattern.match(lines[number]):
+                start = number
+                break
+        else:
+            return start + 1
+        indent = r"\s+"
+    return start + 1
+
+
+def check_store(store, lang="en", paths=None):
+    """All findings for the store (or only for the record files in `paths`)."""
+    from crmctl.engine.records import _load_workflows
+
+    _load_workflows()  # workflow modules register their record checks
+    findings = []
+    try:
+        config = store.config
+    except CrmError as err:
+        return [_config_finding(store, err)]
+    findings += check_config(store, lang)
+    engine = Engine(store, lang)  # one engine: its per-type evaluators and reference look-ups serve every file
+    wanted = {Path(p).resolve() for p in paths} if paths else None
+    seen_ids = {}
+    shown_of = _displayer(store)
+    parsed = ParseCache(store.root / CACHE_DIR / "check.pickle")
+    for rtype in config.types.values():
+        base = store.root / rtype.dir
+        if not base.is_dir():
+            continue
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            if wanted is not None and path.resolve() not in wanted:
+                continue
+            findings += _check_file(store, engine, rtype, path, seen_ids, shown_of(path), parsed)
+    parsed.save(prune=wanted is None)
+    if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in config.types.values()}:
+        if not store.exists(GENERAL_CUSTOMER):
+            findings.append(Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "general-customer",
+                                    t("check.general-customer", lang, id=GENERAL_CUSTOMER)))
+    return findings
+
+
+def _config_finding(store, err):
+    text = str(err)
+    match = re.match(r"^(.*?):(\d+): (.*)$", text)
+    if match:
+        return Finding(store.display_path(match.group(1)), int(match.group(2)), "error", "config", match.group(3))
+    return Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "config", text)
+
+
+def check_config(store, lang="en"):
+    """Labels in both languages, known vocabularies, filters that parse and name known keys."""
+    config = store.config
+    findings = []
+    where = store.display_path(store.root / "config")
+    for name, values in config.vocabularies.items():
+        for value in values:
+            for missing in LANGUAGES:
+                if not value.label.get(missing):
+                    findings.append(Finding(where + "/vocabularies.yaml", 1, "error", "translation",
+                                            t("check.translation", lang, what=f"{name}: {value.key}", lang=missing)))
+    for rtype in config.types.values():
+        type_file = f"{where}/types/{rtype.key}.yaml"
+        labelled = [("type", rtype.label), ("plural", rtype.plural)]
+        labelled += [(f"field {f.key}", f.label) for f in _all_fields(rtype.fields.values())]
+        labelled += [(f"view {v.key}", v.label) for v in rtype.views.values()]
+        for what, labels in labelled:
+            missing = [code for code in LANGUAGES if not (labels or {}).get(code)]
+            if missing:
+                findings.append(Finding(type_file, 1, "error", "translation",
+                                        t("check.translation", lang, what=what, lang="/".join(missing))))
+        filters = [(f"view {v.key}", v.filters) for v in rtype.views.values()]
+        filters += [(f"rule {i + 1}", r.get("when") or []) for i, r in enumerate(rtype.rules)]
+        for what, texts in filters:
+            try:
+                for flt in parse_filters(texts):
+                    if rtype.field_at(flt.key) is None and flt.key not in DERIVED and flt.key != "id":
+                        findings.append(Finding(type_file, 1, "error", "unknown-key",
+                                                t("check.unknown-key", lang, what=what, key=flt.key)))
+            except CrmError as err:
+                findings.append(Finding(type_file, 1, "error", "filter", t("check.filter", lang, what=what, error=err)))
+        for i, rule in enumerate(rtype.rules):
+            for key in (rule.get("require") or []) + (rule.get("recommend") or []):
+                if rtype.field_at(key) is None:
+                    findings.append(Finding(type_file, 1, "error", "unknown-key",
+                                            t("check.unknown-key", lang, what=f"rule {i + 1}", key=key)))
+    return findings
+
+
+def _all_fields(fields):
+    for field in fields:
+        yield field
+        if field.fields:
+            yield from _all_fields(field.fields.values())
+
+
+def _displayer(store):
+    """`store.display_path` for files under the store, resolving the root once instead of every file."""
+    root = store.root.resolve()
+    try:
+        shown_root = str(root.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        shown_root = str(root)
+    prefix = "" if shown_root == "." else shown_root + os.sep
+    start = len(str(store.root)) + 1
+    return lambda path: prefix + str(path)[start:]
+
+
+class ParseCache:
+    """What a record file's bytes parse to, keyed by a hash of the bytes.
+
+    Parsing, refusing tags/anchors/conflict markers and comparing with the
+    canonical dump depend on nothing but the bytes (and the YAML library), so
+    a file whose bytes were seen before need not be parsed or dumped again;
+    validation still runs on every record. Lives in the git-ignored cache
+    directory; a missing or damaged cache is rebuilt.
+    """
+
+    FORMAT = (1, yaml.__version__, yamlio.__name__)
+
+    def __init__(self, path):
+        self.path = path
+        self.entries = {}
+        self.used = {}
+        try:
+            with open(path, "rb") as handle:
+                version, entries = pickle.load(handle)
+            if version == self.FORMAT:
+                self.entries = entries
+        except Exception:  # missing, stale or damaged: start afresh
+            pass
+
+    def parse(self, raw):
+        """(record, None, canonical) or (None, (line, code, params), False) for the bytes of a file."""
+        key = hashlib.blake2b(raw, digest_size=20).digest()
+        blob = self.used.get(key) or self.entries.get(key)
+        if blob is None:
+            blob = pickle.dumps(_parse(raw), protocol=pickle.HIGHEST_PROTOCOL)
+        self.used[key] = blob
+        return pickle.loads(blob)  # a fresh copy: checks can never alter what is cached
+
+    def save(self, prune=True):
+        entries = self.used if prune else {**self.entries, **self.used}
+        if entries == self.entries:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(self.path, pickle.dumps((self.FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # a read-only store is checked all the same, just without the cache
+
+
+def _parse(raw):
+    try:
+        text = yamlio.decode(raw)
+        record = yamlio.load(text)
+    except YamlError as err:
+        return None, (err.line or 1, err.code, err.params), False
+    if not isinstance(record, dict):
+        return None, (1, "not-mapping", {}), False
+    return record, None, yamlio.dump(record) == text
+
+
+def _check_file(store, engine, rtype, path, seen_ids, shown=None, parsed=None):
+    shown = shown or store.display_path(path)
+    lang = engine.lang
+    if path.suffix != ".yaml":
+        return [Finding(shown, 1, "warning", "stray-file", t("check.stray-file", lang))]
+    raw = path.read_bytes()
+    record, error, canonical = parsed.parse(raw) if parsed is not None else _parse(raw)
+    if error is not None:
+        line, code, params = error
+        return [Finding(shown, line, "error", code, t(f"yaml.{code}", lang, **params))]
+    lines = raw.decode("utf-8").splitlines()
+    findings = []
+    record_id = record.get("id")
+    id_line = _key_line(lines, "id")
+    if not ids.is_valid(record_id):
+        return [Finding(shown, id_line, "error", "bad-id", t("check.bad-id", lang, value=record_id))]
+    if record_id != path.stem:
+        findings.append(Finding(shown, id_line, "error", "id-mismatch",
+                                t("check.id-mismatch", lang, id=record_id, name=path.name)))
+    elif ids.prefix_of(record_id) != rtype.prefix:
+        findings.append(Finding(shown, id_line, "error", "wrong-type",
+                                t("check.wrong-type", lang, id=record_id, prefix=rtype.prefix, dir=rtype.dir)))
+    elif store.path_of(record_id) != path:  # both are built from store.root, so equal paths compare equal
+        findings.append(Finding(shown, id_line, "error", "path-mismatch",
+                                t("check.path-mismatch", lang, id=record_id,
+                                  path=store.display_path(store.path_of(record_id)))))
+    if record_id in seen_ids:
+        findings.append(Finding(shown, id_line, "error", "duplicate-id",
+                                t("check.duplicate-id", lang, id=record_id, path=seen_ids[record_id])))
+    seen_ids.setdefault(record_id, shown)
+    system_record = ids.day_of(record_id) is None
+    for problem in engine.validate(rtype, record):
+        if problem.code == "recommended" and system_record:
+            continue  # fixed system records (CUST-GENERAL) are not real customers to fill in
+        findings.append(Finding(shown, _key_line(lines, problem.key), problem.level, problem.code, problem.text))
+    findings += _check_history(store, record, lines, shown, lang)
+    for extra in RECORD_CHECKS:
+        for key, level, code, message in extra(store, engine, rtype, record):
+            findings.append(Finding(shown, _key_line(lines, key), level, code, message))
+    if not canonical:
+        findings.append(Finding(shown, 1, "warning", "not-canonical", t("check.not-canonical", lang)))
+    return findings
+
+
+def _check_history(store, record, lines, shown, lang="en"):
+    findings = []
+    history = record.get("history")
+    line = _key_line(lines, "history")
+    if not isinstance(history, list) or not history:
+        return [Finding(shown, line, "error", "history", t("check.history-missing", lang))]
+    previous = None
+    for index, entry in enumerate(history):
+        if not isinstance(entry, dict) or not {"at", "by", "event"} <= set(entry):
+            findings.append(Finding(shown, line, "error", "history", t("check.history-entry", lang, index=index)))
+            continue
+        if entry["by"] not in store.config.users and entry["by"] != SYSTEM_USER:
+            findings.append(Finding(shown, line, "error", "unknown-user",
+                                    t("check.history-user", lang, index=index, user=entry["by"])))
+        if previous is not None and hasattr(entry["at"], "isoformat") and hasattr(previous, "isoformat"):
+            try:
+                if entry["at"] < previous:
+                    findings.append(Finding(shown, line, "warning", "date-order",
+                                            t("check.history-order", lang, index=index)))
+            except TypeError:
+                pass
+        previous = entry["at"]
+    for index, item in enumerate(record.get("assignments") or []):
+        if not isinstance(item, dict) or item.get("user") not in store.config.users:
+            findings.append(Finding(shown, _key_line(lines, "assignments"), "error", "unknown-user",
+                                    t("check.assignment-user", lang, index=index)))
+    return findings

@@ -1,0 +1,261 @@
+"""The store's configuration as plain objects: record types, fields, vocabularies, views."""
+
+from dataclasses import dataclass, field as dc_field
+from pathlib import Path
+
+from crmctl.kernel import yamlio
+from crmctl.kernel.errors import ConfigError, YamlError
+
+LANGUAGES = ("fi", "en")
+LEVELS = ("required", "recommended", "optional", "system")
+FIELD_TYPES = (
+    "line", "text", "enum", "integer", "number", "boolean", "date", "timestamp", "ref",
+    "user", "region", "phone", "email", "business_id", "personal_id", "postal_code",
+    "object", "list",
+)
+# Keys every record has besides its configured fields, written after them.
+SYSTEM_KEYS = ("assignments", "history")
+
+
+@dataclass
+class Value:
+    """One allowed value of an enumeration."""
+
+    key: object
+    label: dict
+    attrs: dict = dc_field(default_factory=dict)
+
+
+@dataclass
+class Field:
+    key: str
+    label: dict
+    type: str = "line"
+    level: str = "optional"
+    default: object = None
+    usage: dict = None
+    values: list = None
+    vocabulary: str = None
+    ref: str = None
+    fields: dict = None
+    item: "Field" = None
+    spec: dict = dc_field(default_factory=dict)
+
+    def value(self, key):
+        for value in self.values or ():
+            if value.key == key:
+                return value
+        return None
+
+    def get(self, name, default=None):
+        return self.spec.get(name, default)
+
+
+@dataclass
+class View:
+    key: str
+    label: dict
+    filters: list
+    sort: list
+    columns: list
+
+
+@dataclass
+class RecordType:
+    key: str
+    prefix: str
+    dir: str
+    command: str
+    label: dict
+    plural: dict
+    title_field: str
+    fields: dict
+    rules: list
+    views: dict
+    status: dict = None
+
+    def field_at(self, path):
+        """The field definition for a dotted key (`site.postal_code`), or None."""
+        parts = path.split(".")
+        current = self.fields.get(parts[0])
+        for part in parts[1:]:
+            if current is None:
+                return None
+            if current.type == "list":
+                current = current.item
+            current = (current.fields or {}).get(part) if current else None
+        return current
+
+
+@dataclass
+class Config:
+    settings: dict
+    vocabularies: dict
+    types: dict
+    project_types: dict
+    stage_labels: dict
+    sla: dict
+    users: dict
+    regions: dict
+    root: Path = None
+
+    @property
+    def language(self):
+        return self.settings.get("language", "fi")
+
+    def type_by_prefix(self, prefix):
+        for rtype in self.types.values():
+            if rtype.prefix == prefix:
+                return rtype
+        return None
+
+    def type_by_command(self, command):
+        for rtype in self.types.values():
+            if command in (rtype.command, rtype.key):
+                return rtype
+        return None
+
+
+def read_yaml(path, default=None):
+    """Load one configuration file; a missing file gives `default`."""
+    path = Path(path)
+    if not path.exists():
+        return default
+    try:
+        data = yamlio.load(yamlio.decode(path.read_bytes(), str(path)), str(path))
+    except YamlError as err:
+        raise ConfigError(err.located(path)) from None
+    return default if data is None else data
+
+
+def load_config(root):
+    """Read every configuration file of the store at `root`."""
+    root = Path(root)
+    settings = read_yaml(root / "crmctl.yaml", {})
+    conf_dir = root / "config"
+    raw_vocab = read_yaml(conf_dir / "vocabularies.yaml", {})
+    projects = read_yaml(conf_dir / "project_types.yaml", {})
+    vocabularies = {name: [_value(v, f"vocabularies.yaml: {name}") for v in values]
+                    for name, values in raw_vocab.items()}
+    project_types = {p["key"]: p for p in projects.get("types", [])}
+    vocabularies["project_types"] = [Value(p["key"], p["label"]) for p in project_types.values()]
+    types = {}
+    for path in sorted((conf_dir / "types").glob("*.yaml")):
+        spec = read_yaml(path, {})
+        rtype = _record_type(spec, vocabularies, path.name)
+        types[rtype.key] = rtype
+    return Config(
+        settings=settings,
+        vocabularies=vocabularies,
+        types=types,
+        project_types=project_types,
+        stage_labels=projects.get("stages", {}),
+        sla=read_yaml(conf_dir / "sla.yaml", {}),
+        users=read_yaml(root / "users.yaml", {}),
+        regions=read_yaml(root / "regions.yaml", {}),
+        root=root,
+    )
+
+
+def _value(spec, where):
+    if not isinstance(spec, dict) or "key" not in spec:
+        raise ConfigError(f"{where}: a value needs a key")
+    attrs = {k: v for k, v in spec.items() if k not in ("key",) + LANGUAGES}
+    return Value(spec["key"], {lang: spec.get(lang) for lang in LANGUAGES}, attrs)
+
+
+def _field(spec, vocabularies, where):
+    if not isinstance(spec, dict) or "key" not in spec:
+        raise ConfigError(f"{where}: a field needs a key")
+    where = f"{where}: {spec['key']}"
+    ftype = spec.get("type", "line")
+    if ftype not in FIELD_TYPES:
+        raise ConfigError(f"{where}: unknown type {ftype!r}")
+    level = spec.get("level", "optional")
+    if level not in LEVELS:
+        raise ConfigError(f"{where}: unknown level {level!r}")
+    made = Field(
+        key=spec["key"],
+        label=spec.get("label") or {lang: spec["key"] for lang in LANGUAGES},
+        type=ftype,
+        level=level,
+        default=spec.get("default"),
+        usage=spec.get("usage"),
+        ref=spec.get("ref"),
+        spec=spec,
+    )
+    if ftype == "enum":
+        values = spec.get("values")
+        if isinstance(values, str):
+            if values not in vocabularies:
+                raise ConfigError(f"{where}: unknown vocabulary {values!r}")
+            made.vocabulary = values
+            made.values = vocabularies[values]
+        elif isinstance(values, list):
+            made.values = [_value(v, where) for v in values]
+        else:
+            raise ConfigError(f"{where}: an enum needs values")
+    if ftype == "object":
+        made.fields = {f["key"]: _field(f, vocabularies, where) for f in spec.get("fields", [])}
+    if ftype == "list":
+        item = dict(spec.get("item") or {"type": "line"})
+        item.setdefault("key", spec["key"])
+        item.setdefault("label", made.label)
+        made.item = _field(item, vocabularies, where)
+    return made
+
+
+def _record_type(spec, vocabularies, where):
+    for key in ("key", "prefix", "dir"):
+        if key not in spec:
+            raise ConfigError(f"{where}: missing {key!r}")
+    fields = {}
+    for fspec in spec.get("fields", []):
+        made = _field(fspec, vocabularies, where)
+        fields[made.key] = made
+    views = {}
+    raw_views = spec.get("views") or {}
+    for key, vspec in raw_views.items():
+        views[key] = View(
+            key=key,
+            label=vspec.get("label") or {lang: key for lang in LANGUAGES},
+            filters=_view_filters(key, raw_views, where),
+            sort=list(vspec.get("sort") or []),
+            columns=list(vspec.get("columns") or []),
+        )
+    label = spec.get("label") or {lang: spec["key"] for lang in LANGUAGES}
+    return RecordType(
+        key=spec["key"],
+        prefix=spec["prefix"],
+        dir=spec["dir"],
+        command=spec.get("command", spec["key"]),
+        label=label,
+        plural=spec.get("plural") or label,
+        title_field=spec.get("title_field") or next(iter(fields), "id"),
+        fields=fields,
+        rules=list(spec.get("rules") or []),
+        views=views,
+        status=spec.get("status"),
+    )
+
+
+def _view_filters(key, raw_views, where, seen=()):
+    if key in seen:
+        raise ConfigError(f"{where}: view {key!r} extends itself")
+    vspec = raw_views.get(key)
+    if vspec is None:
+        raise ConfigError(f"{where}: unknown view {key!r}")
+    filters = []
+    if vspec.get("extends"):
+        filters += _view_filters(vspec["extends"], raw_views, where, seen + (key,))
+    return filters + list(vspec.get("filter") or [])
+
+
+def label(labels, lang):
+    """The label in `lang`; a missing translation is a configuration error."""
+    if not isinstance(labels, dict):
+        return str(labels)
+    text = labels.get(lang)
+    if text is None:
+        raise ConfigError(f"missing {lang} translation of {labels!r}")
+    return text

@@ -1,0 +1,220 @@
+"""Users and regions, and who is acting."""
+
+import os
+import re
+import subprocess
+
+from crmctl.config.model import Field, Value, label
+from crmctl.kernel.errors import CrmError, NotFound, UsageError, ValidationError
+from crmctl.kernel.i18n import t
+from crmctl.engine.rules import Engine, FieldError, Problem
+
+HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+REGION_KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
+ROLES = ("customer_service", "sales", "technical", "admin")
+INITIALS = re.compile(r"^[^\W\d_]{1,5}$")  # 1-5 letters (ä, ö and å included)
+INITIALS_RULE = {"fi": "pitää olla 1–5 kirjainta", "en": "must be 1–5 letters"}
+REGION_NAME = Field("name", {"fi": "Nimi", "en": "Name"}, "line", "required")
+
+
+def _user_fields(config):
+    roles = [v for v in config.vocabularies.get("roles", [])] or [Value(r, {"fi": r, "en": r}) for r in ROLES]
+    return {
+        "name": Field("name", {"fi": "Nimi", "en": "Name"}, "line", "required"),
+        # Signature in delegation's actions line; derived from the name when not set.
+        "initials": Field("initials", {"fi": "Nimikirjaimet", "en": "Initials"}, "line"),
+        "email": Field("email", {"fi": "Sähköpostiosoite", "en": "Email"}, "email", "required"),
+        "roles": Field("roles", {"fi": "Roolit", "en": "Roles"}, "list", "required",
+                       item=Field("roles", {"fi": "Rooli", "en": "Role"}, "enum", values=roles)),
+        "region": Field("region", {"fi": "Alue", "en": "Region"}, "region"),
+        "supervisor": Field("supervisor", {"fi": "Esimies", "en": "Supervisor"}, "user"),
+        "planned": Field("planned", {"fi": "Suunniteltu käyttäjä", "en": "Planned user"}, "boolean", default=False),
+        "active": Field("active", {"fi": "Aktiivinen", "en": "Active"}, "boolean", default=True),
+    }
+
+
+def resolve_actor(store, given=None):
+    """The acting user's handle: --as, else $CRMCTL_USER, else the store's git user.email."""
+    users = store.config.users
+    handle = given or os.environ.get("CRMCTL_USER")
+    if handle:
+        if handle not in users:
+            raise CrmError(f"unknown user {handle!r} (see `crmctl user list`)")
+        return handle
+    email = _git_email(store.root)
+    if email:
+        for key, user in users.items():
+            if str(user.get("email", "")).casefold() == email.casefold():
+                return key
+        raise CrmError(f"git user.email {email!r} is not the email of any user; use --as or CRMCTL_USER")
+    raise CrmError("who are you? use --as USER or set CRMCTL_USER")
+
+
+def _git_email(root):
+    try:
+        done = subprocess.run(["git", "-C", str(root), "config", "user.email"],
+                              capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None
+
+
+def has_role(config, handle, role):
+    """Whether user `handle` has `role` (roles are listed in users.yaml)."""
+    return role in ((config.users.get(handle) or {}).get("roles") or [])
+
+
+def require_admin(store, actor):
+    """User and region changes need an admin, except while the store has no users (bootstrap)."""
+    users = store.config.users
+    if not users:
+        return
+    if actor is None:
+        raise CrmError("who are you? use --as USER or set CRMCTL_USER")
+    if not has_role(store.config, actor, "admin"):
+        raise CrmError(f"only an admin may change users and regions ({actor} is not one)")
+
+
+def _convert_all(engine, fields, values, problems):
+    result = {}
+    for key, value in values.items():
+        field = fields.get(key)
+        if field is None:
+            problems.append(Problem(key, key, "error", "unknown_field", t("unknown_field", engine.lang)))
+            continue
+        if field.type == "list" and isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        try:
+            converted = engine.convert(field, value)
+        except FieldError as err:
+            problems.append(Problem(key, label(field.label, engine.lang), "error", "invalid", str(err)))
+            continue
+        if key == "initials" and converted is not None and not INITIALS.match(converted):
+            problems.append(Problem(key, label(field.label, engine.lang), "error", "invalid",
+                                    INITIALS_RULE[engine.lang]))
+            continue
+        if converted is not None:
+            result[key] = converted
+    return result
+
+
+def add_user(store, handle, values, actor, lang="fi"):
+    """Add a user to users.yaml; returns the user's data."""
+    if not HANDLE.match(handle or ""):
+        raise UsageError(f"not a user handle (lower-case letters, digits, . _ -): {handle!r}")
+    with store.lock():
+        store.reload_config()
+        require_admin(store, actor)
+        config = store.config
+        if handle in config.users:
+            raise CrmError(f"user {handle!r} exists already")
+        fields = _user_fields(config)
+        problems = []
+        engine = Engine(store, lang, actor)
+        # The supervisor may be the user being added's future colleague, but must exist now.
+        user = _convert_all(engine, fields, values, problems)
+        for key, field in fields.items():
+            if key not in user and field.default is not None:
+                user[key] = field.default
+            if key not in user and key not in values and field.level == "required":
+                problems.append(Problem(key, label(field.label, lang), "error", "required", t("required", lang)))
+        if problems:
+            raise ValidationError(problems, t("rules_broken", lang))
+        users = dict(config.users)
+        users[handle] = {key: user[key] for key in fields if key in user}
+        store.write_config_file("users.yaml", users)
+    return users[handle]
+
+
+def set_user(store, handle, values, actor, lang="fi"):
+    """Change fields of a user (e.g. `active=false`, `supervisor=..`)."""
+    with store.lock():
+        store.reload_config()
+        require_admin(store, actor)
+        config = store.config
+        if handle not in config.users:
+            raise NotFound(f"no user {handle!r}")
+        problems = []
+        changes = _convert_all(Engine(store, lang, actor), _user_fields(config), values, problems)
+        if problems:
+            raise ValidationError(problems, t("rules_broken", lang))
+        users = dict(config.users)
+        users[handle] = {**users[handle], **changes}
+        store.write_config_file("users.yaml", users)
+    return users[handle]
+
+
+def add_region(store, key, values, actor, lang="fi"):
+    if not REGION_KEY.match(key or ""):
+        raise UsageError(f"not a region key (lower-case letters, digits, _): {key!r}")
+    values = dict(values)
+    name = _region_name(store, values.pop("name", None) or key, actor, lang)
+    with store.lock():
+        store.reload_config()
+        require_admin(store, actor)
+        regions = dict(store.config.regions)
+        if key in regions:
+            raise CrmError(f"region {key!r} exists already")
+        regions[key] = {"name": name, "owners": {}}
+        regions[key]["owners"] = _owners(store, values, actor, lang)
+        store.write_config_file("regions.yaml", regions)
+    return regions[key]
+
+
+def set_region(store, key, values, actor, lang="fi"):
+    """Set default owners per role (`sales=jussi`); `name=..` renames."""
+    values = dict(values)
+    with store.lock():
+        store.reload_config()
+        require_admin(store, actor)
+        regions = dict(store.config.regions)
+        if key not in regions:
+            raise NotFound(f"no region {key!r}")
+        region = dict(regions[key])
+        if "name" in values:
+            region["name"] = _region_name(store, values.pop("name"), actor, lang)
+        region["owners"] = {**(region.get("owners") or {}), **_owners(store, values, actor, lang)}
+        regions[key] = region
+        store.write_config_file("regions.yaml", regions)
+    return region
+
+
+def _region_name(store, name, actor, lang):
+    """A region's name: one line of text like any name field."""
+    try:
+        return Engine(store, lang, actor).convert(REGION_NAME, name)
+    except FieldError as err:
+        raise ValidationError([Problem("name", label(REGION_NAME.label, lang), "error", "invalid", str(err))],
+                              t("rules_broken", lang)) from None
+
+
+def _owners(store, values, actor, lang):
+    roles = {v.key: v.label for v in store.config.vocabularies.get("roles", [])} or {r: {} for r in ROLES}
+    engine = Engine(store, lang, actor)
+    user_field = Field("owner", {"fi": "Käyttäjä", "en": "User"}, "user")
+    owners, problems = {}, []
+    for role, handle in values.items():
+        if role not in roles:
+            problems.append(Problem(role, role, "error", "unknown_role",
+                                    t("unknown_role", lang, roles=", ".join(roles))))
+            continue
+        try:
+            owners[role] = engine.convert(user_field, handle)
+        except FieldError as err:
+            problems.append(Problem(role, roles[role].get(lang) or role, "error", "invalid", str(err)))
+    if problems:
+        raise ValidationError(problems, t("rules_broken", lang))
+    return owners
+
+
+def region_owner(config, region, role):
+    """The default owner of `role` in `region`, or None."""
+    return ((config.regions.get(region) or {}).get("owners") or {}).get(role)
+
+
+def default_owner(config, record, role="sales"):
+    """Give an unowned `record` its region's default owner of `role` (leads and projects go to the seller)."""
+    if not record.get("owner") and record.get("region"):
+        owner = region_owner(config, record["region"], role)
+        if owner:
+            record["owner"] = owner

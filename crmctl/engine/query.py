@@ -1,0 +1,243 @@
+"""Filters (`key OP value`), derived keys and sorting: one language for lists, views and rules."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from crmctl.engine.assignments import pending
+from crmctl.kernel.errors import UsageError
+from crmctl.engine.rules import Engine, FieldError, get_path, is_empty
+
+FILTER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(!=|<=|>=|=|<|>|~)(.*)$", re.S)
+
+# Keys computed from a record rather than stored in it; workflows add their own.
+DERIVED = {}
+
+
+def derived(name):
+    """Register a derived key: `fn(evaluator, record) -> value`."""
+    def register(fn):
+        DERIVED[name] = fn
+        return fn
+    return register
+
+
+@dataclass
+class Filter:
+    key: str
+    op: str
+    raw: str
+
+    def __str__(self):
+        return f"{self.key} {self.op} {self.raw}"
+
+
+def parse_filter(text):
+    match = FILTER.match(text or "")
+    if not match:
+        raise UsageError(f"not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): {text!r}")
+    key, op, value = match.group(1), match.group(2), match.group(3).strip()
+    if value[:1] in "=<>!~" and value:
+        # `owner==x` or `due=<2011-01-01` is a mistyped operator, not a search for "=x".
+        raise UsageError(f"not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): {text!r}")
+    return Filter(key, op, value)
+
+
+def parse_filters(texts):
+    return [parse_filter(text) for text in texts]
+
+
+class Evaluator:
+    """Reads keys (stored or derived) of records of one type and matches filters."""
+
+    def __init__(self, store, rtype, actor=None, engine=None, lang="fi"):
+        self.store = store
+        self.rtype = rtype
+        self.actor = actor
+        self.engine = engine or Engine(store, lang, actor)
+        self._operands = {}
+        self._derived = {}  # (id(record), key) -> (record, value): read by filters, sorting and columns
+        self._parsed = {}
+
+    @property
+    def today(self):
+        return self.store.today()
+
+    @property
+    def calendar(self):
+        return self.store.calendar
+
+    def value(self, record, key):
+        if key in ("id",) or key.split(".")[0] in self.rtype.fields:
+            return get_path(record, key)
+        if key in DERIVED:
+            memo = (id(record), key)
+            hit = self._derived.get(memo)
+            if hit is None or hit[0] is not record:  # holding the record keeps its id from being reused
+                hit = self._derived[memo] = (record, DERIVED[key](self, record))
+            return hit[1]
+        return get_path(record, key)
+
+    def filters(self, texts):
+        """Parsed filters, parsed once per evaluator (SLA targets are read for every record)."""
+        texts = tuple(texts)
+        if texts not in self._parsed:
+            self._parsed[texts] = parse_filters(texts)
+        return self._parsed[texts]
+
+    def matches(self, record, filters):
+        return all(self._match(record, f) for f in filters)
+
+    def _operand(self, key, raw):
+        """The filter's value in the stored form of the key's field (converted once per evaluator)."""
+        memo = (key, raw, self.actor)
+        if memo not in self._operands:
+            self._operands[memo] = self._convert_operand(key, raw)
+        return self._operands[memo]
+
+    def _convert_operand(self, key, raw):
+        if raw == "me":
+            if not self.actor:
+                raise UsageError("`me` needs an acting user (--as or CRMCTL_USER)")
+            return self.actor
+        field = self.rtype.field_at(key)
+        if field is not None and field.type not in ("line", "text", "list", "object"):
+            try:
+                return self.engine.convert(field, raw)
+            except FieldError:
+                return raw
+        if raw.lower() in ("true", "false"):
+            return raw.lower() == "true"
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            return date.fromisoformat(raw)
+        return raw
+
+    def _match(self, record, flt):
+        actual = self.value(record, flt.key)
+        if flt.op in ("=", "!=") and flt.raw == "":
+            return is_empty(actual) == (flt.op == "=")
+        if flt.op == "~":
+            return flt.raw.casefold() in _text(actual).casefold()
+        if flt.op in ("=", "!="):
+            wanted = [self._operand(flt.key, part.strip()) for part in flt.raw.split(",")]
+            hit = any(_equal(actual, w) for w in wanted)
+            return hit == (flt.op == "=")
+        wanted = self._operand(flt.key, flt.raw)
+        if is_empty(actual):
+            return False
+        try:
+            left, right = _comparable(actual), _comparable(wanted)
+            return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[flt.op]
+        except TypeError:
+            return False
+
+
+def _equal(actual, wanted):
+    if isinstance(actual, list):
+        return any(_equal(item, wanted) for item in actual)
+    if isinstance(actual, datetime) and isinstance(wanted, date) and not isinstance(wanted, datetime):
+        return actual.date() == wanted
+    if isinstance(actual, bool) or isinstance(wanted, bool):
+        return actual is wanted or str(actual).lower() == str(wanted).lower()
+    return actual == wanted or (actual is not None and str(actual) == str(wanted))
+
+
+def _comparable(value):
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return float(value)
+    return value
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return " ".join(_text(v) for v in value.values())
+    if isinstance(value, list):
+        return " ".join(_text(v) for v in value)
+    return str(value)
+
+
+def sort_records(records, keys, evaluator):
+    """Sort by `keys` (`-key` descending); empty values sort last."""
+    result = list(records)
+    for key in reversed(keys or []):
+        descending = key.startswith("-")
+        name = key.lstrip("-")
+        keyed = [(evaluator.value(r, name), r) for r in result]
+        present = [(v, r) for v, r in keyed if not is_empty(v)]
+        present.sort(key=lambda pair: _sort_key(pair[0]), reverse=descending)
+        result = [r for _, r in present] + [r for v, r in keyed if is_empty(v)]
+    return result
+
+
+def _sort_key(value):
+    if isinstance(value, datetime):
+        return (1, value.isoformat())
+    if isinstance(value, date):
+        return (1, value.isoformat())
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value)
+    return (2, str(value))
+
+
+# -- derived keys every record type has -----------------------------------
+
+def _history(record):
+    return record.get("history") or []
+
+
+def _date_of(moment):
+    if isinstance(moment, datetime):
+        return moment.date()
+    if isinstance(moment, str):
+        try:
+            return datetime.fromisoformat(moment).date()
+        except ValueError:
+            return None
+    return moment
+
+
+@derived("created_by")
+def _created_by(ev, record):
+    history = _history(record)
+    return history[0].get("by") if history else None
+
+
+@derived("created_at")
+def _created_at(ev, record):
+    history = _history(record)
+    return _date_of(history[0].get("at")) if history else None
+
+
+@derived("updated_at")
+def _updated_at(ev, record):
+    history = _history(record)
+    return _date_of(history[-1].get("at")) if history else None
+
+
+@derived("state")
+def _state(ev, record):
+    status = ev.rtype.status or {}
+    field = ev.rtype.fields.get(status.get("field", ""))
+    if field is None:
+        return None
+    value = field.value(record.get(field.key))
+    return value.attrs.get("state") if value else None
+
+
+@derived("unacknowledged")
+def _unacknowledged(ev, record):
+    return bool(pending(record))
+
+
+@derived("assignee")
+def _assignee(ev, record):
+    return [a.get("user") for a in pending(record)]
+
+
+# Workflows register their derived keys on import.
+from crmctl.workflows import sla as _sla
+from crmctl.workflows import stages as _stages  # noqa: E402,F401

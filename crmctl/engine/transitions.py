@@ -1,0 +1,101 @@
+"""Status transitions, driven by each type's `status:` configuration."""
+
+from crmctl.engine.directory import has_role
+from crmctl.kernel.errors import CrmError
+from crmctl.kernel.i18n import t
+from crmctl.engine.records import apply_values, change
+from crmctl.engine.rules import FieldError, Problem, is_empty
+
+
+def status_field(rtype):
+    status = rtype.status or {}
+    field = rtype.fields.get(status.get("field", ""))
+    if field is None:
+        raise CrmError(f"{rtype.label['en']} records have no status model")
+    return field
+
+
+def _names(field, status_key):
+    """A status matches a transition end by its key or by its state."""
+    value = field.value(status_key)
+    return {status_key, value.attrs.get("state")} if value else {status_key}
+
+
+def _ends(spec):
+    return set(spec) if isinstance(spec, list) else {spec}
+
+
+def find_transition(rtype, current, target):
+    field = status_field(rtype)
+    for rule in rtype.status.get("transitions") or []:
+        if _names(field, current) & _ends(rule.get("from")) and _names(field, target) & _ends(rule.get("to")):
+            return rule
+    return None
+
+
+def allowed_targets(rtype, current):
+    field = status_field(rtype)
+    return [v.key for v in field.values if v.key != current and find_transition(rtype, current, v.key)]
+
+
+def transition(store, record_id, target, actor, lang="fi", values=None, system_values=None, extra_events=None,
+               before_save=None, generic=False):
+    """Move a record to status `target` (key or label), with what the move needs.
+
+    `values` may hold fields to set at the same time (`resolution=..`) and
+    `reason`, recorded in the history event (and in the rule's
+    `reason_field`, or in a field called `reason` when the type has one).
+    `system_values` are fields a workflow sets (e.g. `closed` from `--date`);
+    `before_save(record, engine, old, new)` lets a workflow add its own
+    changes to the same atomic write. `generic` is the plain `status` verb: it
+    refuses moves the configuration gives to a command of their own
+    (`command: lead handle`), since that command does more than the move.
+    Returns (record, warnings).
+    """
+    rtype = store.type_of(record_id)
+    field = status_field(rtype)
+    values = dict(values or {})
+    reason = values.pop("reason", None) if "reason" not in rtype.fields else values.get("reason")
+
+    def mutate(record, engine):
+        try:
+            wanted = engine.convert(field, target)
+        except FieldError as err:
+            raise CrmError(f"{field.key}: {err}") from None
+        current = record.get(field.key)
+        if wanted == current:
+            raise CrmError(f"{record_id} is already {wanted}")
+        rule = find_transition(rtype, current, wanted)
+        if rule is None:
+            allowed = ", ".join(map(str, allowed_targets(rtype, current))) or "none"
+            raise CrmError(f"{record_id}: {current} → {wanted} is not allowed (from {current}: {allowed})")
+        if generic and rule.get("command"):
+            raise CrmError(t("transition_by_command", lang, id=record_id, current=current, target=wanted,
+                             command=rule["command"]))
+        if rule.get("role") and not has_role(store.config, actor, rule["role"]):
+            raise CrmError(f"{current} → {wanted} needs the {rule['role']} role")
+        if rule.get("require_reason") and is_empty(reason):
+            raise CrmError(f"{current} → {wanted} needs a reason (reason=...)")
+        for key in rule.get("clear") or []:
+            record.pop(key, None)
+        engine.problems += apply_values(engine, rtype, record, values, allow_system=False)
+        engine.problems += apply_values(engine, rtype, record, system_values or {}, allow_system=True)
+        if rule.get("reason_field") and reason:
+            engine.problems += apply_values(engine, rtype, record, {rule["reason_field"]: reason}, allow_system=True)
+        for key in rule.get("set_today") or []:
+            if is_empty(values.get(key)) and is_empty((system_values or {}).get(key)):
+                record[key] = store.today()
+        for key in rule.get("require") or []:
+            if is_empty(record.get(key)):
+                engine.problems.append(Problem(key, engine.label_of(rtype, key), "error", "required",
+                                               t("required_when", lang, condition=f"{field.key} = {wanted}")))
+        record[field.key] = wanted
+        if before_save is not None:
+            before_save(record, engine, current, wanted)
+        event = {"at": store.now(), "by": actor, "event": "status", "from": current, "to": wanted}
+        if reason:
+            event["reason"] = reason
+        return [event] + list(extra_events or [])
+
+    record, warnings, _ = change(store, record_id, actor, lang, mutate)
+    return record, warnings

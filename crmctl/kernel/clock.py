@@ -1,0 +1,45 @@
+"""What time it is: the real clock, or the one frozen by CRMCTL_NOW."""
+
+import os
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from crmctl.kernel.errors import UsageError
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Clock:
+    """Now and today in the store's timezone; CRMCTL_NOW freezes both."""
+
+    def __init__(self, timezone="Europe/Helsinki", frozen=None):
+        self.zone = ZoneInfo(timezone)
+        self.frozen = frozen if frozen is not None else os.environ.get("CRMCTL_NOW", "")
+
+    def now(self):
+        if self.frozen:
+            return parse_moment(self.frozen, self.zone)
+        return datetime.now(self.zone).replace(microsecond=0)
+
+    def today(self):
+        return self.now().date()
+
+
+def parse_moment(text, zone):
+    """Parse `2011-01-25` (midnight in zone) or an ISO timestamp (naive = zone)."""
+    text = text.strip()
+    try:
+        if _DATE.match(text):
+            return datetime.combine(date.fromisoformat(text), time(9, 0), zone)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"CRMCTL_NOW: not a date or timestamp: {text!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.replace(microsecond=0)
+
+
+def stamp(moment):
+    """ISO 8601 with offset, seconds precision: the stored form of timestamps."""
+    return moment.isoformat(timespec="seconds")

@@ -1,0 +1,144 @@
+"""Canonical YAML: safe loading that refuses tags and aliases, byte-stable dumping."""
+
+import re
+from datetime import datetime
+
+import yaml
+
+from crmctl.kernel.errors import YamlError
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.M)
+
+
+_TAGS = {}  # (scalar text, implicit) -> tag: resolving is pure and repeats for every key and value
+
+
+def _memo_resolve(resolve):
+    """The safe resolver's `resolve`, remembered (the safe schema has no path resolvers, so it is pure)."""
+    def cached(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode:
+            return resolve(self, kind, value, implicit)
+        key = (value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            if len(_TAGS) > 200_000:
+                _TAGS.clear()
+            tag = _TAGS[key] = resolve(self, kind, value, implicit)
+        return tag
+    return cached
+
+
+class Loader(_BaseLoader):
+    """The safe loader; tags and aliases are refused before it runs (see `load`)."""
+
+    resolve = _memo_resolve(_BaseLoader.resolve)
+
+
+class CanonicalDumper(_BaseDumper):
+    """Block style, no aliases, ISO timestamps with `T`, multi-line text as literal blocks."""
+
+    resolve = _memo_resolve(_BaseDumper.resolve)
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _represent_str(dumper, text):
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+def _represent_datetime(dumper, moment):
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", moment.isoformat())
+
+
+CanonicalDumper.add_representer(str, _represent_str)
+CanonicalDumper.add_representer(datetime, _represent_datetime)
+
+
+def dump(data):
+    """The one serialisation of `data`: loading and dumping it again gives the same text."""
+    return yaml.dump(
+        data,
+        Dumper=CanonicalDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100000,
+        indent=2,
+    )
+
+
+def decode(raw, name="<input>"):
+    """UTF-8 bytes to text; invalid bytes are an error naming the line (`err.located(name)`)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise YamlError(f"invalid UTF-8 at byte {err.start}", line, "encoding", {"byte": err.start}) from None
+
+
+def parse(raw, name="<input>"):
+    """Bytes of one YAML document to data; errors say `NAME:LINE: problem`."""
+    try:
+        return load(decode(raw, name), name)
+    except YamlError as err:
+        raise YamlError(err.located(name), err.line, err.code, err.params) from None
+
+
+def load(text, name="<input>"):
+    """Parse one YAML document; refuse conflict markers, tags, anchors and aliases."""
+    marker = _CONFLICT.search(text)
+    if marker:
+        line = text.count("\n", 0, marker.start()) + 1
+        raise YamlError("merge-conflict marker", line, "conflict")
+    if "&" in text or "*" in text or "!" in text:
+        _refuse_tags_and_aliases(text)
+    try:
+        return yaml.load(text, Loader=Loader)
+    except yaml.YAMLError as err:
+        problem = _problem(err)
+        raise YamlError(f"unparsable YAML: {problem}", _error_line(err, text), "yaml", {"problem": problem}) from None
+
+
+def _refuse_tags_and_aliases(text):
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                raise YamlError("YAML aliases are not allowed", line, "alias")
+            if getattr(event, "anchor", None):
+                raise YamlError("YAML anchors are not allowed", line, "anchor")
+            if getattr(event, "tag", None) and not _implicit(event):
+                raise YamlError(f"YAML tags are not allowed ({event.tag})", line, "tag", {"tag": event.tag})
+    except yaml.YAMLError as err:
+        problem = _problem(err)
+        raise YamlError(f"unparsable YAML: {problem}", _error_line(err, text), "yaml", {"problem": problem}) from None
+
+
+def _problem(err):
+    if isinstance(err, yaml.reader.ReaderError):
+        code = ord(err.character) if isinstance(err.character, str) else err.character
+        return f"control character #x{code:04x} is not allowed"
+    return getattr(err, "problem", None) or str(err).splitlines()[0]
+
+
+def _error_line(err, text):
+    """1-based line of a parser error (reader errors give a character position instead)."""
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None:
+        return mark.line + 1
+    position = getattr(err, "position", None)
+    if isinstance(position, int):
+        return text.count("\n", 0, position) + 1
+    return None
+
+
+def _implicit(event):
+    implicit = getattr(event, "implicit", None)
+    if isinstance(implicit, tuple):
+        return any(implicit)
+    return bool(implicit)

@@ -1,0 +1,118 @@
+"""How records look to people: labels in their language, confidential values masked."""
+
+import copy
+from datetime import date, datetime
+
+from crmctl.kernel import validators
+from crmctl.config.model import label
+from crmctl.engine.query import DERIVED
+
+DERIVED_LABELS = {
+    "id": {"fi": "Tunniste", "en": "ID"},
+    "created_by": {"fi": "Luonut", "en": "Created by"},
+    "created_at": {"fi": "Luotu", "en": "Created"},
+    "updated_at": {"fi": "Muutettu", "en": "Updated"},
+    "state": {"fi": "Tila", "en": "State"},
+    "due": {"fi": "Määräaika", "en": "Due"},
+    "overdue": {"fi": "Myöhässä", "en": "Overdue"},
+    "unacknowledged": {"fi": "Kuittaamatta", "en": "Not acknowledged"},
+    "assignee": {"fi": "Kuittaaja", "en": "Assignee"},
+    "current_stage": {"fi": "Vaihe", "en": "Stage"},
+    "current_stage_status": {"fi": "Vaiheen tila", "en": "Stage status"},
+    "current_stage_owner": {"fi": "Vaiheen vastuuhenkilö", "en": "Stage owner"},
+    "current_stage_started": {"fi": "Vaihe aloitettu", "en": "Stage started"},
+    "current_stage_due": {"fi": "Vaiheen määräpäivä", "en": "Stage due"},
+    "current_stage_role": {"fi": "Vaiheen rooli", "en": "Stage role"},
+    "last_progress": {"fi": "Viimeisin eteneminen", "en": "Last progress"},
+    "stalled": {"fi": "Jumittunut", "en": "Stalled"},
+}
+# How a derived key's value reads for people: key -> fn(config, value, lang) (stages.py adds stage names).
+DERIVED_DISPLAY = {}
+
+
+def mask(rtype, record):
+    """A copy of the record with confidential fields (and their history) masked."""
+    secret = [key for key, field in rtype.fields.items() if field.get("confidential")]
+    if not secret:
+        return record
+    shown = copy.deepcopy(record)
+    for key in secret:
+        if shown.get(key):
+            shown[key] = _masked(rtype.fields[key], shown[key])
+        for entry in shown.get("history") or []:
+            changes = entry.get("changes") or {}
+            if key in changes:
+                changes[key] = [_masked(rtype.fields[key], v) if v else v for v in changes[key]]
+    return shown
+
+
+def _masked(field, value):
+    if field.type == "personal_id":
+        try:
+            return validators.mask_personal_id(str(value))
+        except ValueError:
+            pass
+    return "****"
+
+
+def column_label(rtype, key, lang):
+    field = rtype.field_at(key)
+    if field is not None:
+        return label(field.label, lang)
+    if key in DERIVED_LABELS:
+        return label(DERIVED_LABELS[key], lang)
+    return key
+
+
+def cell(rtype, key, value, lang):
+    """A value as text for people: enum labels, ISO dates, joined objects."""
+    field = rtype.field_at(key)
+    return display(field, value, lang)
+
+
+def display(field, value, lang):
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, bool):
+        return {"fi": "kyllä", "en": "yes"}[lang] if value else {"fi": "ei", "en": "no"}[lang]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if field is not None and field.type == "enum":
+        found = field.value(value)
+        return label(found.label, lang) if found else str(value)
+    if isinstance(value, dict):
+        subfields = (field.fields or {}) if field is not None else {}
+        return ", ".join(display(subfields.get(k), v, lang) for k, v in value.items() if v not in (None, ""))
+    if isinstance(value, list):
+        item = field.item if field is not None else None
+        if item is not None and item.type == "object":
+            return f"({len(value)})"
+        return ", ".join(display(item, v, lang) for v in value)
+    return str(value)
+
+
+def row(evaluator, record, columns, lang):
+    """A flat row of displayed cells for `columns` (fields or derived keys)."""
+    return {column: shown_value(evaluator, record, column, lang) for column in columns}
+
+
+def shown_value(evaluator, record, key, lang):
+    """One field or derived key as people read it (stage keys by their names, etc.)."""
+    value = evaluator.value(record, key)
+    special = DERIVED_DISPLAY.get(key) if evaluator.rtype.field_at(key) is None else None
+    if special and value is not None:
+        return special(evaluator.store.config, value, lang)
+    return cell(evaluator.rtype, key, value, lang)
+
+
+def with_derived(evaluator, record, keys=None):
+    """The record plus the derived keys worth showing (due, overdue, ...)."""
+    shown = dict(record)
+    for key in keys or ():
+        if key in DERIVED and key not in shown:
+            value = evaluator.value(record, key)
+            if value not in (None, [], ""):
+                shown[key] = value
+    return shown

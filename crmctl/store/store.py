@@ -1,0 +1,286 @@
+"""The flat-file store: where records live, how they are read and written.
+
+Every read and write of records goes through `Store`, so an index can sit
+under it without touching commands.
+"""
+
+import fcntl
+import os
+import pickle
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from crmctl.kernel import ids
+from crmctl.kernel import yamlio
+from crmctl.kernel.clock import Clock
+from crmctl.config.model import load_config
+from crmctl.kernel.errors import NotFound, StoreError, UsageError, YamlError
+
+MARKER = "crmctl.yaml"
+CACHE_DIR = ".cache"
+CACHE_FORMAT = 1
+
+
+def discover(root=None, cwd=None):
+    """The store root: `root`, else $CRMCTL_ROOT, else walking up from `cwd`."""
+    chosen = root or os.environ.get("CRMCTL_ROOT")
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not (path / MARKER).is_file():
+            raise StoreError(f"not a crmctl store (no {MARKER}): {path}")
+        return path
+    here = Path(cwd or os.getcwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / MARKER).is_file():
+            return folder
+        if (folder / "records" / MARKER).is_file():
+            return folder / "records"
+    raise StoreError("no crmctl store found here or above (use --root or CRMCTL_ROOT, or `crmctl init`)")
+
+
+class Store:
+    """A store directory: configuration, records, lock and cache."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self._config = None
+        self._locked = 0
+        self._records = {}
+        self._calendar = None
+        self.skipped = {}  # path -> YamlError of record files `records()` could not read
+
+    @property
+    def config(self):
+        if self._config is None:
+            self._config = load_config(self.root)
+        return self._config
+
+    def reload_config(self):
+        self._config = None
+        self._calendar = None
+
+    @property
+    def calendar(self):
+        """The working-day calendar of the `calendar` setting, built once per store (holidays cost)."""
+        if self._calendar is None:
+            from crmctl.kernel.workdays import Calendar
+
+            self._calendar = Calendar(self.config.settings.get("calendar", "FI"))
+        return self._calendar
+
+    @property
+    def clock(self):
+        return Clock(self.config.settings.get("timezone", "Europe/Helsinki"))
+
+    def now(self):
+        return self.clock.now()
+
+    def today(self):
+        return self.clock.today()
+
+    # -- locations ---------------------------------------------------------
+
+    def type_of(self, record_id):
+        rtype = self.config.type_by_prefix(ids.prefix_of(record_id))
+        if rtype is None:
+            raise NotFound(f"no record type has the id prefix {ids.prefix_of(record_id)!r}")
+        return rtype
+
+    def path_of(self, record_id):
+        """`<type-dir>/<YYYY>/<MM>/<ID>.yaml`; fixed system ids sit in the type dir."""
+        if not ids.is_valid(record_id):
+            raise UsageError(f"not a record id: {record_id!r}")
+        rtype = self.type_of(record_id)
+        day = ids.day_of(record_id)
+        folder = self.root / rtype.dir
+        if day is not None:
+            folder = folder / f"{day:%Y}" / f"{day:%m}"
+        return folder / f"{record_id}.yaml"
+
+    def record_paths(self, rtype):
+        """Every record file of a type, sorted by path."""
+        base = self.root / rtype.dir
+        if not base.is_dir():
+            return []
+        return sorted(p for p in base.rglob("*.yaml") if p.is_file())
+
+    # -- reading -----------------------------------------------------------
+
+    def read_path(self, path):
+        """Parse one record file (no caching); raises YamlError naming the line.
+
+        A record whose `id` is not its file name is refused: saving it would
+        write a second file under the other id.
+        """
+        path = Path(path)
+        raw = path.read_bytes()
+        text = yamlio.decode(raw, str(path))
+        data = yamlio.load(text, str(path))
+        if not isinstance(data, dict):
+            raise YamlError("a record file must hold a mapping", 1, "not-mapping")
+        if data.get("id") != path.stem:
+            line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("id:")), 1)
+            raise YamlError(f"id {data.get('id')!r} does not match the file name {path.name}", line, "id-mismatch")
+        return data
+
+    def exists(self, record_id):
+        try:
+            return self.path_of(record_id).is_file()
+        except (UsageError, NotFound):
+            return False
+
+    def get(self, record_id):
+        """The record with exactly this id."""
+        path = self.path_of(record_id)
+        if not path.is_file():
+            raise NotFound(f"no record {record_id}")
+        try:
+            return self.read_path(path)
+        except YamlError as err:
+            raise StoreError(f"{self.display_path(path)}:{err.line or 1}: {err}") from None
+
+    def resolve(self, given, rtype=None):
+        """The full id for an id or unique prefix of one (case-insensitive)."""
+        text = (given or "").strip()
+        if not ids.ID_PREFIX.match(text):
+            raise UsageError(f"not a record id: {given!r}")
+        text = text.upper()
+        if ids.is_valid(text) and self.exists(text) and (rtype is None or ids.prefix_of(text) == rtype.prefix):
+            return text
+        prefix = ids.prefix_of(text)
+        types = [self.config.type_by_prefix(prefix)] if "-" in text else list(self.config.types.values())
+        if rtype is not None:
+            types = [t for t in types if t is not None and t.key == rtype.key]
+        matches = []
+        for candidate_type in types:
+            if candidate_type is None:
+                continue
+            for path in self.record_paths(candidate_type):
+                if path.stem.startswith(text):
+                    matches.append(path.stem)
+        if not matches:
+            what = rtype.label["en"].lower() if rtype else "record"
+            raise NotFound(f"no {what} matches {given!r}")
+        if len(matches) > 1:
+            raise NotFound(f"{given!r} is ambiguous: " + ", ".join(sorted(matches)[:5]))
+        return matches[0]
+
+    def records(self, rtype):
+        """Every record of a type, read once per run and cached on disk between runs."""
+        if rtype.key not in self._records:
+            self._records[rtype.key] = self._load_all(rtype)
+        return self._records[rtype.key]
+
+    def all_records(self):
+        for rtype in self.config.types.values():
+            for record in self.records(rtype):
+                yield rtype, record
+
+    def _load_all(self, rtype):
+        cache_path = self.root / CACHE_DIR / f"{rtype.dir}.pickle"
+        cached = _read_cache(cache_path)
+        fresh, records = {}, []
+        for path in self.record_paths(rtype):
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            key = str(path.relative_to(self.root))
+            hit = cached.get(key)
+            if hit and hit[0] == stamp:
+                record = hit[1]
+            else:
+                try:
+                    record = self.read_path(path)
+                except YamlError as err:
+                    self.skipped[path] = err  # reported by the caller; `check` explains
+                    continue
+            fresh[key] = (stamp, record)
+            records.append(record)
+        if fresh != cached:
+            self._write_cache(cache_path, fresh)
+        return records
+
+    def _write_cache(self, path, entries):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            ignore = path.parent / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n")
+            _atomic_write(path, pickle.dumps((CACHE_FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # the cache is an optimisation; a read-only store still works
+
+    # -- writing -----------------------------------------------------------
+
+    @contextmanager
+    def lock(self):
+        """Serialise writers: held across read-modify-write so no update is lost."""
+        if self._locked:
+            self._locked += 1
+            try:
+                yield
+            finally:
+                self._locked -= 1
+            return
+        lock_dir = self.root / CACHE_DIR
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        ignore = lock_dir / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n")
+        with open(lock_dir / "lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            self._locked = 1
+            self._records.clear()  # another process may have written before we got the lock
+            try:
+                yield
+            finally:
+                self._locked = 0
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def save(self, record):
+        """Write a record canonically and atomically (caller holds the lock)."""
+        assert self._locked, "save() needs the store lock"
+        path = self.path_of(record["id"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, yamlio.dump(record).encode("utf-8"))
+        self._records.pop(self.type_of(record["id"]).key, None)
+        return path
+
+    def write_config_file(self, name, data):
+        """Write users.yaml, regions.yaml or another configuration file canonically."""
+        assert self._locked, "write_config_file() needs the store lock"
+        _atomic_write(self.root / name, yamlio.dump(data).encode("utf-8"))
+        self._config = None
+
+    def display_path(self, path):
+        """A path as people should see it: relative to the working directory when inside it."""
+        path = Path(path).resolve()
+        try:
+            return str(path.relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+
+def _read_cache(path):
+    try:
+        with open(path, "rb") as handle:
+            version, entries = pickle.load(handle)
+        return entries if version == CACHE_FORMAT else {}
+    except Exception:  # a missing, stale or damaged cache is simply rebuilt
+        return {}
+
+
+def _atomic_write(path, data):
+    """Temp file in the same directory, fsync, rename: never a half-written file."""
+    path = Path(path)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise

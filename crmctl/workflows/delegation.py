@@ -1,0 +1,102 @@
+"""Delegation: give a record to another user so that it provably reaches them.
+
+One atomic write (records.change): the owner changes, a line is appended to
+the type's log field (`actions`, when the type has one), a `delegated
+{from, to, by}` history event is added and the new owner gets an
+unacknowledged assignment, which `crmctl inbox` shows and `crmctl notify`
+emails. The previous owner's open assignments on the record are closed in
+the same write (`handed_over`, `handed_over_to`): the work is no longer
+theirs, so it leaves their inbox and is not emailed to them. When the
+previous owner delegates it onwards themselves, their own change
+acknowledges it instead. Works for every record type with an `owner` user field.
+
+Decision: a record whose status is in a resolved or cancelled state cannot
+be delegated (there is no work left to hand over); reopen it first with
+`status`. Types without a status model can always be delegated.
+"""
+
+from crmctl.engine.assignments import assign, hand_over
+from crmctl.kernel.errors import CrmError, ValidationError
+from crmctl.kernel.i18n import MESSAGES, t
+from crmctl.engine.query import Evaluator
+from crmctl.engine.records import change, event
+from crmctl.engine.rules import Engine, FieldError, Problem
+
+MESSAGES.update({
+    "delegated_line": {"fi": "Delegoitu: käyttäjälle {to}, delegoija {by}, {date}",
+                       "en": "Delegated: to {to}, delegated by {by}, {date}"},
+    "delegate_closed": {"fi": "{id} on tilassa {status}; avaa se uudelleen ennen delegointia",
+                        "en": "{id} is {status}; reopen it before delegating"},
+    "already_owner": {"fi": "{user} on jo tietueen {id} vastuuhenkilö", "en": "{user} already owns {id}"},
+})
+
+OWNER_FIELD = "owner"
+LOG_FIELD = "actions"
+
+
+def initials(config, handle):
+    """Short signature used in the actions log: `mmu` for Mette Murto (first name's
+    first letter, last name's first two), or the user's own `initials` when set."""
+    user = config.users.get(handle) or {}
+    if user.get("initials"):
+        return str(user["initials"])
+    words = str(user.get("name") or handle).replace(".", " ").split()
+    if len(words) < 2:
+        return (words[0][:3] if words else handle).lower()
+    return (words[0][:1] + words[-1][:2]).lower()
+
+
+def display_name(config, handle):
+    return str((config.users.get(handle) or {}).get("name") or handle)
+
+
+def log_line(config, lang, to_user, by, day, note=None):
+    """The line delegation appends to the log field, in the store's language."""
+    line = t("delegated_line", lang, to=display_name(config, to_user), by=initials(config, by), date=day.isoformat())
+    if note:
+        line += f": {note}"
+    return line
+
+
+def _new_owner(store, rtype, user, lang, actor):
+    """The handle of an existing, active user (key, email or name accepted)."""
+    engine = Engine(store, lang, actor)
+    field = rtype.fields[OWNER_FIELD]
+    try:
+        handle = engine.convert(field, user)
+    except FieldError as err:
+        raise ValidationError([Problem(OWNER_FIELD, engine.label_of(rtype, OWNER_FIELD), "error", "invalid",
+                                       str(err))], t("rules_broken", lang)) from None
+    if store.config.users.get(handle, {}).get("active") is False:
+        raise CrmError(t("inactive_user", lang, value=handle))
+    return handle
+
+
+def delegate(store, record_id, user, actor, lang="fi", note=None):
+    """Make `user` the owner of the record; returns (record, warnings)."""
+    rtype = store.type_of(record_id)
+    if OWNER_FIELD not in rtype.fields:
+        raise CrmError(f"{rtype.label['en']} records have no {OWNER_FIELD} and cannot be delegated")
+    to_user = _new_owner(store, rtype, user, lang, actor)
+    store_lang = store.config.language
+
+    def mutate(record, engine):
+        state = Evaluator(store, rtype, actor=actor, lang=lang).value(record, "state")
+        if state not in (None, "active"):
+            raise CrmError(t("delegate_closed", lang, id=record_id, status=record.get(rtype.status["field"])))
+        from_user = record.get(OWNER_FIELD)
+        if from_user == to_user:
+            raise CrmError(t("already_owner", lang, id=record_id, user=to_user))
+        record[OWNER_FIELD] = to_user
+        if LOG_FIELD in rtype.fields:
+            line = log_line(store.config, store_lang, to_user, actor, store.today(), note)
+            old = str(record.get(LOG_FIELD) or "").rstrip("\n")
+            record[LOG_FIELD] = f"{old}\n{line}" if old else line
+        extra = {"note": note} if note else {}
+        if from_user != actor:  # the actor's own open assignment is acknowledged by `change`
+            hand_over(record, from_user, to_user, store.now())
+        assign(record, to_user, "delegated", actor, store.now(), **extra)
+        return [event(store, actor, "delegated", **{"from": from_user, "to": to_user}, **extra)]
+
+    record, warnings, _ = change(store, record_id, actor, lang, mutate)
+    return record, warnings

@@ -1,0 +1,46 @@
+"""Making a new store: the default configuration and the general customer."""
+
+import shutil
+from pathlib import Path
+
+from crmctl.checks.store_check import GENERAL_CUSTOMER, SYSTEM_USER
+from crmctl.kernel.errors import StoreError
+from crmctl.engine.records import event, ordered
+from crmctl.store.store import CACHE_DIR, MARKER, Store
+
+DEFAULTS = Path(__file__).resolve().parents[1] / "config" / "defaults"
+GENERAL_CUSTOMER_NAME = "_Asiakaspalvelun yleisasiakas"
+
+
+def create_store(path):
+    """Write a store with the default configuration at `path`; returns it."""
+    root = Path(path)
+    if (root / MARKER).exists():
+        raise StoreError(f"there is a store at {root} already")
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(DEFAULTS, root, dirs_exist_ok=True)
+    for name in ("users.yaml", "regions.yaml"):
+        if not (root / name).exists():
+            (root / name).write_text("{}\n", encoding="utf-8")
+    (root / CACHE_DIR).mkdir(exist_ok=True)
+    (root / CACHE_DIR / ".gitignore").write_text("*\n")
+    store = Store(root)
+    ensure_general_customer(store)
+    return store
+
+
+def ensure_general_customer(store):
+    """The customer that calls from non-customers are logged against (fixed id, never deleted)."""
+    if store.exists(GENERAL_CUSTOMER):
+        return
+    rtype = store.type_of(GENERAL_CUSTOMER)
+    record = {
+        "id": GENERAL_CUSTOMER,
+        "name": GENERAL_CUSTOMER_NAME,
+        "kind": "person",
+        "notes": "Asiakaspalvelun yleisasiakas: puhelut soittajilta, jotka eivät (vielä) ole asiakkaita.\n"
+                 "General customer-service customer: calls from callers who are not (yet) customers.",
+        "history": [event(store, SYSTEM_USER, "created")],
+    }
+    with store.lock():
+        store.save(ordered(rtype, record))

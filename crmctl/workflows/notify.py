@@ -1,0 +1,178 @@
+"""Email notifications: one email per assignment not yet notified, on records of every type.
+
+The email is written in the store's language from the templates
+`email/assignment_subject.<lang>.txt` and `email/assignment_body.<lang>.txt`
+(a store may override them in its own `templates/`). A successful send is
+recorded on the assignment (`notified: <time>`, `notified_to: <address>`)
+with a `notified` history event, so re-running sends nothing twice; a
+failed send leaves the assignment pending for the next run. The store lock
+is held for the whole run, so two runs in parallel cannot both send.
+Assignments already acknowledged, or handed over by a delegation, need no
+reminder and are not emailed.
+Each send is recorded right after the server accepted it; only a crash
+between the two could send one email twice (at least once, never lost).
+"""
+
+import email.policy
+import smtplib
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from crmctl.engine.assignments import is_open
+from crmctl.config.model import label
+from crmctl.kernel.errors import UsageError
+from crmctl.workflows.inbox import note_of, reason_label, title_of
+from crmctl.present.display import cell
+from crmctl.engine.query import Evaluator
+from crmctl.engine.records import change, event
+from crmctl.kernel.templates import environment
+
+# SMTP line endings, and headers folded only past RFC 5322's 998-character line limit:
+# Python's folder, folding at 78, can move a space across the fold between encoded
+# words, so a long subject with non-ASCII characters parsed back as `5  –Maakaasu...`.
+# Unfolded, subjects round-trip exactly.
+POLICY = email.policy.SMTP.clone(max_line_length=998)
+
+# Fields worth putting in an email when the record's type has them (in this order).
+KEY_FIELDS = ("customer", "person_name", "phone", "email", "subject", "topic", "type", "owner",
+              "status_reason", "status", "priority", "severity", "received", "region")
+
+
+@dataclass
+class Outgoing:
+    record_id: str
+    index: int  # position of the assignment in the record's `assignments`
+    user: str
+    address: str
+    message: EmailMessage
+    error: str = None
+    extra: dict = field(default_factory=dict)
+
+
+def parse_server(text):
+    """`HOST:PORT` -> (host, port); a usage error otherwise."""
+    host, sep, port = (text or "").rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise UsageError(f"--smtp wants HOST:PORT, got {text!r}")
+    return host, int(port)
+
+
+def outstanding(store):
+    """(rtype, record, index, assignment) for every unacknowledged, not yet notified assignment."""
+    found = []
+    for rtype, record in store.all_records():
+        for index, item in enumerate(record.get("assignments") or []):
+            if is_open(item) and not item.get("notified"):
+                found.append((rtype, record, index, item))
+    return sorted(found, key=lambda f: (str(f[3].get("at")), f[1]["id"], f[2]))
+
+
+def key_fields(store, rtype, record, lang):
+    """(label, text) pairs of the record's key fields, then its due date when it has one."""
+    pairs = []
+    for key in KEY_FIELDS:
+        if key in rtype.fields and record.get(key) not in (None, "", [], {}):
+            pairs.append((label(rtype.fields[key].label, lang), cell(rtype, key, record[key], lang)))
+    due = Evaluator(store, rtype, lang=lang).value(record, "due")
+    if due is not None and "due" not in rtype.fields:
+        pairs.append(({"fi": "Määräaika", "en": "Due"}[lang], due.isoformat()))
+    return pairs
+
+
+def compose(store, rtype, record, item, sender, templates):
+    """The email for one assignment, in the store's language (`templates`: the Jinja environment)."""
+    lang = store.config.language
+    users = store.config.users
+    user = users.get(item["user"]) or {}
+    by = users.get(item.get("by")) or {}
+    at = item.get("at")
+    context = {
+        "id": record["id"],
+        "type_label": label(rtype.label, lang),
+        "title": title_of(rtype, record, lang),
+        "reason": reason_label(item.get("reason"), lang),
+        "reason_key": item.get("reason"),
+        "note": note_of(store.config, item, lang) or "",
+        "user_name": user.get("name") or item["user"],
+        "by_name": by.get("name") or item.get("by") or "",
+        "owner_name": (users.get(item.get("owner")) or {}).get("name") or item.get("owner") or "",
+        "at": at.strftime("%Y-%m-%d %H:%M") if hasattr(at, "strftime") else str(at or ""),
+        "fields": key_fields(store, rtype, record, lang),
+        "description": record.get("description") or "",
+        "ack_command": f"crmctl ack {record['id']}",
+        "company": store.config.settings.get("name") or "",
+    }
+    message = EmailMessage(policy=POLICY)
+    message["From"] = sender
+    message["To"] = formataddr((str(user.get("name") or ""), str(user.get("email") or "")))
+    subject = templates.get_template(f"email/assignment_subject.{lang}.txt").render(**context)
+    message["Subject"] = " ".join(subject.split())
+    message["Date"] = format_datetime(store.now())
+    message.set_content(templates.get_template(f"email/assignment_body.{lang}.txt").render(**context))
+    return message
+
+
+def _server_answer(err):
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in err.recipients.items())
+    if isinstance(err, smtplib.SMTPResponseException):
+        return f"{err.smtp_code} {_text(err.smtp_error)}"
+    return str(err) or type(err).__name__
+
+
+def _text(value):
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def notify(store, actor, server=None, sender=None, dry_run=False, lang="fi"):
+    """Email every outstanding assignment; returns the Outgoing list (`error` set on those that failed)."""
+    with store.lock():
+        batch = []
+        templates = environment(store.root)  # one environment for the batch: templates parsed once
+        for rtype, record, index, item in outstanding(store):
+            address = str((store.config.users.get(item["user"]) or {}).get("email") or "")
+            batch.append(Outgoing(record["id"], index, item["user"], address,
+                                  compose(store, rtype, record, item, sender, templates), extra={"item": item}))
+        if dry_run or not batch:
+            return batch
+        host, port = server
+        try:
+            smtp = smtplib.SMTP(host, port, timeout=30)
+        except (OSError, smtplib.SMTPException) as err:
+            for out in batch:
+                out.error = f"{host}:{port}: {_server_answer(err)}"
+            return batch
+        try:
+            for out in batch:
+                if not out.address:
+                    out.error = f"{out.user} has no email address"
+                    continue
+                try:
+                    smtp.send_message(out.message)
+                except (OSError, smtplib.SMTPException) as err:
+                    out.error = _server_answer(err)
+                    continue
+                _record(store, out, actor, lang)
+        finally:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+    return batch
+
+
+def _record(store, out, actor, lang):
+    """Mark the assignment notified (bookkeeping: acknowledges nothing)."""
+    wanted = out.extra["item"]
+
+    def mutate(record, engine):
+        items = record.get("assignments") or []
+        item = items[out.index] if out.index < len(items) else None
+        if item is None or item.get("user") != wanted.get("user") or item.get("at") != wanted.get("at"):
+            return []
+        item["notified"] = store.now()
+        item["notified_to"] = out.address
+        return [event(store, actor, "notified", to=out.user, email=out.address, reason=wanted.get("reason"))]
+
+    change(store, out.record_id, actor, lang, mutate, acknowledges=False)
