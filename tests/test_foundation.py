@@ -130,7 +130,7 @@ def test_any_unique_prefix_names_a_record_case_insensitively(run, store, monkeyp
                 path.unlink()
     ambiguous = run("sr", "show", first[:13])
     assert ambiguous.exit_code == 1
-    assert ambiguous.stderr == f"Error: {first[:13]!r} is ambiguous: {', '.join(sorted([first, second]))}\n"
+    assert ambiguous.stderr == f"Error: {first[:13]!r} on moniselitteinen: {', '.join(sorted([first, second]))}\n"
     wrong_type = run("customer", "show", first)
     assert (wrong_type.exit_code, wrong_type.stderr) == (1, f"Error: no customer matches {first!r}\n")
 

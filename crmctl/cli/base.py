@@ -84,6 +84,13 @@ class Env:
             raise UsageError(f"unknown language {chosen!r} (fi or en)")
         return chosen
 
+    def lang_or_english(self):
+        """The chosen language, or English when even that cannot be found out (the error being reported may be why)."""
+        try:
+            return self.lang
+        except CrmError:
+            return "en"
+
     @cached_property
     def actor(self):
         """The acting user; an error when nobody can be identified."""
@@ -137,7 +144,7 @@ class RootGroup(click.Group):
             env = ctx.find_object(Env)
             if env is not None and env.debug:
                 raise
-            lines = err.lines()
+            lines = err.lines(env.lang_or_english() if env is not None else "en")
             click.echo(f"Error: {lines[0]}", err=True)
             for line in lines[1:]:
                 click.echo(line, err=True)

@@ -327,10 +327,11 @@ class Engine:
             if not evaluator.matches(record, filters):
                 continue
             condition = " ja ".join(rule.get("when")) if self.lang == "fi" else " and ".join(rule.get("when"))
-            for level, code in (("error", "required"), ("warning", "recommended")):
+            for level, code, message_key in (("error", "required", "required_when"),
+                                             ("warning", "recommended", "recommended_when")):
                 verb = "require" if level == "error" else "recommend"
                 for key in rule.get(verb) or []:
                     if is_empty(get_path(record, key)):
-                        message = t(f"{code}_when", self.lang, condition=condition)
+                        message = t(message_key, self.lang, condition=condition)
                         problems.append(self._problem(rtype, key, level, code, message))
         return problems

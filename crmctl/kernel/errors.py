@@ -1,4 +1,10 @@
-"""Plain exceptions of the core; the CLI turns them into `Error: ...` and an exit code."""
+"""Plain exceptions of the core; the CLI turns them into `Error: ...` and an exit code.
+
+An error carries a message code and parameters (`CrmError(code="ambiguous_id", prefix=...)`); the words come from the
+message catalogue in the language the reader chose, so the core never decides the language or names a CLI flag.
+"""
+
+from crmctl.kernel.i18n import has, t
 
 
 class CrmError(Exception):
@@ -6,9 +12,20 @@ class CrmError(Exception):
 
     exit_code = 1
 
-    def lines(self):
+    def __init__(self, message=None, *, code=None, **params):
+        self.code = code
+        self.params = params
+        super().__init__(message if message is not None else t(code, "en", **params))
+
+    def text(self, lang="en"):
+        """The message in `lang` (English for errors that carry no catalogue code)."""
+        if self.code and has(self.code):
+            return t(self.code, lang, **self.params)
+        return str(self)
+
+    def lines(self, lang="en"):
         """The message as printed lines (first one goes after `Error: `)."""
-        return str(self).splitlines() or [""]
+        return self.text(lang).splitlines() or [""]
 
 
 class NotFound(CrmError):
@@ -32,6 +49,9 @@ class YamlError(CrmError):
         self.code = code
         self.params = params or {}  # fill the translated message `yaml.<code>`
 
+    def text(self, lang="en"):
+        return str(self)
+
     def located(self, name):
         """`NAME:LINE: message`: where the problem is, as editors and `check` print it."""
         return f"{name}:{self.line or 1}: {self}"
@@ -45,7 +65,7 @@ class ValidationError(CrmError):
         self.headline = headline
         super().__init__(headline)
 
-    def lines(self):
+    def lines(self, lang="en"):
         return [self.headline] + ["  " + p.text for p in self.problems]
 
 

@@ -163,7 +163,7 @@ class Store:
             what = rtype.label["en"].lower() if rtype else "record"
             raise NotFound(f"no {what} matches {given!r}")
         if len(matches) > 1:
-            raise NotFound(f"{given!r} is ambiguous: " + ", ".join(sorted(matches)[:5]))
+            raise NotFound(code="ambiguous_id", given=given, matches=", ".join(sorted(matches)[:5]))
         return matches[0]
 
     def records(self, rtype):

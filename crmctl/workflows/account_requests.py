@@ -4,7 +4,6 @@ from crmctl.engine import records
 from crmctl.engine.assignments import assign
 from crmctl.engine.directory import region_owner
 from crmctl.kernel.errors import CrmError, UsageError
-from crmctl.kernel.i18n import MESSAGES
 from crmctl.engine.rules import is_empty
 from crmctl.engine.transitions import transition
 
@@ -13,10 +12,6 @@ REJECTED_REASON = "request_rejected"  # back to the seller
 GENERAL_CUSTOMER = "CUST-GENERAL"
 NOT_COPIED = ("status", "project", "customer", "reason", "notes")
 
-MESSAGES.update({
-    "reason_request": {"fi": "Asiakkaan perustamislomake", "en": "Account-creation request"},
-    "reason_request_rejected": {"fi": "Palautettu perustamislomake", "en": "Returned account-creation request"},
-})
 
 
 def customer_service_owner(store, form):

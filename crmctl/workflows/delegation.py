@@ -17,18 +17,11 @@ be delegated (there is no work left to hand over); reopen it first with
 
 from crmctl.engine.assignments import assign, hand_over
 from crmctl.kernel.errors import CrmError, ValidationError
-from crmctl.kernel.i18n import MESSAGES, t
+from crmctl.kernel.i18n import t
 from crmctl.engine.query import Evaluator
 from crmctl.engine.records import change, event
 from crmctl.engine.rules import Engine, FieldError, Problem
 
-MESSAGES.update({
-    "delegated_line": {"fi": "Delegoitu: käyttäjälle {to}, delegoija {by}, {date}",
-                       "en": "Delegated: to {to}, delegated by {by}, {date}"},
-    "delegate_closed": {"fi": "{id} on tilassa {status}; avaa se uudelleen ennen delegointia",
-                        "en": "{id} is {status}; reopen it before delegating"},
-    "already_owner": {"fi": "{user} on jo tietueen {id} vastuuhenkilö", "en": "{user} already owns {id}"},
-})
 
 OWNER_FIELD = "owner"
 LOG_FIELD = "actions"

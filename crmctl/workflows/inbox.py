@@ -2,24 +2,18 @@
 
 from crmctl.engine.assignments import acknowledge, pending
 from crmctl.kernel.errors import CrmError
-from crmctl.kernel.i18n import MESSAGES, t
+from crmctl.kernel.i18n import has, t
 from crmctl.present.display import cell
 from crmctl.workflows.projects import stage_label
 from crmctl.engine.records import change, event
 
-MESSAGES.update({
-    "reason_delegated": {"fi": "Delegoitu", "en": "Delegated"},
-    "reason_escalated": {"fi": "Eskaloitu (myöhässä)", "en": "Escalated (overdue)"},
-    "nothing_to_ack": {"fi": "käyttäjällä {user} ei ole kuittaamatonta tehtävää tietueella {id}",
-                       "en": "{user} has no unacknowledged assignment on {id}"},
-})
 
 
 def reason_label(reason, lang):
     """`delegated` -> Delegoitu (workflows add `reason_<key>` messages for their own reasons);
     a reason nobody translated shows as its key."""
     key = f"reason_{reason}"
-    return t(key, lang) if key in MESSAGES else str(reason)
+    return t(key, lang) if has(key) else str(reason)
 
 
 def note_of(config, item, lang):
@@ -28,7 +22,7 @@ def note_of(config, item, lang):
     if item.get("note"):
         return item["note"]
     key = f"note_{item.get('reason')}"
-    if key not in MESSAGES or not item.get("due"):
+    if not has(key) or not item.get("due"):
         return None
     stage = stage_label(config, item["stage"], lang) if item.get("stage") else ""
     return t(key, lang, due=item["due"], stage=stage)

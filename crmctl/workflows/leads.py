@@ -4,7 +4,6 @@ from crmctl.engine import records
 from crmctl.workflows import sla
 from crmctl.engine.assignments import assign
 from crmctl.engine.directory import default_owner
-from crmctl.kernel.i18n import MESSAGES
 from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.engine.query import Evaluator
 from crmctl.engine.records import on_create, on_created
@@ -13,10 +12,6 @@ from crmctl.engine.transitions import transition
 
 LEAD_REASON = "lead"  # the assignment reason: the seller's "Lead" task
 
-MESSAGES.update({
-    "reason_lead": {"fi": "Liidi", "en": "Lead"},
-    "note_lead": {"fi": "hoidettava viimeistään {due}", "en": "handle by {due}"},
-})
 
 
 @on_create("lead")

@@ -15,7 +15,6 @@ from crmctl.engine.assignments import assign, hand_over
 from crmctl.checks.store_check import record_check
 from crmctl.engine.directory import default_owner, has_role, region_owner
 from crmctl.kernel.errors import CrmError, NotFound, UsageError
-from crmctl.kernel.i18n import MESSAGES
 from crmctl.engine.records import event, on_create
 from crmctl.engine.rules import FieldError, is_empty
 from crmctl.workflows.stages import FINISHED, current_stage
@@ -23,10 +22,6 @@ from crmctl.engine.transitions import transition
 
 STAGE_REASON = "stage"  # the assignment reason for a stage owner
 
-MESSAGES.update({
-    "reason_stage": {"fi": "Myyntiprojektin vaihe", "en": "Sales project stage"},
-    "note_stage": {"fi": "{stage}, määräpäivä {due}", "en": "{stage}, due {due}"},
-})
 
 
 def type_spec(config, type_key):
