@@ -592,7 +592,7 @@ class Demo:
     # -- running -------------------------------------------------------------
 
     def run(self):
-        from crmctl.demo.people import frozen_time
+        from crmctl.kernel.clock import frozen_time
 
         self.schedule()
         while self.events:
