@@ -1,4 +1,5 @@
-"""Portability: the store imports and locks where fcntl does not exist (Windows), templates come from one place."""
+"""Portability and packaging: the store imports and locks without fcntl (as on Windows), the templates
+come from one place, and the demo generator stays apart from the CLI and the manual."""
 
 import subprocess
 import sys
@@ -29,3 +30,10 @@ def test_every_template_loader_uses_the_resources_folder():
     assert (folder / "reports" / "monthly.md.j2").is_file()
     assert str(folder) in templates.environment().loader.searchpath
     assert (resources.defaults_dir() / "crmctl.yaml").is_file()
+
+
+def test_the_demo_is_loaded_only_by_init_demo():
+    # The CLI and the manual builder (whose examples have their own people) never import the demo generator.
+    program = "import sys, crmctl.cli, crmctl.manual.builder; print(sorted(m for m in sys.modules if 'demo' in m))"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "[]\n"), done.stderr
