@@ -1,9 +1,7 @@
 """The fictional demo company: users, regions and a few records made through crmctl's own API."""
 
-import os
-from contextlib import contextmanager
-
-from crmctl.engine.directory import add_region, add_user
+from crmctl.engine import directory
+from crmctl.kernel.clock import frozen_time
 
 USERS = [
     ("mette.murto", "Mette Murto", ["customer_service", "admin"], "kotka", "sanna.salo", True),
@@ -22,37 +20,13 @@ REGIONS = [
 ]
 
 
-@contextmanager
-def frozen_time(moment):
-    """Run with CRMCTL_NOW set, so demo records carry the demo's own dates."""
-    old = os.environ.get("CRMCTL_NOW")
-    os.environ["CRMCTL_NOW"] = moment
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("CRMCTL_NOW", None)
-        else:
-            os.environ["CRMCTL_NOW"] = old
-
-
 def add_people(store):
-    """The demo users and regions (users first without supervisors, then the supervisors set)."""
-    admin = None
-    for handle, name, roles, _region, _supervisor, planned in sorted(USERS, key=lambda u: u[4] is not None):
-        add_user(store, handle, {"name": name, "email": f"{handle}@example.fi", "roles": roles,
-                                 "planned": planned}, admin)
-        admin = admin or handle
-    for key, name, owners in REGIONS:
-        add_region(store, key, {"name": name, **owners}, admin)
-    from crmctl.engine.directory import set_user
-
-    for handle, _name, _roles, region, supervisor, _planned in USERS:
-        values = {"region": region}
-        if supervisor:
-            values["supervisor"] = supervisor
-        set_user(store, handle, values, admin)
-    return admin
+    """The demo users and regions; returns the admin who added them."""
+    users = {handle: {"name": name, "email": f"{handle}@example.fi", "roles": roles, "planned": planned,
+                      "region": region, "supervisor": supervisor}
+             for handle, name, roles, region, supervisor, planned in USERS}
+    regions = {key: {"name": name, **owners} for key, name, owners in REGIONS}
+    return directory.add_people(store, users, regions)
 
 
 DEMO_START = "2011-01-03T06:00:00+02:00"

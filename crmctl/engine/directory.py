@@ -218,3 +218,26 @@ def default_owner(config, record, role="sales"):
         owner = region_owner(config, record["region"], role)
         if owner:
             record["owner"] = owner
+
+
+def add_people(store, users, regions):
+    """Add `users` ({handle: values}) and `regions` ({key: values}) to a store, in an order that always works.
+
+    Users name regions and supervisors, regions name users as owners: so the
+    users come first without region and supervisor (those without a supervisor
+    first: the very first is added with no actor, as a store without users
+    allows, and is the admin who adds everyone else), then the regions, then
+    each user's region and supervisor. Returns the admin's handle.
+    """
+    later_keys = ("region", "supervisor")
+    admin = None
+    for handle, values in sorted(users.items(), key=lambda item: item[1].get("supervisor") is not None):
+        add_user(store, handle, {k: v for k, v in values.items() if k not in later_keys}, admin)
+        admin = admin or handle
+    for key, values in regions.items():
+        add_region(store, key, values, admin)
+    for handle, values in users.items():
+        later = {k: values[k] for k in later_keys if values.get(k)}
+        if later:
+            set_user(store, handle, later, admin)
+    return admin

@@ -1,14 +1,10 @@
 """The one Jinja environment: templates from the store first, then crmctl's own."""
 
-import sys
 from pathlib import Path
 
 import jinja2
 
-PACKAGE_TEMPLATES = [
-    Path(__file__).resolve().parents[2] / "templates",  # a source checkout or editable install
-    Path(sys.prefix) / "share" / "crmctl" / "templates",  # a regular install (setup.cfg data_files)
-]
+from crmctl.kernel.resources import templates_dir
 
 
 def environment(store_root=None):
@@ -16,7 +12,7 @@ def environment(store_root=None):
     search = []
     if store_root is not None:
         search.append(Path(store_root) / "templates")
-    search += PACKAGE_TEMPLATES
+    search.append(templates_dir())
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
         undefined=jinja2.StrictUndefined,

@@ -4,12 +4,13 @@ Every read and write of records goes through `Store`, so an index can sit
 under it without touching commands.
 """
 
-import fcntl
 import os
 import pickle
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock
 
 from crmctl.kernel import ids
 from crmctl.kernel import yamlio
@@ -227,15 +228,14 @@ class Store:
         ignore = lock_dir / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n")
-        with open(lock_dir / "lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        # filelock, not fcntl: the same exclusive lock file on every platform (fcntl does not exist on Windows).
+        with FileLock(lock_dir / "lock"):
             self._locked = 1
             self._records.clear()  # another process may have written before we got the lock
             try:
                 yield
             finally:
                 self._locked = 0
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def save(self, record):
         """Write a record canonically and atomically (caller holds the lock)."""

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from crmctl.checks.store_check import GENERAL_CUSTOMER, SYSTEM_USER
 from crmctl.kernel.errors import StoreError
+from crmctl.kernel.resources import defaults_dir
 from crmctl.engine.records import event, ordered
 from crmctl.store.store import CACHE_DIR, MARKER, Store
 
-DEFAULTS = Path(__file__).resolve().parents[1] / "config" / "defaults"
 GENERAL_CUSTOMER_NAME = "_Asiakaspalvelun yleisasiakas"
 
 
@@ -18,7 +18,7 @@ def create_store(path):
     if (root / MARKER).exists():
         raise StoreError(f"there is a store at {root} already")
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(DEFAULTS, root, dirs_exist_ok=True)
+    shutil.copytree(defaults_dir(), root, dirs_exist_ok=True)
     for name in ("users.yaml", "regions.yaml"):
         if not (root / name).exists():
             (root / name).write_text("{}\n", encoding="utf-8")
