@@ -79,6 +79,14 @@ def run(store):
     return invoke
 
 
+def new_request(run, *extra):
+    """A new service request made through the CLI; its id."""
+    result = run("sr", "new", "title=Laskussa virhe", "customer=CUST-GENERAL", "person_name=Matti Meikäläinen",
+                 "subject=billing", "phone=040 1234567", *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
+
+
 def snapshot(root):
     """Every file under root with its bytes: to prove a failed command changed nothing."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))

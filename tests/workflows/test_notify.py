@@ -2,12 +2,11 @@
 
 import json
 
-from conftest import snapshot
+from conftest import new_request, snapshot
 from smtp_server import free_port, smtp  # noqa: F401  (fixture)
 
 from crmctl.engine.assignments import assign
 from crmctl.engine.records import change
-from test_delegation import new_request
 
 SENDER = "crm@example.fi"
 

@@ -10,7 +10,7 @@ from crmctl.manual import builder
 from crmctl.cli.manual import run_in_process
 from crmctl.config.model import label
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LEVEL_TEXT = {"fi": {"required": "pakollinen tieto", "recommended": "suositeltava", "optional": "tarvittaessa syötettävä"},
               "en": {"required": "required", "recommended": "recommended", "optional": "as needed"}}
 

@@ -6,19 +6,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from conftest import NOW, snapshot
+from conftest import NOW, new_request, snapshot
 
 from crmctl.workflows import delegation
 from crmctl.engine.directory import set_user
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def new_request(run, *extra):
-    result = run("sr", "new", "title=Laskussa virhe", "customer=CUST-GENERAL", "person_name=Matti Meikäläinen",
-                 "subject=billing", "phone=040 1234567", *extra)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout.strip()
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_delegate_changes_owner_logs_action_event_and_assignment(run, store):
