@@ -58,6 +58,7 @@ def _set_many(root, record_id, field, count):
         records.update(store, record_id, {field: f"{field} {number}"}, "mette.murto")
 
 
+@pytest.mark.slow
 def test_concurrent_writers_never_lose_an_update(run, store):
     request = new_sr(run)
     context = multiprocessing.get_context("fork")

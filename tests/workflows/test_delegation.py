@@ -6,6 +6,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from conftest import NOW, new_request, snapshot
 
 from crmctl.workflows import delegation
@@ -116,6 +118,7 @@ def _cli(store, *args, user="mette.murto"):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 def test_parallel_delegations_both_land(run, store):
     record_id = new_request(run)
     first = _cli(store, "sr", "delegate", record_id, "taija.halme")

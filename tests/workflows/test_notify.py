@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from conftest import new_request, snapshot
 from smtp_server import free_port, smtp  # noqa: F401  (fixture)
 
@@ -179,6 +181,7 @@ def test_one_refused_address_does_not_stop_the_others(run, store, smtp):
     assert store.get(second)["assignments"][0]["notified"]
 
 
+@pytest.mark.slow
 def test_parallel_notify_runs_send_each_email_once(run, store, smtp):
     from test_delegation import _cli
 
