@@ -1,36 +1,71 @@
-"""Fixtures: stores built in tmp_path, frozen time, a CLI runner."""
+"""Fixtures: stores built in tmp_path, frozen time, a CLI runner.
+
+The peopled store is built once per session and copied per test (building it re-reads the
+configuration many times); records are written without fsync (CRMCTL_FSYNC=0, test-only).
+"""
+
+import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from crmctl.cli import cli
 from crmctl.demo.people import add_people
+from crmctl.store.store import Store
 from crmctl.workflows.new_store import create_store
 
 NOW = "2011-01-25T10:00:00+02:00"
+USER = "mette.murto"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_fsync():
+    """Tests do not wait for the disk; a crash mid-test loses nothing worth keeping."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRMCTL_FSYNC", "0")
+        yield
 
 
 @pytest.fixture(autouse=True)
 def frozen_now(monkeypatch):
     """Every test runs at a known moment, as the acting user mette.murto unless it says otherwise."""
     monkeypatch.setenv("CRMCTL_NOW", NOW)
-    monkeypatch.setenv("CRMCTL_USER", "mette.murto")
+    monkeypatch.setenv("CRMCTL_USER", USER)
     for name in ("CRMCTL_ROOT", "CRMCTL_LANG", "EDITOR", "VISUAL"):
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(scope="session")
+def peopled_store_template(tmp_path_factory, no_fsync):
+    """The default store with the demo users and regions, built once, at NOW, for `store` to copy."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRMCTL_NOW", NOW)
+        patch.setenv("CRMCTL_USER", USER)
+        for name in ("CRMCTL_ROOT", "CRMCTL_LANG"):
+            patch.delenv(name, raising=False)
+        template = create_store(tmp_path_factory.mktemp("template") / "store")
+        add_people(template)
+    return template.root
+
+
 @pytest.fixture
-def empty_store(tmp_path):
-    """A store with the default configuration and no users."""
+def store(tmp_path, peopled_store_template):
+    """A store with the demo users and regions (a fresh copy of the session's template)."""
+    root = tmp_path / "store"
+    shutil.copytree(peopled_store_template, root)  # copy2 keeps mtimes, so the record cache stays valid
+    return Store(root)
+
+
+@pytest.fixture
+def empty_store(request, tmp_path):
+    """A store with the default configuration and no users.
+
+    A test that also uses `store` (directly or through `run`) gets that store here, peopled:
+    the two name one directory, as when `store` was built by adding people to `empty_store`.
+    """
+    if "store" in request.fixturenames:
+        return request.getfixturevalue("store")
     return create_store(tmp_path / "store")
-
-
-@pytest.fixture
-def store(empty_store):
-    """A store with the demo users and regions."""
-    add_people(empty_store)
-    empty_store.reload_config()
-    return empty_store
 
 
 @pytest.fixture
@@ -42,6 +77,14 @@ def run(store):
         return runner.invoke(cli, ["--root", str(root), *args], input=input, catch_exceptions=False)
 
     return invoke
+
+
+def new_request(run, *extra):
+    """A new service request made through the CLI; its id."""
+    result = run("sr", "new", "title=Laskussa virhe", "customer=CUST-GENERAL", "person_name=Matti Meikäläinen",
+                 "subject=billing", "phone=040 1234567", *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout.strip()
 
 
 def snapshot(root):

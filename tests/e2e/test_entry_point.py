@@ -11,6 +11,8 @@ import pytest
 import crmctl
 from crmctl.workflows.new_store import create_store
 
+pytestmark = pytest.mark.slow  # starts crmctl in new processes
+
 REPO = Path(crmctl.__file__).resolve().parent.parent
 
 

@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from crmctl.cli import cli
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+pytestmark = [pytest.mark.slow,  # a whole walk with git in subprocesses
+              pytest.mark.skipif(shutil.which("git") is None, reason="needs git")]
 
 
 def git(repo, *args):

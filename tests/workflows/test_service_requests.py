@@ -4,9 +4,8 @@ import json
 from datetime import date
 
 import pytest
-from conftest import snapshot
+from conftest import new_request, snapshot
 
-from test_delegation import new_request
 
 VIEWS = {
     "unresolved": ("Selvittämättömät palvelupyynnöt", "Unresolved requests"),

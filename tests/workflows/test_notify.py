@@ -2,12 +2,13 @@
 
 import json
 
-from conftest import snapshot
+import pytest
+
+from conftest import new_request, snapshot
 from smtp_server import free_port, smtp  # noqa: F401  (fixture)
 
 from crmctl.engine.assignments import assign
 from crmctl.engine.records import change
-from test_delegation import new_request
 
 SENDER = "crm@example.fi"
 
@@ -180,6 +181,7 @@ def test_one_refused_address_does_not_stop_the_others(run, store, smtp):
     assert store.get(second)["assignments"][0]["notified"]
 
 
+@pytest.mark.slow
 def test_parallel_notify_runs_send_each_email_once(run, store, smtp):
     from test_delegation import _cli
 

@@ -6,19 +6,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from conftest import NOW, snapshot
+import pytest
+
+from conftest import NOW, new_request, snapshot
 
 from crmctl.workflows import delegation
 from crmctl.engine.directory import set_user
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def new_request(run, *extra):
-    result = run("sr", "new", "title=Laskussa virhe", "customer=CUST-GENERAL", "person_name=Matti Meikäläinen",
-                 "subject=billing", "phone=040 1234567", *extra)
-    assert result.exit_code == 0, result.stderr
-    return result.stdout.strip()
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_delegate_changes_owner_logs_action_event_and_assignment(run, store):
@@ -123,6 +118,7 @@ def _cli(store, *args, user="mette.murto"):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow
 def test_parallel_delegations_both_land(run, store):
     record_id = new_request(run)
     first = _cli(store, "sr", "delegate", record_id, "taija.halme")

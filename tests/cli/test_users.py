@@ -1,8 +1,6 @@
 """`crmctl user add/set/list`: a user's `initials`, the signature in delegation's actions line."""
 
-from conftest import snapshot
-
-from test_delegation import new_request
+from conftest import new_request, snapshot
 
 
 def test_user_set_initials_signs_delegations(run, store):

@@ -9,7 +9,9 @@ from click.testing import CliRunner
 from crmctl.cli import cli
 from crmctl.demo.people import create_demo_store
 
-REPO_RECORDS = Path(__file__).resolve().parent.parent / "records"
+pytestmark = pytest.mark.slow  # generates the demo company's quarter
+
+REPO_RECORDS = Path(__file__).resolve().parents[2] / "records"
 
 # The reference table of domain spec §7, as `--format md --lang en` prints it.
 REFERENCE = """\

@@ -44,6 +44,7 @@ def ok(result):
     return result.stdout.strip()
 
 
+@pytest.mark.slow
 def test_sales_flow_from_call_to_completed_and_lost_projects(run, store, at, smtp):
     # Wed 5 Jan: customer service logs a sales-inquiry call as a service request and a lead.
     at("2011-01-05T10:00:00")

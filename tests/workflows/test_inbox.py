@@ -2,12 +2,11 @@
 
 import json
 
-from conftest import snapshot
+from conftest import new_request, snapshot
 
 from crmctl.workflows import inbox
 from crmctl.engine.assignments import assign
 from crmctl.engine.records import change
-from test_delegation import new_request
 
 
 def test_inbox_lists_assignments_with_what_from_whom_since_when(run, store):

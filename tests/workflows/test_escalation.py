@@ -3,11 +3,10 @@
 import json
 from datetime import date
 
-from conftest import snapshot
+from conftest import new_request, snapshot
 
 from crmctl.engine.directory import set_user
 from smtp_server import smtp  # noqa: F401  (fixture)
-from test_delegation import new_request
 
 
 def at(monkeypatch, moment):

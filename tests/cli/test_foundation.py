@@ -1,13 +1,14 @@
-"""Issue 2's foundation, point by point: store, canonical YAML, ids, users and regions, generic verbs."""
+"""Issue 2's foundation, point by point: store, ids, users and regions, generic verbs.
+
+Canonical YAML and id generation, which need no store, are in unit/test_yaml_and_ids.py.
+"""
 
 import multiprocessing
 import os
-from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from conftest import snapshot
-from crmctl.kernel import ids
 from crmctl.engine import records
 from crmctl.kernel import yamlio
 from crmctl.workflows.new_store import create_store
@@ -38,28 +39,6 @@ def test_init_writes_the_default_configuration_and_the_general_customer(tmp_path
     assert (again.exit_code, again.stderr) == (1, f"Error: there is a store at {root} already\n")
 
 
-def test_canonical_yaml_round_trips_byte_for_byte():
-    record = {
-        "id": "SR-20110125-8HX3D",
-        "title": "Ääkköset ja “lainaukset”: 'yes' no 0123 2011-01-25",
-        "received": date(2011, 1, 25),
-        "description": "Rivi 1\nRivi 2\n",
-        "meter_reading": 48213,
-        "history": [{"at": datetime(2011, 1, 25, 10, 0, tzinfo=timezone(timedelta(hours=2))),
-                     "by": "mette.murto", "event": "created"}],
-    }
-    shared = {"address": "Gunnarintie 5"}
-    record["site"] = shared
-    record["other_site"] = shared  # the same object twice never becomes an anchor and alias
-    text = yamlio.dump(record)
-    assert "&" not in text and "*" not in text and "!!" not in text
-    assert "received: 2011-01-25\n" in text
-    assert "- at: 2011-01-25T10:00:00+02:00\n" in text
-    assert "description: |\n  Rivi 1\n  Rivi 2\n" in text
-    assert "Ääkköset" in text and text.endswith("\n") and "\r" not in text
-    assert yamlio.dump(yamlio.load(text)) == text
-
-
 def test_saving_an_unchanged_record_gives_identical_bytes(run, store):
     request = new_sr(run, "description=Asiakas soitti.\nKysyi laskusta.")
     path = store.root / "service-requests" / "2011" / "01" / f"{request}.yaml"
@@ -79,6 +58,7 @@ def _set_many(root, record_id, field, count):
         records.update(store, record_id, {field: f"{field} {number}"}, "mette.murto")
 
 
+@pytest.mark.slow
 def test_concurrent_writers_never_lose_an_update(run, store):
     request = new_sr(run)
     context = multiprocessing.get_context("fork")
@@ -97,20 +77,6 @@ def test_concurrent_writers_never_lose_an_update(run, store):
 
 
 # -- ids ----------------------------------------------------------------------------------------
-
-def test_ids_are_random_crockford_base32_and_collision_checked():
-    made = ids.new_id("SR", date(2011, 1, 25))
-    assert ids.RANDOM_ID.match(made) and made.startswith("SR-20110125-")
-    assert not set(made[-5:]) & set("ILOU")
-    calls = []
-
-    def is_taken(candidate):
-        calls.append(candidate)
-        return len(calls) < 3  # the first two candidates collide
-    assert ids.new_id("SR", date(2011, 1, 25), is_taken) == calls[-1] and len(calls) == 3
-    with pytest.raises(RuntimeError):
-        ids.new_id("SR", date(2011, 1, 25), lambda candidate: True)
-
 
 def test_records_are_sharded_by_the_date_in_their_id(run, store):
     request = new_sr(run)

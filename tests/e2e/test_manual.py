@@ -10,7 +10,7 @@ from crmctl.manual import builder
 from crmctl.cli.manual import run_in_process
 from crmctl.config.model import label
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 LEVEL_TEXT = {"fi": {"required": "pakollinen tieto", "recommended": "suositeltava", "optional": "tarvittaessa syötettävä"},
               "en": {"required": "required", "recommended": "recommended", "optional": "as needed"}}
 
@@ -113,6 +113,7 @@ def test_status_model_table_and_diagram(empty_store):
     assert '  v_cancelled -- "reason, Administrator" --> state_active\n' in cs
 
 
+@pytest.mark.slow
 def test_examples_are_real_output_and_identical_across_builds(empty_store):
     first, second = build(empty_store), build(empty_store)
     assert first == second
@@ -126,6 +127,7 @@ def test_examples_are_real_output_and_identical_across_builds(empty_store):
     assert f"   Tunniste                 {new_id}\n" in cs
 
 
+@pytest.mark.slow
 def test_the_manual_does_not_depend_on_the_stores_records(store, run):
     before = build(store)
     assert run("sr", "new", "title=Soitto", "customer=CUST-GENERAL", "person_name=Testi",
@@ -295,6 +297,7 @@ def test_reproducible_ids():
 # -- command line --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_build_and_check_from_the_command_line(empty_store, tmp_path, run):
     out = tmp_path / "manual"
     result = run("manual", "build", "--out", str(out), root=empty_store.root)
@@ -307,6 +310,7 @@ def test_build_and_check_from_the_command_line(empty_store, tmp_path, run):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"The manual in {out} is current.\n")
 
 
+@pytest.mark.slow
 def test_check_fails_after_a_level_change_until_rebuilt(empty_store, tmp_path, run):
     out = tmp_path / "manual"
     assert run("manual", "build", "--out", str(out), root=empty_store.root).exit_code == 0
@@ -324,6 +328,7 @@ def test_check_fails_after_a_level_change_until_rebuilt(empty_store, tmp_path, r
     assert "| Puhelinnumero (`phone`) | pakollinen tieto |  |" in (out / "fi" / "customer-service.md").read_text()
 
 
+@pytest.mark.slow
 def test_check_lists_missing_and_left_over_pages(empty_store, tmp_path, run):
     out = tmp_path / "manual"
     assert run("manual", "build", "--out", str(out), root=empty_store.root).exit_code == 0
@@ -341,6 +346,7 @@ def test_build_one_language(empty_store, tmp_path, run):
     assert sorted(p.name for p in out.iterdir()) == ["en"]
 
 
+@pytest.mark.slow
 def test_a_broken_template_writes_nothing(empty_store, tmp_path, run):
     out = tmp_path / "manual"
     assert run("manual", "build", "--out", str(out), root=empty_store.root).exit_code == 0
@@ -359,6 +365,7 @@ def test_unknown_language_is_a_usage_error(run):
     assert result.exit_code == 2
 
 
+@pytest.mark.slow
 def test_committed_manual_is_current(run):
     """docs/manual/ is built from the default configuration: `crmctl manual build --defaults`."""
     result = run("manual", "check", "--defaults", "--out", str(REPO / "docs" / "manual"))
