@@ -30,6 +30,7 @@ def cli(ctx, root, actor, lang, fmt, quiet, reveal, debug):
     ctx.obj = Env(root, actor, lang, fmt, quiet, reveal, debug)
 
 
+cli.record_group = record_group  # for types an administrator adds to the configuration
 cli.add_command(init_command)
 cli.add_command(check_command)
 cli.add_command(user_group)

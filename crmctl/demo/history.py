@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from crmctl.workflows import account_requests
 from crmctl.kernel import ids
+from crmctl.kernel.clock import frozen_time
 from crmctl.workflows import leads
 from crmctl.workflows import projects
 from crmctl.engine import records
@@ -592,8 +593,6 @@ class Demo:
     # -- running -------------------------------------------------------------
 
     def run(self):
-        from crmctl.demo.people import frozen_time
-
         self.schedule()
         while self.events:
             moment, _seq, action = heapq.heappop(self.events)

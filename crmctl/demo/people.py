@@ -1,9 +1,7 @@
 """The fictional demo company: users, regions and a few records made through crmctl's own API."""
 
-import os
-from contextlib import contextmanager
-
 from crmctl.engine.directory import add_region, add_user
+from crmctl.kernel.clock import frozen_time
 
 USERS = [
     ("mette.murto", "Mette Murto", ["customer_service", "admin"], "kotka", "sanna.salo", True),
@@ -20,20 +18,6 @@ REGIONS = [
     ("tampere", "Tampere", {"sales": "kaisa.kauppinen", "customer_service": "taija.halme",
                             "technical": "teemu.tekninen"}),
 ]
-
-
-@contextmanager
-def frozen_time(moment):
-    """Run with CRMCTL_NOW set, so demo records carry the demo's own dates."""
-    old = os.environ.get("CRMCTL_NOW")
-    os.environ["CRMCTL_NOW"] = moment
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("CRMCTL_NOW", None)
-        else:
-            os.environ["CRMCTL_NOW"] = old
 
 
 def add_people(store):

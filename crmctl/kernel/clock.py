@@ -2,6 +2,7 @@
 
 import os
 import re
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -43,3 +44,17 @@ def parse_moment(text, zone):
 def stamp(moment):
     """ISO 8601 with offset, seconds precision: the stored form of timestamps."""
     return moment.isoformat(timespec="seconds")
+
+
+@contextmanager
+def frozen_time(moment):
+    """Run with CRMCTL_NOW set, so records made meanwhile carry that moment (the demo, the manual's examples)."""
+    old = os.environ.get("CRMCTL_NOW")
+    os.environ["CRMCTL_NOW"] = moment
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("CRMCTL_NOW", None)
+        else:
+            os.environ["CRMCTL_NOW"] = old

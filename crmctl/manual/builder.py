@@ -26,7 +26,8 @@ from crmctl.kernel import ids
 from crmctl.kernel.templates import environment
 from crmctl.kernel import yamlio
 from crmctl.config.model import LANGUAGES, ConfigError, label
-from crmctl.demo.people import add_people, frozen_time
+from crmctl.demo.people import add_people
+from crmctl.kernel.clock import frozen_time
 from crmctl.kernel.errors import CrmError
 from crmctl.workflows.new_store import create_store, ensure_general_customer
 from crmctl.present.display import DERIVED_LABELS

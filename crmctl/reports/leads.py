@@ -1,6 +1,6 @@
 """Leads per month: created, handled, handled without action, within the 2-working-day target, converted."""
 
-from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import created_on, share, status_reached_on, tracking_start, within
 from crmctl.reports.months import as_date, last_day
 
@@ -36,7 +36,6 @@ class Lead:
         self.project = record.get("project")
 
 
-@report("leads", TITLE)
 def build(context, months):
     records = context.records(TYPE)
     leads = [Lead(r) for r in records]
@@ -54,3 +53,6 @@ def build(context, months):
         }
 
     return Report("leads", TITLE, METRICS, month_rows(months, compute, METRICS), tracked_from=tracking_start(records))
+
+
+DEFINITION = Definition("leads", TITLE, build)  # registered by crmctl.builtins

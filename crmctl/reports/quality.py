@@ -3,9 +3,9 @@
 import re
 import unicodedata
 
-from crmctl.reports import Report, report
+from crmctl.reports import Definition, Report
 from crmctl.reports.common import share
-from crmctl.checks.store_check import GENERAL_CUSTOMER
+from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 from crmctl.kernel.ids import day_of
 from crmctl.engine.rules import is_empty
 
@@ -64,7 +64,6 @@ def probable_duplicates(customers):
     return list(merged.values())
 
 
-@report("quality", TITLE, monthly=False)
 def build(context, months):
     types = {}
     for rtype in context.store.config.types.values():
@@ -112,3 +111,6 @@ def build(context, months):
         return [(SECTIONS[key][lang], columns, head(columns), rows) for key, columns, rows in layout]
 
     return Report("quality", TITLE, [], snapshot=snapshot, sections=sections)
+
+
+DEFINITION = Definition("quality", TITLE, build, monthly=False)  # registered by crmctl.builtins

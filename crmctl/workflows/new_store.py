@@ -3,10 +3,10 @@
 import shutil
 from pathlib import Path
 
-from crmctl.checks.store_check import GENERAL_CUSTOMER, SYSTEM_USER
 from crmctl.kernel.errors import StoreError
-from crmctl.engine.records import event, ordered
+from crmctl.engine.records import SYSTEM_USER, event, ordered
 from crmctl.store.store import CACHE_DIR, MARKER, Store
+from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 
 DEFAULTS = Path(__file__).resolve().parents[1] / "config" / "defaults"
 GENERAL_CUSTOMER_NAME = "_Asiakaspalvelun yleisasiakas"
