@@ -8,6 +8,7 @@ from crmctl.engine.assignments import pending
 from crmctl.kernel.errors import UsageError
 from crmctl.kernel.registry import registry as default_registry
 from crmctl.engine.rules import Engine, FieldError, get_path, is_empty
+from crmctl.kernel.i18n import t
 
 FILTER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(!=|<=|>=|=|<|>|~)(.*)$", re.S)
 
@@ -224,7 +225,31 @@ def assignee(ev, record):
     return [a.get("user") for a in pending(record)]
 
 
+# -- rules with a condition ---------------------------------------------
+
+def conditional_rules(engine, rtype, record):
+    """Problems of the configuration's `when:` rules (`require`/`recommend` under a filter)."""
+    problems = []
+    evaluator = engine.evaluators.get(rtype.key)
+    if evaluator is None:
+        evaluator = engine.evaluators[rtype.key] = Evaluator(engine.store, rtype, actor=engine.actor, engine=engine)
+    for rule in rtype.rules:
+        filters = evaluator.filters(rule.get("when") or [])
+        if not evaluator.matches(record, filters):
+            continue
+        condition = " ja ".join(rule.get("when")) if engine.lang == "fi" else " and ".join(rule.get("when"))
+        for level, code, message_key in (("error", "required", "required_when"),
+                                         ("warning", "recommended", "recommended_when")):
+            verb = "require" if level == "error" else "recommend"
+            for key in rule.get(verb) or []:
+                if is_empty(get_path(record, key)):
+                    message = t(message_key, engine.lang, condition=condition)
+                    problems.append(engine._problem(rtype, key, level, code, message))
+    return problems
+
+
 def register(registry):
-    """The derived keys every record type has (called by crmctl.builtins)."""
+    """The derived keys every record type has and the `when:` rules (called by crmctl.builtins)."""
     for fn in (created_by, created_at, updated_at, state, unacknowledged, assignee):
         registry.add_derived(fn.__name__, fn)
+    registry.add_record_rule(conditional_rules)

@@ -1,4 +1,4 @@
-"""The one registry of extensions: derived keys, display hooks, create hooks, record checks and reports.
+"""The one registry of extensions: derived keys, display hooks, create hooks, rules, checks and reports.
 
 Lower layers read it (the engine evaluates derived keys and runs create
 hooks, `present` words derived values, `checks` runs record checks, the
@@ -31,6 +31,7 @@ class Registry:
         self.display = {}        # derived key -> fn(config, value, lang): how its value reads for people
         self.create_hooks = {}   # type key -> [fn(record, engine)], run before a new record is validated
         self.created_hooks = {}  # type key -> [fn(record, store, actor, lang)], run after it is saved
+        self.record_rules = []   # fn(engine, rtype, record) -> [Problem]: validation beyond single fields
         self.record_checks = []  # fn(store, engine, rtype, record) -> [(key, level, code, message)]
         self.reports = {}        # report name -> its definition (crmctl.reports.Definition)
         self._loaded = set()
@@ -46,6 +47,9 @@ class Registry:
 
     def add_created_hook(self, type_key, fn):
         _append_once(self.created_hooks.setdefault(type_key, []), fn)
+
+    def add_record_rule(self, fn):
+        _append_once(self.record_rules, fn)
 
     def add_record_check(self, fn):
         _append_once(self.record_checks, fn)
