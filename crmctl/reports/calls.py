@@ -5,8 +5,9 @@ from bisect import bisect_right
 from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import counts, median_or_none, share, status_reached_on, tracking_start
 from crmctl.reports.months import as_date, month_number
+from crmctl.workflows import record_types
 
-TYPE = "service_request"
+TYPE = record_types.SERVICE_REQUEST
 TITLE = {"fi": "Puheluseuranta", "en": "Call tracking"}
 METRICS = [
     Metric("received", {"fi": "Vastaanotetut", "en": "received"},

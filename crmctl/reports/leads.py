@@ -3,8 +3,9 @@
 from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import created_on, share, status_reached_on, tracking_start, within
 from crmctl.reports.months import as_date, last_day
+from crmctl.workflows import record_types
 
-TYPE = "lead"
+TYPE = record_types.LEAD
 TITLE = {"fi": "Liidien seuranta", "en": "Lead tracking"}
 HANDLED = ("handled", "handled_no_action")
 METRICS = [

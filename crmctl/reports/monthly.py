@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import tracking_start  # noqa: F401  (tables show no change before it; tests import it here)
 from crmctl.reports.months import as_date, month_number
+from crmctl.workflows import record_types
 
-PROJECT_TYPE = "sales_project"
+PROJECT_TYPE = record_types.SALES_PROJECT
 
 
 @dataclass(frozen=True)

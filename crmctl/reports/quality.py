@@ -8,6 +8,7 @@ from crmctl.reports.common import share
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 from crmctl.kernel.ids import day_of
 from crmctl.engine.rules import is_empty
+from crmctl.workflows import record_types
 
 TITLE = {"fi": "Tietojen laatu", "en": "Data quality"}
 MATCH_KEYS = ("phone", "email", "business_id")
@@ -78,9 +79,9 @@ def build(context, months):
             warnings += "warning" in levels
         types[rtype.key] = {"records": len(records), "fill_rates": {k: share(n, len(records)) for k, n in filled.items()},
                             "filled": filled, "violations": violations, "warnings": warnings}
-    requests = context.records("service_request")
+    requests = context.records(record_types.SERVICE_REQUEST)
     on_general = sum(1 for r in requests if r.get("customer") == GENERAL_CUSTOMER)
-    snapshot = {"types": types, "duplicates": probable_duplicates(context.records("customer")),
+    snapshot = {"types": types, "duplicates": probable_duplicates(context.records(record_types.CUSTOMER)),
                 "requests": len(requests), "general_customer_requests": on_general,
                 "general_customer_share": share(on_general, len(requests))}
     config = context.store.config
