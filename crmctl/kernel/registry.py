@@ -1,7 +1,7 @@
 """The one registry of extensions: derived keys, display hooks, create hooks, rules, checks and reports.
 
-Lower layers read it (the engine evaluates derived keys and runs create
-hooks, `present` words derived values, `checks` runs record checks, the
+Lower layers read it (the engine evaluates derived keys, runs create hooks
+and `when:` rules, `present` words derived values, `checks` runs record checks, the
 CLI lists reports); higher layers fill it. Nothing registers itself when
 imported: `crmctl.builtins.load_builtins(registry)` puts every built-in in
 by one explicit call, and a registry remembers what was loaded into it, so
