@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from crmctl.kernel import yamlio  # noqa: E402
 from crmctl.demo.people import add_people  # noqa: E402
 from crmctl.workflows.new_store import create_store  # noqa: E402
-from crmctl.reports import REPORTS, Context, definitions, run  # noqa: E402
+from crmctl.reports import Context, definitions, run  # noqa: E402
 from crmctl.store.store import Store  # noqa: E402
 
 TZ = timezone(timedelta(hours=2))
@@ -106,8 +106,8 @@ def main():
             generate(root, args.projects, args.requests, args.leads)
             print(f"generated {args.projects} projects, {args.requests} requests, {args.leads} leads "
                   f"in {time.perf_counter() - began:.1f} s")
-        definitions()
-        for name in REPORTS:
+        reports = definitions()
+        for name in reports:
             for label in ("cold", "warm"):
                 if label == "cold":
                     shutil.rmtree(root / ".cache", ignore_errors=True)
@@ -116,7 +116,7 @@ def main():
                 original = store._load_all
                 store._load_all = lambda rtype, original=original: loads.append(rtype.key) or original(rtype)
                 began = time.perf_counter()
-                if name == "quality" or not REPORTS[name].monthly:
+                if name == "quality" or not reports[name].monthly:
                     run(store, name, context=Context(store))
                 else:
                     run(store, name, "2009-01", "2011-03", context=Context(store))

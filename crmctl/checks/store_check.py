@@ -14,14 +14,13 @@ from crmctl.kernel import yamlio
 from crmctl.config.model import LANGUAGES
 from crmctl.kernel.errors import CrmError, YamlError
 from crmctl.kernel.i18n import t
-from crmctl.engine.query import DERIVED, parse_filters
+from crmctl.kernel.registry import registry
+from crmctl.engine.query import parse_filters
+from crmctl.engine.records import SYSTEM_USER
 from crmctl.engine.rules import Engine
 from crmctl.store.store import CACHE_DIR, _atomic_write
+from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 
-GENERAL_CUSTOMER = "CUST-GENERAL"
-SYSTEM_USER = "crmctl"  # the author of records crmctl makes itself
-# Extra checks workflows add: fn(store, engine, rtype, record) -> [(key, level, code, message)].
-RECORD_CHECKS = []
 
 
 @dataclass
@@ -37,12 +36,6 @@ class Finding:
 
     def as_dict(self):
         return {"path": self.path, "line": self.line, "level": self.level, "code": self.code, "message": self.message}
-
-
-def record_check(fn):
-    """Register an extra per-record check."""
-    RECORD_CHECKS.append(fn)
-    return fn
 
 
 def key_line(text, key):
@@ -66,9 +59,6 @@ def _key_line(lines, key):
 
 def check_store(store, lang="en", paths=None):
     """All findings for the store (or only for the record files in `paths`)."""
-    from crmctl.engine.records import _load_workflows
-
-    _load_workflows()  # workflow modules register their record checks
     findings = []
     try:
         config = store.config
@@ -130,7 +120,7 @@ def check_config(store, lang="en"):
         for what, texts in filters:
             try:
                 for flt in parse_filters(texts):
-                    if rtype.field_at(flt.key) is None and flt.key not in DERIVED and flt.key != "id":
+                    if rtype.field_at(flt.key) is None and flt.key not in registry().derived and flt.key != "id":
                         findings.append(Finding(type_file, 1, "error", "unknown-key",
                                                 t("check.unknown-key", lang, what=what, key=flt.key)))
             except CrmError as err:
@@ -253,7 +243,7 @@ def _check_file(store, engine, rtype, path, seen_ids, shown=None, parsed=None):
             continue  # fixed system records (CUST-GENERAL) are not real customers to fill in
         findings.append(Finding(shown, _key_line(lines, problem.key), problem.level, problem.code, problem.text))
     findings += _check_history(store, record, lines, shown, lang)
-    for extra in RECORD_CHECKS:
+    for extra in registry().record_checks:  # the workflows' own checks
         for key, level, code, message in extra(store, engine, rtype, record):
             findings.append(Finding(shown, _key_line(lines, key), level, code, message))
     if not canonical:

@@ -8,6 +8,7 @@ from crmctl.cli.admin import check_command, init_command, region_group, user_gro
 from crmctl.cli.base import Env, RootGroup, format_option_choices
 from crmctl.cli.generic import record_group
 from crmctl.cli.transfer import export_command, import_command
+from crmctl.workflows import record_types
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -30,6 +31,7 @@ def cli(ctx, root, actor, lang, fmt, quiet, reveal, debug):
     ctx.obj = Env(root, actor, lang, fmt, quiet, reveal, debug)
 
 
+cli.record_group = record_group  # for types an administrator adds to the configuration
 cli.add_command(init_command)
 cli.add_command(check_command)
 cli.add_command(user_group)
@@ -37,11 +39,11 @@ cli.add_command(region_group)
 cli.add_command(import_command)
 cli.add_command(export_command)
 for _type, _name, _help in (
-    ("customer", "customer", "Customers (asiakkuudet)."),
-    ("service_request", "sr", "Service requests (palvelupyynnöt): every customer-service call."),
-    ("lead", "lead", "Leads (liidit): sales inquiries for sellers."),
-    ("account_request", "request", "Account-creation requests (asiakkaan perustamislomakkeet)."),
-    ("sales_project", "project", "Sales projects (myyntiprojektit) and their stages."),
+    (record_types.CUSTOMER, "customer", "Customers (asiakkuudet)."),
+    (record_types.SERVICE_REQUEST, "sr", "Service requests (palvelupyynnöt): every customer-service call."),
+    (record_types.LEAD, "lead", "Leads (liidit): sales inquiries for sellers."),
+    (record_types.ACCOUNT_REQUEST, "request", "Account-creation requests (asiakkaan perustamislomakkeet)."),
+    (record_types.SALES_PROJECT, "project", "Sales projects (myyntiprojektit) and their stages."),
 ):
     cli.add_command(record_group(_type, _name, _help))
 

@@ -134,6 +134,10 @@ pass_env = click.make_pass_decorator(Env)
 class RootGroup(click.Group):
     """Hoists global options and turns core errors into `Error: ...` and an exit code."""
 
+    # fn(type key, command, help) -> the group of a record type; set by crmctl.cli, which
+    # imports cli.generic (generic imports this module, so this one cannot import it).
+    record_group = None
+
     def parse_args(self, ctx, args):
         return super().parse_args(ctx, hoist_global_options(list(args)))
 
@@ -170,9 +174,7 @@ class RootGroup(click.Group):
             return None
         if rtype is None:
             return None
-        from crmctl.cli.generic import record_group
-
-        return record_group(rtype.key, rtype.command, rtype.label["en"])
+        return self.record_group(rtype.key, rtype.command, rtype.label["en"])
 
 
 def parse_pairs(args):

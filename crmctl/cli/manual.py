@@ -11,12 +11,14 @@ from crmctl.config.model import LANGUAGES
 from crmctl.kernel.errors import CrmError
 from crmctl.cli.base import COMMAND_OPTIONS, pass_env
 
+# The root group the examples run in, given by install(): crmctl.cli imports this module, so it
+# cannot import crmctl.cli back.
+_root = None
+
 
 def run_in_process(args, now):
     """Run crmctl in this process (for the manual's examples): (exit code, stdout, terminal output)."""
-    from crmctl.cli import cli
-
-    result = CliRunner().invoke(cli, args, env={"CRMCTL_NOW": now, "CRMCTL_USER": None, "CRMCTL_ROOT": None,
+    result = CliRunner().invoke(_root, args, env={"CRMCTL_NOW": now, "CRMCTL_USER": None, "CRMCTL_ROOT": None,
                                                 "CRMCTL_LANG": None, "NO_COLOR": None},
                                 catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -78,5 +80,7 @@ def check_command(env, out, defaults):
 
 
 def install(cli):
+    global _root
+    _root = cli
     cli.add_command(manual_group)
     COMMAND_OPTIONS["manual"] = {"--lang"}  # `manual build --lang all` is the manual's language, not the global one

@@ -8,6 +8,7 @@ from crmctl.workflows import projects
 from crmctl.kernel.errors import UsageError
 from crmctl.present.formats import render_data, render_rows
 from crmctl.cli.base import parse_pairs, pass_env
+from crmctl.workflows import record_types
 
 STAGE_COLUMNS = ["current", "key", "name", "role", "days", "status", "owner", "started", "due", "completed",
                  "reason"]
@@ -40,7 +41,7 @@ def lead_handle(env, lead_id, pairs, no_action):
     fields (customer=, title=, value=, ...). --no-action reason=.. marks the
     lead handled without a project.
     """
-    full_id = env.store.resolve(lead_id, env.store.config.types["lead"])
+    full_id = env.store.resolve(lead_id, env.store.config.types[record_types.LEAD])
     values = parse_pairs(pairs)
     if no_action:
         reason = values.pop("reason", None)
@@ -57,7 +58,7 @@ def lead_handle(env, lead_id, pairs, no_action):
 @pass_env
 def request_send(env, request_id):
     """Send the form to customer service (its region's customer-service owner gets it)."""
-    full_id = env.store.resolve(request_id, env.store.config.types["account_request"])
+    full_id = env.store.resolve(request_id, env.store.config.types[record_types.ACCOUNT_REQUEST])
     account_requests.send(env.store, full_id, env.actor, env.lang)
 
 
@@ -67,7 +68,7 @@ def request_send(env, request_id):
 @pass_env
 def request_process(env, request_id, pairs):
     """Create the customer from a sent form (customer_number=.. required); prints the customer id."""
-    full_id = env.store.resolve(request_id, env.store.config.types["account_request"])
+    full_id = env.store.resolve(request_id, env.store.config.types[record_types.ACCOUNT_REQUEST])
     values = parse_pairs(pairs)
     number = values.pop("customer_number", None)
     if values:
@@ -82,7 +83,7 @@ def request_process(env, request_id, pairs):
 @pass_env
 def request_reject(env, request_id, pairs):
     """Return a sent form to its seller; needs reason=.."""
-    full_id = env.store.resolve(request_id, env.store.config.types["account_request"])
+    full_id = env.store.resolve(request_id, env.store.config.types[record_types.ACCOUNT_REQUEST])
     account_requests.reject(env.store, full_id, _only_reason(pairs, "reject"), env.actor, env.lang)
 
 
@@ -92,7 +93,7 @@ def project_stage():
 
 
 def _project_id(env, given):
-    return env.store.resolve(given, env.store.config.types["sales_project"])
+    return env.store.resolve(given, env.store.config.types[record_types.SALES_PROJECT])
 
 
 @project_stage.command("complete")

@@ -7,7 +7,7 @@ import click
 from crmctl.workflows import escalation
 from crmctl.workflows import inbox as inbox_core
 from crmctl.workflows import notify as notify_core
-from crmctl.checks.store_check import SYSTEM_USER
+from crmctl.engine.records import SYSTEM_USER
 from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.cli.base import pass_env
 

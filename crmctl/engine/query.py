@@ -6,21 +6,11 @@ from datetime import date, datetime
 
 from crmctl.engine.assignments import pending
 from crmctl.kernel.errors import UsageError
+from crmctl.kernel.registry import registry as default_registry
 from crmctl.engine.rules import Engine, FieldError, get_path, is_empty
+from crmctl.kernel.i18n import t
 
 FILTER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(!=|<=|>=|=|<|>|~)(.*)$", re.S)
-
-# Keys computed from a record rather than stored in it; workflows add their own.
-DERIVED = {}
-
-
-def derived(name):
-    """Register a derived key: `fn(evaluator, record) -> value`."""
-    def register(fn):
-        DERIVED[name] = fn
-        return fn
-    return register
-
 
 @dataclass
 class Filter:
@@ -50,8 +40,10 @@ def parse_filters(texts):
 class Evaluator:
     """Reads keys (stored or derived) of records of one type and matches filters."""
 
-    def __init__(self, store, rtype, actor=None, engine=None, lang="fi"):
+    def __init__(self, store, rtype, actor=None, engine=None, lang="fi", registry=None):
         self.store = store
+        self.registry = registry or default_registry()  # derived keys: the engine's own and the workflows'
+
         self.rtype = rtype
         self.actor = actor
         self.engine = engine or Engine(store, lang, actor)
@@ -70,11 +62,12 @@ class Evaluator:
     def value(self, record, key):
         if key in ("id",) or key.split(".")[0] in self.rtype.fields:
             return get_path(record, key)
-        if key in DERIVED:
+        derived = self.registry.derived
+        if key in derived:
             memo = (id(record), key)
             hit = self._derived.get(memo)
             if hit is None or hit[0] is not record:  # holding the record keeps its id from being reused
-                hit = self._derived[memo] = (record, DERIVED[key](self, record))
+                hit = self._derived[memo] = (record, derived[key](self, record))
             return hit[1]
         return get_path(record, key)
 
@@ -200,26 +193,22 @@ def _date_of(moment):
     return moment
 
 
-@derived("created_by")
-def _created_by(ev, record):
+def created_by(ev, record):
     history = _history(record)
     return history[0].get("by") if history else None
 
 
-@derived("created_at")
-def _created_at(ev, record):
+def created_at(ev, record):
     history = _history(record)
     return _date_of(history[0].get("at")) if history else None
 
 
-@derived("updated_at")
-def _updated_at(ev, record):
+def updated_at(ev, record):
     history = _history(record)
     return _date_of(history[-1].get("at")) if history else None
 
 
-@derived("state")
-def _state(ev, record):
+def state(ev, record):
     status = ev.rtype.status or {}
     field = ev.rtype.fields.get(status.get("field", ""))
     if field is None:
@@ -228,16 +217,39 @@ def _state(ev, record):
     return value.attrs.get("state") if value else None
 
 
-@derived("unacknowledged")
-def _unacknowledged(ev, record):
+def unacknowledged(ev, record):
     return bool(pending(record))
 
 
-@derived("assignee")
-def _assignee(ev, record):
+def assignee(ev, record):
     return [a.get("user") for a in pending(record)]
 
 
-# Workflows register their derived keys on import.
-from crmctl.workflows import sla as _sla
-from crmctl.workflows import stages as _stages  # noqa: E402,F401
+# -- rules with a condition ---------------------------------------------
+
+def conditional_rules(engine, rtype, record):
+    """Problems of the configuration's `when:` rules (`require`/`recommend` under a filter)."""
+    problems = []
+    evaluator = engine.evaluators.get(rtype.key)
+    if evaluator is None:
+        evaluator = engine.evaluators[rtype.key] = Evaluator(engine.store, rtype, actor=engine.actor, engine=engine)
+    for rule in rtype.rules:
+        filters = evaluator.filters(rule.get("when") or [])
+        if not evaluator.matches(record, filters):
+            continue
+        condition = " ja ".join(rule.get("when")) if engine.lang == "fi" else " and ".join(rule.get("when"))
+        for level, code, message_key in (("error", "required", "required_when"),
+                                         ("warning", "recommended", "recommended_when")):
+            verb = "require" if level == "error" else "recommend"
+            for key in rule.get(verb) or []:
+                if is_empty(get_path(record, key)):
+                    message = t(message_key, engine.lang, condition=condition)
+                    problems.append(engine._problem(rtype, key, level, code, message))
+    return problems
+
+
+def register(registry):
+    """The derived keys every record type has and the `when:` rules (called by crmctl.builtins)."""
+    for fn in (created_by, created_at, updated_at, state, unacknowledged, assignee):
+        registry.add_derived(fn.__name__, fn)
+    registry.add_record_rule(conditional_rules)

@@ -6,45 +6,10 @@ from crmctl.kernel import ids
 from crmctl.config.model import SYSTEM_KEYS
 from crmctl.kernel.errors import ValidationError
 from crmctl.kernel.i18n import t
+from crmctl.kernel.registry import registry
 from crmctl.engine.rules import Engine, FieldError, Problem, is_empty
 
-
-# Workflow modules that register create hooks; imported on first use, so library callers get them too.
-WORKFLOW_MODULES = ["crmctl.workflows.projects", "crmctl.workflows.leads", "crmctl.workflows.account_requests"]
-CREATE_HOOKS = {}
-CREATED_HOOKS = {}
-
-
-def on_create(type_key):
-    """Register `fn(record, engine)`, run by `create()` for new records of a type before validation."""
-    def register(fn):
-        CREATE_HOOKS.setdefault(type_key, []).append(fn)
-        return fn
-    return register
-
-
-def on_created(type_key):
-    """Register `fn(record, store, actor, lang)`, run by `create()` after the new record is saved.
-
-    For links other records keep to it (a service request's lead); it runs
-    under the same store lock, and not on dry runs.
-    """
-    def register(fn):
-        CREATED_HOOKS.setdefault(type_key, []).append(fn)
-        return fn
-    return register
-
-
-def _load_workflows():
-    import importlib
-
-    for name in WORKFLOW_MODULES:
-        importlib.import_module(name)
-
-
-def _create_hooks(type_key):
-    _load_workflows()
-    return CREATE_HOOKS.get(type_key, [])
+SYSTEM_USER = "crmctl"  # the author of records crmctl makes itself
 
 
 def event(store, actor, name, **data):
@@ -145,7 +110,7 @@ def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=N
         apply_defaults(engine, rtype, record)
         record["id"] = ids.new_id(rtype.prefix, store.today(), store.exists)
         record["history"] = [event(store, actor, "created")]
-        for hook in _create_hooks(rtype.key):
+        for hook in registry().create_hooks.get(rtype.key, []):  # a workflow's defaults: owner, stages, ...
             hook(record, engine)
         if prepare is not None:
             prepare(record, engine)
@@ -153,7 +118,7 @@ def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=N
         warnings = raise_errors(problems + engine.validate(rtype, record), lang)
         if not dry_run:
             store.save(record)
-            for hook in CREATED_HOOKS.get(rtype.key, []):
+            for hook in registry().created_hooks.get(rtype.key, []):  # links other records keep to it
                 hook(record, store, actor, lang)
     return record, warnings
 

@@ -8,6 +8,7 @@ from crmctl.kernel import ids
 from crmctl.kernel import validators
 from crmctl.config.model import SYSTEM_KEYS, label
 from crmctl.kernel.i18n import t, translate
+from crmctl.kernel.registry import registry
 
 DEFAULT_MAX_LENGTH = {"line": 500, "text": 20000}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -66,7 +67,7 @@ class Engine:
         self.actor = actor
         self.problems = []  # problems found while applying input, reported with validation's
         self._unique = {}
-        self._evaluators = {}
+        self.evaluators = {}  # type key -> the Evaluator of its `when:` rules
         self._existing = {}  # ids known to exist
 
     def label_of(self, rtype, key):
@@ -282,7 +283,8 @@ class Engine:
                 continue
             problems += self._date_rules(rtype, field, record, stored)
             problems += self._unique_rule(rtype, field, record, stored)
-        problems += self._conditional_rules(rtype, record)
+        for rule in registry().record_rules:  # `when:` rules, read by the filters of engine.query
+            problems += rule(self, rtype, record)
         return problems
 
     def _problem(self, rtype, key, level, code, message):
@@ -314,24 +316,3 @@ class Engine:
         if holders:
             return [self._problem(rtype, field.key, "error", "duplicate", t("duplicate", self.lang, other=holders[0]))]
         return []
-
-    def _conditional_rules(self, rtype, record):
-        from crmctl.engine.query import Evaluator
-
-        problems = []
-        evaluator = self._evaluators.get(rtype.key)
-        if evaluator is None:
-            evaluator = self._evaluators[rtype.key] = Evaluator(self.store, rtype, actor=self.actor, engine=self)
-        for rule in rtype.rules:
-            filters = evaluator.filters(rule.get("when") or [])
-            if not evaluator.matches(record, filters):
-                continue
-            condition = " ja ".join(rule.get("when")) if self.lang == "fi" else " and ".join(rule.get("when"))
-            for level, code, message_key in (("error", "required", "required_when"),
-                                             ("warning", "recommended", "recommended_when")):
-                verb = "require" if level == "error" else "recommend"
-                for key in rule.get(verb) or []:
-                    if is_empty(get_path(record, key)):
-                        message = t(message_key, self.lang, condition=condition)
-                        problems.append(self._problem(rtype, key, level, code, message))
-        return problems

@@ -48,7 +48,7 @@ def stamp(moment):
 
 @contextmanager
 def frozen_time(moment):
-    """Run with CRMCTL_NOW set to `moment`, so generated records carry made-up but fixed dates."""
+    """Run with CRMCTL_NOW set, so records made meanwhile carry that moment (the demo, the manual's examples)."""
     old = os.environ.get("CRMCTL_NOW")
     os.environ["CRMCTL_NOW"] = moment
     try:

@@ -1,11 +1,10 @@
 """How records look to people: labels in their language, confidential values masked."""
 
 import copy
-from datetime import date, datetime
 
 from crmctl.kernel import validators
 from crmctl.config.model import label
-from crmctl.engine.query import DERIVED
+from crmctl.engine.wording import cell, display  # noqa: F401 (display: read by the CLI as display.display)
 
 DERIVED_LABELS = {
     "id": {"fi": "Tunniste", "en": "ID"},
@@ -26,8 +25,6 @@ DERIVED_LABELS = {
     "last_progress": {"fi": "Viimeisin eteneminen", "en": "Last progress"},
     "stalled": {"fi": "Jumittunut", "en": "Stalled"},
 }
-# How a derived key's value reads for people: key -> fn(config, value, lang) (stages.py adds stage names).
-DERIVED_DISPLAY = {}
 
 
 def mask(rtype, record):
@@ -64,35 +61,6 @@ def column_label(rtype, key, lang):
     return key
 
 
-def cell(rtype, key, value, lang):
-    """A value as text for people: enum labels, ISO dates, joined objects."""
-    field = rtype.field_at(key)
-    return display(field, value, lang)
-
-
-def display(field, value, lang):
-    if value is None or value == "" or value == [] or value == {}:
-        return ""
-    if isinstance(value, bool):
-        return {"fi": "kyllä", "en": "yes"}[lang] if value else {"fi": "ei", "en": "no"}[lang]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if field is not None and field.type == "enum":
-        found = field.value(value)
-        return label(found.label, lang) if found else str(value)
-    if isinstance(value, dict):
-        subfields = (field.fields or {}) if field is not None else {}
-        return ", ".join(display(subfields.get(k), v, lang) for k, v in value.items() if v not in (None, ""))
-    if isinstance(value, list):
-        item = field.item if field is not None else None
-        if item is not None and item.type == "object":
-            return f"({len(value)})"
-        return ", ".join(display(item, v, lang) for v in value)
-    return str(value)
-
-
 def row(evaluator, record, columns, lang):
     """A flat row of displayed cells for `columns` (fields or derived keys)."""
     return {column: shown_value(evaluator, record, column, lang) for column in columns}
@@ -101,7 +69,7 @@ def row(evaluator, record, columns, lang):
 def shown_value(evaluator, record, key, lang):
     """One field or derived key as people read it (stage keys by their names, etc.)."""
     value = evaluator.value(record, key)
-    special = DERIVED_DISPLAY.get(key) if evaluator.rtype.field_at(key) is None else None
+    special = evaluator.registry.display.get(key) if evaluator.rtype.field_at(key) is None else None
     if special and value is not None:
         return special(evaluator.store.config, value, lang)
     return cell(evaluator.rtype, key, value, lang)
@@ -111,7 +79,7 @@ def with_derived(evaluator, record, keys=None):
     """The record plus the derived keys worth showing (due, overdue, ...)."""
     shown = dict(record)
     for key in keys or ():
-        if key in DERIVED and key not in shown:
+        if key in evaluator.registry.derived and key not in shown:
             value = evaluator.value(record, key)
             if value not in (None, [], ""):
                 shown[key] = value

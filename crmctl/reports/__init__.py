@@ -1,21 +1,18 @@
 """Reports: monthly tracking, calls, leads, adoption and data quality (no Click here).
 
-A report is registered under its name with `@report(name, title)`; its
-builder gets a `Context` (the store's records, read once per run, and one
-Evaluator per record type) and the months of the range, and returns a
+A report module defines its `DEFINITION` (name, title, builder), which
+`crmctl.builtins` puts in the registry; the builder gets a `Context` (the
+store's records, read once per run, and one Evaluator per record type) and the months of the range, and returns a
 `Report`: rows per month of metric values and changes. Rendering to
 table, Markdown, CSV and JSON is shared (`render.py`).
 """
 
-import importlib
 from dataclasses import dataclass, field as dc_field
 
 from crmctl.kernel.errors import UsageError
+from crmctl.kernel.registry import registry
 from crmctl.engine.query import Evaluator
 from crmctl.reports.months import label, month_range, previous_month
-
-REPORTS = {}
-REPORT_MODULES = ("monthly", "calls", "leads", "adoption", "quality")
 
 
 @dataclass
@@ -63,18 +60,9 @@ class Definition:
     monthly: bool = True
 
 
-def report(name, title, monthly=True):
-    """Register a report builder `fn(context, months) -> Report`."""
-    def register(fn):
-        REPORTS[name] = Definition(name, title, fn, monthly)
-        return fn
-    return register
-
-
 def definitions():
-    for module in REPORT_MODULES:
-        importlib.import_module(f"{__name__}.{module}")
-    return REPORTS
+    """The registered reports by name, in the order they were registered."""
+    return registry().reports
 
 
 class Context:

@@ -1,6 +1,6 @@
 """Adoption: how many planned users used crmctl each month, against the success criterion (≥ 80 %)."""
 
-from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import share, tracking_start
 from crmctl.reports.months import as_date, label
 
@@ -35,7 +35,6 @@ def actors_by_month(store):
     return result
 
 
-@report("adoption", TITLE)
 def build(context, months):
     users = context.store.config.users
     planned = sorted(handle for handle, data in users.items() if data.get("planned"))
@@ -55,3 +54,6 @@ def build(context, months):
             names = ", ".join(users[h].get("name") or h for h in row["inactive_planned_users"])
             notes.append((f"{row['month']}: ei käyttänyt: {names}", f"{row['month']}: not active: {names}"))
     return Report("adoption", TITLE, METRICS, rows, notes=notes, tracked_from=tracking_start(r for _, r in context.store.all_records()))
+
+
+DEFINITION = Definition("adoption", TITLE, build)  # registered by crmctl.builtins

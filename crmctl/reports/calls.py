@@ -2,11 +2,12 @@
 
 from bisect import bisect_right
 
-from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import counts, median_or_none, share, status_reached_on, tracking_start
 from crmctl.reports.months import as_date, month_number
+from crmctl.workflows import record_types
 
-TYPE = "service_request"
+TYPE = record_types.SERVICE_REQUEST
 TITLE = {"fi": "Puheluseuranta", "en": "Call tracking"}
 METRICS = [
     Metric("received", {"fi": "Vastaanotetut", "en": "received"},
@@ -52,7 +53,6 @@ class Call:
         self.due = evaluator.value(record, "due") if self.resolved else None
 
 
-@report("calls", TITLE)
 def build(context, months):
     evaluator = context.evaluator(TYPE)
     calendar = context.store.calendar
@@ -91,3 +91,6 @@ def build(context, months):
     labels = {f"by_{key}": context.vocabulary_labels(TYPE, key) for key in ("subject", "origin", "unit")}
     labels["by_owner"] = context.user_labels()
     return Report("calls", TITLE, METRICS, rows, key_labels=labels, tracked_from=tracking_start(records))
+
+
+DEFINITION = Definition("calls", TITLE, build)  # registered by crmctl.builtins

@@ -1,10 +1,11 @@
 """Leads per month: created, handled, handled without action, within the 2-working-day target, converted."""
 
-from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import created_on, share, status_reached_on, tracking_start, within
 from crmctl.reports.months import as_date, last_day
+from crmctl.workflows import record_types
 
-TYPE = "lead"
+TYPE = record_types.LEAD
 TITLE = {"fi": "Liidien seuranta", "en": "Lead tracking"}
 HANDLED = ("handled", "handled_no_action")
 METRICS = [
@@ -36,7 +37,6 @@ class Lead:
         self.project = record.get("project")
 
 
-@report("leads", TITLE)
 def build(context, months):
     records = context.records(TYPE)
     leads = [Lead(r) for r in records]
@@ -54,3 +54,6 @@ def build(context, months):
         }
 
     return Report("leads", TITLE, METRICS, month_rows(months, compute, METRICS), tracked_from=tracking_start(records))
+
+
+DEFINITION = Definition("leads", TITLE, build)  # registered by crmctl.builtins

@@ -7,11 +7,12 @@ records written by hand or imported count like any other.
 
 from dataclasses import dataclass
 
-from crmctl.reports import Metric, Report, month_rows, report
+from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import tracking_start  # noqa: F401  (tables show no change before it; tests import it here)
 from crmctl.reports.months import as_date, month_number
+from crmctl.workflows import record_types
 
-PROJECT_TYPE = "sales_project"
+PROJECT_TYPE = record_types.SALES_PROJECT
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,12 @@ def count_month(projects, month):
     return {metric.key: sum(1 for p in projects if counts(p, number)) for metric, counts in METRICS}
 
 
-@report("monthly", TITLE)
 def build(context, months):
     records = context.records(PROJECT_TYPE)
     projects = [Project.of(r) for r in records]
     metrics = [metric for metric, _ in METRICS]
     rows = month_rows(months, lambda month: count_month(projects, month), metrics)
     return Report("monthly", TITLE, metrics, rows, tracked_from=tracking_start(records))
+
+
+DEFINITION = Definition("monthly", TITLE, build)  # registered by crmctl.builtins

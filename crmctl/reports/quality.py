@@ -3,11 +3,12 @@
 import re
 import unicodedata
 
-from crmctl.reports import Report, report
+from crmctl.reports import Definition, Report
 from crmctl.reports.common import share
-from crmctl.checks.store_check import GENERAL_CUSTOMER
+from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 from crmctl.kernel.ids import day_of
 from crmctl.engine.rules import is_empty
+from crmctl.workflows import record_types
 
 TITLE = {"fi": "Tietojen laatu", "en": "Data quality"}
 MATCH_KEYS = ("phone", "email", "business_id")
@@ -64,7 +65,6 @@ def probable_duplicates(customers):
     return list(merged.values())
 
 
-@report("quality", TITLE, monthly=False)
 def build(context, months):
     types = {}
     for rtype in context.store.config.types.values():
@@ -79,9 +79,9 @@ def build(context, months):
             warnings += "warning" in levels
         types[rtype.key] = {"records": len(records), "fill_rates": {k: share(n, len(records)) for k, n in filled.items()},
                             "filled": filled, "violations": violations, "warnings": warnings}
-    requests = context.records("service_request")
+    requests = context.records(record_types.SERVICE_REQUEST)
     on_general = sum(1 for r in requests if r.get("customer") == GENERAL_CUSTOMER)
-    snapshot = {"types": types, "duplicates": probable_duplicates(context.records("customer")),
+    snapshot = {"types": types, "duplicates": probable_duplicates(context.records(record_types.CUSTOMER)),
                 "requests": len(requests), "general_customer_requests": on_general,
                 "general_customer_share": share(on_general, len(requests))}
     config = context.store.config
@@ -112,3 +112,6 @@ def build(context, months):
         return [(SECTIONS[key][lang], columns, head(columns), rows) for key, columns, rows in layout]
 
     return Report("quality", TITLE, [], snapshot=snapshot, sections=sections)
+
+
+DEFINITION = Definition("quality", TITLE, build, monthly=False)  # registered by crmctl.builtins

@@ -3,7 +3,7 @@
 from crmctl.engine.assignments import acknowledge, pending
 from crmctl.kernel.errors import CrmError
 from crmctl.kernel.i18n import has, t
-from crmctl.present.display import cell
+from crmctl.engine.wording import cell
 from crmctl.workflows.projects import stage_label
 from crmctl.engine.records import change, event
 

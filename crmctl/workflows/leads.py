@@ -6,7 +6,6 @@ from crmctl.engine.assignments import assign
 from crmctl.engine.directory import default_owner
 from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.engine.query import Evaluator
-from crmctl.engine.records import on_create, on_created
 from crmctl.engine.rules import is_empty
 from crmctl.engine.transitions import transition
 
@@ -14,7 +13,6 @@ LEAD_REASON = "lead"  # the assignment reason: the seller's "Lead" task
 
 
 
-@on_create("lead")
 def _new_lead(record, engine):
     """Owner from the region, due date from the SLA targets, and the owner's assignment."""
     store = engine.store
@@ -30,7 +28,6 @@ def _new_lead(record, engine):
         assign(record, record["owner"], LEAD_REASON, engine.actor, store.now(), **due)
 
 
-@on_created("lead")
 def _link_service_request(record, store, actor, lang):
     """The service request of the call points back at its lead."""
     request_id = record.get("service_request")
@@ -97,3 +94,8 @@ def _title(config, type_key, lead, lang):
     who = lead.get("company") or lead.get("person_name") or lead["id"]
     return f"{kind}: {who}"
 
+
+def register(registry):
+    """A new lead's owner, due date and assignment; its service request's link back (called by crmctl.builtins)."""
+    registry.add_create_hook("lead", _new_lead)
+    registry.add_created_hook("lead", _link_service_request)

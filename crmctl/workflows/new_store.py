@@ -3,11 +3,11 @@
 import shutil
 from pathlib import Path
 
-from crmctl.checks.store_check import GENERAL_CUSTOMER, SYSTEM_USER
 from crmctl.kernel.errors import StoreError
 from crmctl.kernel.resources import defaults_dir
-from crmctl.engine.records import event, ordered
+from crmctl.engine.records import SYSTEM_USER, event, ordered
 from crmctl.store.store import CACHE_DIR, MARKER, Store
+from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 
 GENERAL_CUSTOMER_NAME = "_Asiakaspalvelun yleisasiakas"
 

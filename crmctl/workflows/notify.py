@@ -23,7 +23,7 @@ from crmctl.engine.assignments import is_open
 from crmctl.config.model import label
 from crmctl.kernel.errors import UsageError
 from crmctl.workflows.inbox import note_of, reason_label, title_of
-from crmctl.present.display import cell
+from crmctl.engine.wording import cell
 from crmctl.engine.query import Evaluator
 from crmctl.engine.records import change, event
 from crmctl.kernel.templates import environment

@@ -12,10 +12,9 @@ from datetime import date
 
 from crmctl.engine import records
 from crmctl.engine.assignments import assign, hand_over
-from crmctl.checks.store_check import record_check
 from crmctl.engine.directory import default_owner, has_role, region_owner
 from crmctl.kernel.errors import CrmError, NotFound, UsageError
-from crmctl.engine.records import event, on_create
+from crmctl.engine.records import event
 from crmctl.engine.rules import FieldError, is_empty
 from crmctl.workflows.stages import FINISHED, current_stage
 from crmctl.engine.transitions import transition
@@ -63,7 +62,6 @@ def start_stage(store, record, stage, started, owner, actor):
     return stage
 
 
-@on_create("sales_project")
 def _new_project(record, engine):
     """Default owner (the region's seller) and the stage list of the type, first stage current."""
     store = engine.store
@@ -305,7 +303,6 @@ def stage_rows(config, record, lang):
     return rows
 
 
-@record_check
 def check_stages(store, engine, rtype, record):
     """Impossible stage sequences: not the type's stages, finished after an unfinished one, dates out of order."""
     if rtype.key != "sales_project" or not isinstance(record.get("stages"), list):
@@ -341,3 +338,9 @@ def check_stages(store, engine, rtype, record):
     if status == "open" and keys and unfinished is None:
         found.append(("status", "warning", "stage-open", "every stage is finished but the project is still open"))
     return found
+
+
+def register(registry):
+    """A new project's owner and stages; the stage-sequence check (called by crmctl.builtins)."""
+    registry.add_create_hook("sales_project", _new_project)
+    registry.add_record_check(check_stages)

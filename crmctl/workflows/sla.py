@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from crmctl.engine.query import derived
-
 
 def target_days(evaluator, record):
     """Working days allowed for a record: the first SLA target of its type that matches."""
@@ -22,7 +20,6 @@ def start_date(evaluator, record):
     return evaluator.value(record, "created_at")
 
 
-@derived("due")
 def due(evaluator, record):
     days = target_days(evaluator, record)
     start = start_date(evaluator, record)
@@ -31,7 +28,6 @@ def due(evaluator, record):
     return evaluator.calendar.add_working_days(start, int(days))
 
 
-@derived("overdue")
 def overdue(evaluator, record):
     """Active and past its due date: overdue from the day after the due date.
 
@@ -44,3 +40,9 @@ def overdue(evaluator, record):
     if state not in (None, "active"):
         return False
     return evaluator.today > when
+
+
+def register(registry):
+    """The SLA's derived keys `due` and `overdue` (called by crmctl.builtins)."""
+    registry.add_derived("due", due)
+    registry.add_derived("overdue", overdue)

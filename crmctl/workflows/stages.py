@@ -2,8 +2,6 @@
 
 from datetime import date
 
-from crmctl.present.display import DERIVED_DISPLAY
-from crmctl.engine.query import derived
 
 FINISHED = ("done", "skipped")
 
@@ -30,24 +28,22 @@ def _current(key):
     return read
 
 
-for _key in ("key", "status", "owner", "due", "started"):
-    derived("current_stage" if _key == "key" else f"current_stage_{_key}")(_current(_key))
+# `current_stage`, `current_stage_status`, ...: one reader per stage key, made once.
+CURRENT_STAGE_KEYS = {("current_stage" if key == "key" else f"current_stage_{key}"): _current(key)
+                      for key in ("key", "status", "owner", "due", "started")}
 
 
-@derived("current_stage_role")
 def _current_role(evaluator, record):
     stage = current_stage(record)
     return stage_role(evaluator.store.config, record.get("type"), stage.get("key")) if stage else None
 
 
-@derived("last_progress")
 def last_progress(evaluator, record):
     """The last stage completion date, else the creation date."""
     dates = [s.get("completed") for s in record.get("stages") or [] if isinstance(s.get("completed"), date)]
     return max(dates) if dates else record.get("created")
 
 
-@derived("stalled")
 def stalled(evaluator, record):
     """Open, and the current stage is past due or nothing was completed for N working days."""
     if record.get("status", "open") != "open":
@@ -79,5 +75,13 @@ def _role_name(config, value, lang):
     return str(value)
 
 
-DERIVED_DISPLAY.update(current_stage=_stage_name, current_stage_status=_stage_status_name,
-                       current_stage_role=_role_name)
+def register(registry):
+    """The stage keys and how they read for people (called by crmctl.builtins)."""
+    for key, read in CURRENT_STAGE_KEYS.items():
+        registry.add_derived(key, read)
+    registry.add_derived("current_stage_role", _current_role)
+    registry.add_derived("last_progress", last_progress)
+    registry.add_derived("stalled", stalled)
+    registry.add_display("current_stage", _stage_name)
+    registry.add_display("current_stage_status", _stage_status_name)
+    registry.add_display("current_stage_role", _role_name)
