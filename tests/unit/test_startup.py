@@ -1,0 +1,55 @@
+"""Start-up: `crmctl --version` and `crmctl --help` load no module that only some commands need."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HEAVY = ("jinja2", "smtplib", "tabulate", "holidays", "click.testing", "crmctl.manual", "crmctl.demo",
+         "crmctl.reports")
+
+PROBE = """
+import json, sys
+from crmctl.cli import main
+sys.argv = ["crmctl", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stdout.flush()
+print(json.dumps(sorted(m for m in sys.modules if m in HEAVY or m.startswith(tuple(n + "." for n in HEAVY)))),
+      file=sys.stderr)
+"""
+
+
+def loaded_by(*args):
+    """The heavy modules loaded by running `crmctl ARGS` in a fresh interpreter."""
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{PROBE}", json.dumps(args)],
+                          capture_output=True, text=True, env=env, cwd=REPO, check=True)
+    return done.stdout, json.loads(done.stderr.splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["sr", "--help"]])
+def test_version_and_help_load_no_heavy_module(args):
+    stdout, heavy = loaded_by(*args)
+    assert stdout.startswith("crmctl, version" if args == ["--version"] else "Usage: crmctl")
+    assert heavy == []
+
+
+def test_a_command_loads_what_it_uses():
+    """The probe sees lazy imports: the report help needs the reports, and still no jinja2 or tabulate."""
+    stdout, heavy = loaded_by("report", "--help")
+    assert "monthly" in stdout
+    assert "crmctl.reports" in heavy and "jinja2" not in heavy and "tabulate" not in heavy
+
+
+def test_the_manual_default_out_matches_the_builders():
+    from crmctl.cli.manual import DEFAULT_OUT
+    from crmctl.manual.builder import DEFAULT_OUT as BUILDER_DEFAULT_OUT
+
+    assert DEFAULT_OUT == BUILDER_DEFAULT_OUT
