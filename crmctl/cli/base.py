@@ -134,8 +134,11 @@ def _set_on_env(attribute):
     return callback
 
 
-def _global_option_list():
-    """Fresh option objects (one set per command) for the global options of cli.md."""
+def _global_option_list(produced=None):
+    """Fresh option objects (one set per command) for the global options of cli.md; a command's help shows the
+    formats it `produced` (any format is accepted by the parser, so a wrong one gets the same error everywhere)."""
+    format_help = {"metavar": f"[{'|'.join(produced)}]", "help": f"Output format (default: {produced[0]})."} \
+        if produced else {"help": "Output format (default: table)."}
     return [
         click.Option(["--root"], metavar="PATH", expose_value=False, callback=_set_on_env("root_option"),
                      help="Store root (else $CRMCTL_ROOT, else found upwards)."),
@@ -144,7 +147,7 @@ def _global_option_list():
         click.Option(["--lang"], type=click.Choice(["fi", "en"]), expose_value=False,
                      callback=_set_on_env("lang_option"), help="Language of labels and messages."),
         click.Option(["--format", "fmt"], type=click.Choice(OUTPUT_FORMATS), expose_value=False,
-                     callback=_set_on_env("format_option"), help="Output format (default: table)."),
+                     callback=_set_on_env("format_option"), **format_help),
         click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, callback=_set_on_env("quiet"),
                      help="List commands print only ids, one per line."),
         click.Option(["--reveal"], is_flag=True, expose_value=False, callback=_set_on_env("reveal"),
@@ -158,7 +161,8 @@ def global_options(command):
     """Give `command` the global options it does not declare itself (`manual build --lang all` keeps its own
     --lang). Usable as a decorator; calling it twice adds nothing."""
     taken = {opt for param in command.params for opt in param.opts + param.secondary_opts}
-    command.params.extend(option for option in _global_option_list() if not taken & set(option.opts))
+    missing = _global_option_list(getattr(command, "formats", None))
+    command.params.extend(option for option in missing if not taken & set(option.opts))
     return command
 
 

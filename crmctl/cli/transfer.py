@@ -4,12 +4,12 @@ import sys
 
 import click
 
+from crmctl.cli.generic import select  # first: it loads the engine before present.display (issue 10's import cycle)
 from crmctl.present import display
 from crmctl.kernel import yamlio
 from crmctl.kernel.errors import CrmError, UsageError, YamlError
 from crmctl.io.transfer import export_records, import_rows, read_rows, write_rejects
 from crmctl.cli.base import TEXT_ONLY, formats, pass_env
-from crmctl.cli.generic import select
 
 
 def _type(env, name):

@@ -193,3 +193,23 @@ def test_anything_else_is_an_internal_error_as_the_last_resort(run, monkeypatch)
     monkeypatch.setattr("crmctl.cli.generic.select", lambda *args, **kwargs: {}["boom"])
     result = run("sr", "list")
     assert (result.exit_code, result.stderr) == (1, "Error: internal error: KeyError: 'boom'\n")
+
+
+def test_a_record_type_added_in_the_configuration_follows_the_same_policy(run, store):
+    (store.root / "config" / "types" / "contact.yaml").write_text(
+        "key: contact\nprefix: CONT\ndir: contacts\ncommand: contact\n"
+        "label: {fi: Yhteyshenkilö, en: Contact}\nplural: {fi: Yhteyshenkilöt, en: Contacts}\ntitle_field: name\n"
+        "fields:\n  - key: name\n    label: {fi: Nimi, en: Name}\n    type: line\n    level: required\n",
+        encoding="utf-8")
+    created = run("contact", "new", "name=Maija", "--as", "mette.murto")
+    assert created.exit_code == 0, created.stderr
+    contact = created.stdout.strip()
+    assert run("contact", "list", "-q").stdout == f"{contact}\n"
+    assert json.loads(run("contact", "show", contact, "--format", "json").stdout)["name"] == "Maija"
+    refused = run("contact", "new", "name=Matti", "--format", "csv")
+    assert (refused.exit_code, refused.stderr) == (2, "Error: contact new: --format csv is not supported (one of table)\n")
+
+
+def test_a_commands_help_names_the_formats_it_produces(run):
+    assert "--format [jsonl|json|csv]  Output format (default: jsonl)." in run("export", "--help").stdout
+    assert "--format [table|json|yaml|csv|md]" in run("sr", "list", "--help").stdout
