@@ -11,9 +11,10 @@ from crmctl.kernel.errors import CrmError
 from crmctl.kernel.i18n import t
 from crmctl.workflows.new_store import create_store
 from crmctl.present.formats import render_data
-from crmctl.cli.base import parse_pairs, pass_env
+from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env
 
 
+@formats(*TEXT_ONLY)
 @click.command("init")
 @click.argument("path", required=False, default=".")
 @click.option("--demo", is_flag=True, help="Also fill the store with the fictional demo company's data.")
@@ -29,6 +30,7 @@ def init_command(env, path, demo):
     env.say(f"Initialised a crmctl store in {os.path.abspath(path)}")
 
 
+@formats("table", "json", "yaml")
 @click.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
@@ -47,11 +49,12 @@ def check_command(env, paths, strict):
         raise click.exceptions.Exit(1)
 
 
-@click.group("user")
+@click.group("user", cls=CrmGroup)
 def user_group():
     """Users: handles, roles, regions, supervisors."""
 
 
+@formats(*TEXT_ONLY)
 @user_group.command("add")
 @click.argument("handle")
 @click.argument("pairs", nargs=-1)
@@ -61,6 +64,7 @@ def user_add(env, handle, pairs):
     add_user(env.store, handle, parse_pairs(pairs), _admin_actor(env), env.lang)
 
 
+@formats(*TEXT_ONLY)
 @user_group.command("set")
 @click.argument("handle")
 @click.argument("pairs", nargs=-1, required=True)
@@ -70,6 +74,7 @@ def user_set(env, handle, pairs):
     set_user(env.store, handle, parse_pairs(pairs), _admin_actor(env), env.lang)
 
 
+@formats(*EVERY_FORMAT)
 @user_group.command("list")
 @pass_env
 def user_list(env):
@@ -88,11 +93,12 @@ def user_list(env):
     env.listing(users, users, table)
 
 
-@click.group("region")
+@click.group("region", cls=CrmGroup)
 def region_group():
     """Regions and their default owner per role."""
 
 
+@formats(*TEXT_ONLY)
 @region_group.command("add")
 @click.argument("key")
 @click.argument("pairs", nargs=-1)
@@ -102,6 +108,7 @@ def region_add(env, key, pairs):
     add_region(env.store, key, parse_pairs(pairs), _admin_actor(env), env.lang)
 
 
+@formats(*TEXT_ONLY)
 @region_group.command("set")
 @click.argument("key")
 @click.argument("pairs", nargs=-1, required=True)
@@ -111,6 +118,7 @@ def region_set(env, key, pairs):
     set_region(env.store, key, parse_pairs(pairs), _admin_actor(env), env.lang)
 
 
+@formats(*EVERY_FORMAT)
 @region_group.command("list")
 @pass_env
 def region_list(env):

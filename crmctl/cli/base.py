@@ -1,55 +1,26 @@
-"""What every command shares: the root group, global options, the environment, error handling."""
+"""What every command shares: the root group, global options, declared formats, the environment, error handling.
 
+Start-up cost matters (`crmctl --version` should cost little more than importing click): this module imports only
+click and the kernel's errors; the store, the directory and the output helpers are imported where they are used.
+"""
+
+import functools
 import os
 import re
 import sys
-import traceback
 from functools import cached_property
+from importlib import import_module
 
 import click
 
-from crmctl.kernel import yamlio
-from crmctl.engine.directory import resolve_actor
 from crmctl.kernel.errors import CrmError, UsageError
-from crmctl.present.formats import FORMATS, render_data, render_rows
-from crmctl.store.store import Store, discover
 
-VALUE_OPTIONS = ("--root", "--as", "--lang", "--format")
-FLAG_OPTIONS = ("-q", "--quiet", "--reveal", "--debug")
 PAIR = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)=(.*)$", re.S)
-# Global option names a command uses for an option of its own (`manual build --lang all`): not hoisted there.
-COMMAND_OPTIONS = {}
-
-
-def hoist_global_options(args):
-    """Move global options found after the command words to the front (`sr list --format json`)."""
-    front, rest = [], []
-    own, command_seen = set(), False
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        if arg == "--":
-            rest += args[index:]
-            break
-        name = arg.split("=", 1)[0]
-        if command_seen and name in own:
-            rest.append(arg)
-        elif name in VALUE_OPTIONS:
-            if "=" in arg:
-                front.append(arg)
-            elif index + 1 < len(args):
-                front += [arg, args[index + 1]]
-                index += 1
-            else:
-                rest.append(arg)  # let click report the missing value
-        elif arg in FLAG_OPTIONS:
-            front.append(arg)
-        else:
-            if not command_seen and not arg.startswith("-"):
-                command_seen, own = True, COMMAND_OPTIONS.get(arg, set())
-            rest.append(arg)
-        index += 1
-    return front + rest
+OUTPUT_FORMATS = ("table", "json", "yaml", "csv", "md", "jsonl")
+EVERY_FORMAT = ("table", "json", "yaml", "csv", "md")  # what lists, shows and histories produce
+TEXT_ONLY = ("table",)  # commands that print only messages or new ids: plain text, no other format
+# `--out FILE` chooses the format by the file's extension when --format is not given.
+FORMAT_OF_EXTENSION = {".md": "md", ".csv": "csv", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".jsonl": "jsonl"}
 
 
 class Env:
@@ -63,14 +34,28 @@ class Env:
         self.quiet = quiet
         self.reveal = reveal
         self.debug = debug
+        self.out_format = None  # the format `--out FILE` implies by its extension
+        self.default_format = "table"  # the running command's first declared format
 
     @cached_property
     def store(self):
+        from crmctl.store.store import Store, discover
+
         return Store(discover(self.root_option))
 
     @property
     def fmt(self):
-        return self.format_option or "table"
+        return self.format_option or self.out_format or self.default_format
+
+    def accept_formats(self, command, produced):
+        """Make sure the chosen format is one that `command` produces (usage error otherwise)."""
+        self.default_format = produced[0]
+        if self.format_option is not None:
+            if self.format_option not in produced:
+                raise UsageError(f"{command}: --format {self.format_option} is not supported "
+                                 f"(one of {', '.join(produced)})")
+        elif self.out_format is not None and self.out_format not in produced:
+            raise UsageError(f"{command}: --out: {self.out_format} is not supported (one of {', '.join(produced)})")
 
     @cached_property
     def lang(self):
@@ -94,6 +79,8 @@ class Env:
     @cached_property
     def actor(self):
         """The acting user; an error when nobody can be identified."""
+        from crmctl.engine.directory import resolve_actor
+
         return resolve_actor(self.store, self.actor_option)
 
     def actor_if_known(self):
@@ -110,6 +97,8 @@ class Env:
         """Print a list the same way everywhere: ids with -q, `data` as json/yaml, else the
         rows of `table()` -> (rows, columns, headers) as table/csv/md (nothing for no rows
         with `skip_empty`)."""
+        from crmctl.present.formats import render_data, render_rows
+
         if self.quiet:
             self.out("".join(f"{i}\n" for i in ids))
         elif self.fmt in ("json", "yaml"):
@@ -131,15 +120,134 @@ class Env:
 pass_env = click.make_pass_decorator(Env)
 
 
-class RootGroup(click.Group):
-    """Hoists global options and turns core errors into `Error: ...` and an exit code."""
+# -- global options ------------------------------------------------------------------------------------------------
 
-    # fn(type key, command, help) -> the group of a record type; set by crmctl.cli, which
-    # imports cli.generic (generic imports this module, so this one cannot import it).
-    record_group = None
+def _set_on_env(attribute):
+    """An option callback that stores a given value on the Env; an option not given leaves it as it is, so
+    `crmctl --format json sr list` and `crmctl sr list --format json` end the same."""
 
-    def parse_args(self, ctx, args):
-        return super().parse_args(ctx, hoist_global_options(list(args)))
+    def callback(ctx, param, value):
+        if value is not None and value is not False:
+            setattr(ctx.ensure_object(Env), attribute, value)
+        return value
+
+    return callback
+
+
+def _global_option_list(produced=None):
+    """Fresh option objects (one set per command) for the global options of cli.md; a command's help shows the
+    formats it `produced` (any format is accepted by the parser, so a wrong one gets the same error everywhere)."""
+    format_help = {"metavar": f"[{'|'.join(produced)}]", "help": f"Output format (default: {produced[0]})."} \
+        if produced else {"help": "Output format (default: table)."}
+    return [
+        click.Option(["--root"], metavar="PATH", expose_value=False, callback=_set_on_env("root_option"),
+                     help="Store root (else $CRMCTL_ROOT, else found upwards)."),
+        click.Option(["--as", "actor"], metavar="USER", expose_value=False, callback=_set_on_env("actor_option"),
+                     help="Acting user (else $CRMCTL_USER, else git user.email)."),
+        click.Option(["--lang"], type=click.Choice(["fi", "en"]), expose_value=False,
+                     callback=_set_on_env("lang_option"), help="Language of labels and messages."),
+        click.Option(["--format", "fmt"], type=click.Choice(OUTPUT_FORMATS), expose_value=False,
+                     callback=_set_on_env("format_option"), **format_help),
+        click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, callback=_set_on_env("quiet"),
+                     help="List commands print only ids, one per line."),
+        click.Option(["--reveal"], is_flag=True, expose_value=False, callback=_set_on_env("reveal"),
+                     help="Show confidential fields unmasked."),
+        click.Option(["--debug"], is_flag=True, expose_value=False, callback=_set_on_env("debug"),
+                     help="Show tracebacks."),
+    ]
+
+
+def global_options(command):
+    """Give `command` the global options it does not declare itself (`manual build --lang all` keeps its own
+    --lang). Usable as a decorator; calling it twice adds nothing."""
+    taken = {opt for param in command.params for opt in param.opts + param.secondary_opts}
+    missing = _global_option_list(getattr(command, "formats", None))
+    command.params.extend(option for option in missing if not taken & set(option.opts))
+    return command
+
+
+def formats(*produced):
+    """Declare the output formats a command produces, its default first: `@formats("table", "json", ...)` above
+    `@click.command`. Any other --format (or --out extension) is a usage error naming the command."""
+
+    def decorate(command):
+        command.formats = produced
+        callback = command.callback
+
+        @functools.wraps(callback)
+        def checked(*args, **kwargs):
+            ctx = click.get_current_context()
+            ctx.ensure_object(Env).accept_formats(command_words(ctx), produced)
+            return callback(*args, **kwargs)
+
+        command.callback = checked
+        return command
+
+    return decorate
+
+
+def command_words(ctx):
+    """`report calls` for `crmctl report calls`: the words after the program's name."""
+    words = []
+    while ctx.parent is not None:
+        words.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(words))
+
+
+def out_file_option(help_text):
+    """`--out FILE`: its extension (.md .csv .json .yaml .jsonl) chooses the format when --format is not given."""
+
+    def remember_format(ctx, param, value):
+        if value:
+            implied = FORMAT_OF_EXTENSION.get(os.path.splitext(value)[1].lower())
+            if implied:
+                ctx.ensure_object(Env).out_format = implied
+        return value
+
+    return click.option("--out", metavar="FILE", callback=remember_format, help=help_text)
+
+
+# The generic verbs' group maker, for record types an administrator adds to the configuration.
+RECORD_GROUP = "crmctl.cli.generic:record_group"
+
+
+# -- groups --------------------------------------------------------------------------------------------------------
+
+class CrmGroup(click.Group):
+    """A group whose every command gets the global options, whenever and however it is loaded."""
+
+    def get_command(self, ctx, name):
+        command = super().get_command(ctx, name)
+        return global_options(command) if command is not None else None
+
+
+class LazyGroup(CrmGroup):
+    """A group that imports a command's module only when the command is used (click's lazy-loading pattern):
+    `lazy_commands` maps a name to "module:attribute", the attribute being a command or a function making one."""
+
+    def __init__(self, *args, lazy_commands=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy_commands))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy_commands and name not in self.commands:
+            module_name, attribute = self.lazy_commands[name].split(":")
+            found = getattr(import_module(module_name), attribute)
+            self.add_command(found if isinstance(found, click.Command) else found(), name)
+        return super().get_command(ctx, name)
+
+
+class RootGroup(LazyGroup):
+    """The `crmctl` group, and the one place that turns errors into a message and an exit code.
+
+    Core errors (CrmError and its kinds) print `Error: ...` and exit with their code (1, usage errors 2); click's
+    own usage errors go to click, which prints them and exits 2; anything else is a bug: `internal error`, exit 1
+    (traceback only with --debug).
+    """
 
     def invoke(self, ctx):
         try:
@@ -158,6 +266,8 @@ class RootGroup(click.Group):
         except Exception as err:  # a bug: say so plainly, show the traceback only with --debug
             env = ctx.find_object(Env)
             if env is not None and env.debug:
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"Error: internal error: {type(err).__name__}: {err}", err=True)
             ctx.exit(1)
@@ -174,7 +284,10 @@ class RootGroup(click.Group):
             return None
         if rtype is None:
             return None
-        return self.record_group(rtype.key, rtype.command, rtype.label["en"])
+        # By name, like every command of the root (crmctl.cli.generic imports this module).
+        module_name, attribute = RECORD_GROUP.split(":")
+        record_group = getattr(import_module(module_name), attribute)
+        return global_options(record_group(rtype.key, rtype.command, rtype.label["en"]))
 
 
 def parse_pairs(args):
@@ -190,6 +303,8 @@ def parse_pairs(args):
 
 def read_mapping(path):
     """A YAML or JSON mapping from a file or `-` (stdin)."""
+    from crmctl.kernel import yamlio
+
     if path == "-":
         raw = sys.stdin.buffer.read()
         name = "<stdin>"
@@ -204,7 +319,3 @@ def read_mapping(path):
     if not isinstance(data, dict):
         raise CrmError(f"{name}: expected a mapping of fields")
     return data
-
-
-def format_option_choices():
-    return FORMATS + ("jsonl",)

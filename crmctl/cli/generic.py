@@ -6,6 +6,7 @@ import tempfile
 
 import click
 
+from crmctl.workflows import record_types
 from crmctl.workflows import delegation
 from crmctl.present import display
 from crmctl.engine import records
@@ -17,7 +18,7 @@ from crmctl.kernel.errors import CrmError, NotFound, UsageError
 from crmctl.kernel.i18n import t
 from crmctl.present.formats import render_data, render_rows
 from crmctl.engine.query import Evaluator, parse_filters, sort_records
-from crmctl.cli.base import parse_pairs, pass_env, read_mapping
+from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env, read_mapping
 
 # Derived keys shown under a record's fields in `show` (when the type has them).
 SHOWN_DERIVED = ("due", "overdue", "current_stage", "current_stage_due")
@@ -88,10 +89,11 @@ def field_pairs(args, from_file):
 def record_group(type_key, name, help_text):
     """A click group with the generic verbs for one record type."""
 
-    @click.group(name=name, help=help_text)
+    @click.group(name=name, help=help_text, cls=CrmGroup)
     def group():
         pass
 
+    @formats(*TEXT_ONLY)
     @group.command("new")
     @click.argument("pairs", nargs=-1)
     @click.option("--from-file", metavar="FILE", help="Read fields from a YAML/JSON mapping (- for stdin).")
@@ -103,6 +105,7 @@ def record_group(type_key, name, help_text):
         env.warn(warnings)
         env.out(record["id"] + "\n")
 
+    @formats(*EVERY_FORMAT)
     @group.command("show")
     @click.argument("record_id")
     @pass_env
@@ -125,6 +128,7 @@ def record_group(type_key, name, help_text):
         headers = [{"fi": "Kenttä", "en": "Field"}[env.lang], {"fi": "Arvo", "en": "Value"}[env.lang]]
         env.out(render_rows(rows, ["field", "value"], headers, env.fmt))
 
+    @formats(*EVERY_FORMAT)
     @group.command("list")
     @click.argument("filters", nargs=-1)
     @click.option("--view", "view_key", metavar="NAME", help="A configured view (see `views`).")
@@ -135,6 +139,7 @@ def record_group(type_key, name, help_text):
         found, columns, evaluator = select(env, rtype, view_key, filters)
         show_records(env, rtype, found, columns, evaluator)
 
+    @formats(*TEXT_ONLY)
     @group.command("set")
     @click.argument("record_id")
     @click.argument("pairs", nargs=-1, required=True)
@@ -148,6 +153,7 @@ def record_group(type_key, name, help_text):
         if not changed:
             env.say({"fi": "Ei muutoksia.", "en": "Nothing changed."}[env.lang])
 
+    @formats(*EVERY_FORMAT)
     @group.command("history")
     @click.argument("record_id")
     @pass_env
@@ -164,6 +170,7 @@ def record_group(type_key, name, help_text):
         headers = {"fi": ["Aika", "Tekijä", "Tapahtuma", "Tiedot"], "en": ["At", "By", "Event", "Details"]}[env.lang]
         env.out(render_rows(rows, ["at", "by", "event", "details"], headers, env.fmt))
 
+    @formats(*TEXT_ONLY)
     @group.command("status")
     @click.argument("record_id")
     @click.argument("status")
@@ -177,6 +184,7 @@ def record_group(type_key, name, help_text):
                                                   generic=True)
         env.warn(warnings)
 
+    @formats(*TEXT_ONLY)
     @group.command("delegate", short_help="Give the record to another user.")
     @click.argument("record_id")
     @click.argument("user")
@@ -195,6 +203,7 @@ def record_group(type_key, name, help_text):
         _, warnings = delegation.delegate(env.store, full_id, user, env.actor, env.lang, values.get("note") or None)
         env.warn(warnings)
 
+    @formats(*EVERY_FORMAT)
     @group.command("views")
     @pass_env
     def views(env):
@@ -208,6 +217,7 @@ def record_group(type_key, name, help_text):
             return
         env.out(render_rows(rows, ["key", "label", "filter"], headers, env.fmt))
 
+    @formats(*TEXT_ONLY)
     @group.command("edit")
     @click.argument("record_id")
     @pass_env
@@ -226,6 +236,14 @@ def record_group(type_key, name, help_text):
             env.say({"fi": "Ei muutoksia.", "en": "Nothing changed."}[env.lang])
 
     return group
+
+
+def customer_group():
+    return record_group(record_types.CUSTOMER, "customer", "Customers (asiakkuudet).")
+
+
+def service_request_group():
+    return record_group(record_types.SERVICE_REQUEST, "sr", "Service requests (palvelupyynnöt): every customer-service call.")
 
 
 def _details(rtype, event, lang):

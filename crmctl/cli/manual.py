@@ -4,21 +4,22 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import click
-from click.testing import CliRunner
 
-from crmctl.manual import builder
 from crmctl.config.model import LANGUAGES
 from crmctl.kernel.errors import CrmError
-from crmctl.cli.base import COMMAND_OPTIONS, pass_env
+from crmctl.cli.base import TEXT_ONLY, CrmGroup, formats, pass_env
 
-# The root group the examples run in, given by install(): crmctl.cli imports this module, so it
-# cannot import crmctl.cli back.
-_root = None
+# The builder's DEFAULT_OUT, written here so that `--help` needs no builder (a test keeps the two equal).
+DEFAULT_OUT = Path("docs") / "manual"
 
 
 def run_in_process(args, now):
     """Run crmctl in this process (for the manual's examples): (exit code, stdout, terminal output)."""
-    result = CliRunner().invoke(_root, args, env={"CRMCTL_NOW": now, "CRMCTL_USER": None, "CRMCTL_ROOT": None,
+    from click.testing import CliRunner
+
+    from crmctl.cli import cli
+
+    result = CliRunner().invoke(cli, args, env={"CRMCTL_NOW": now, "CRMCTL_USER": None, "CRMCTL_ROOT": None,
                                                 "CRMCTL_LANG": None, "NO_COLOR": None},
                                 catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -28,10 +29,14 @@ def run_in_process(args, now):
 
 def _source(env, defaults):
     """The store whose configuration the manual describes: the store, or a fresh default one."""
+    from crmctl.manual import builder
+
     return builder.default_store() if defaults else nullcontext(env.store)
 
 
 def _files(env, langs, defaults):
+    from crmctl.manual import builder
+
     with _source(env, defaults) as store:
         return builder.build(store, langs, run_in_process)
 
@@ -41,14 +46,15 @@ defaults_option = click.option(
     help="Describe crmctl's default configuration (a fresh `crmctl init` store) instead of the store's. "
          "The committed docs/manual/ is built this way, so demo data never changes it.")
 out_option = click.option("--out", "out", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
-                          default=builder.DEFAULT_OUT, show_default=True, help="Directory with one folder per language.")
+                          default=DEFAULT_OUT, show_default=True, help="Directory with one folder per language.")
 
 
-@click.group("manual")
+@click.group("manual", cls=CrmGroup)
 def manual_group():
     """User manuals (käyttöohjeet) generated from the configuration, with real examples."""
 
 
+@formats(*TEXT_ONLY)
 @manual_group.command("build")
 @click.option("--lang", "lang", type=click.Choice(LANGUAGES + ("all",)), default="all", show_default=True,
               help="Language to build.")
@@ -57,18 +63,23 @@ def manual_group():
 @pass_env
 def build_command(env, lang, out, defaults):
     """Write DIR/<lang>/*.md: customer-service manual, sales manual, reference, index."""
+    from crmctl.manual import builder
+
     langs = LANGUAGES if lang == "all" else (lang,)
     files = _files(env, langs, defaults)
     for path in builder.write(files, out):
         env.say(f"Wrote {path}")
 
 
+@formats(*TEXT_ONLY)
 @manual_group.command("check")
 @out_option
 @defaults_option
 @pass_env
 def check_command(env, out, defaults):
     """Rebuild in memory; exit 1 listing the files under DIR that differ."""
+    from crmctl.manual import builder
+
     files = _files(env, LANGUAGES, defaults)
     differ = builder.stale(files, out)
     for path in differ:
@@ -78,9 +89,3 @@ def check_command(env, out, defaults):
                        f"rebuild it with `crmctl manual build{' --defaults' if defaults else ''} --out {out}`")
     env.say(f"The manual in {out} is current.")
 
-
-def install(cli):
-    global _root
-    _root = cli
-    cli.add_command(manual_group)
-    COMMAND_OPTIONS["manual"] = {"--lang"}  # `manual build --lang all` is the manual's language, not the global one

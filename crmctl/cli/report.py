@@ -4,10 +4,8 @@ from pathlib import Path
 
 import click
 
-from crmctl.kernel.errors import CrmError, UsageError
-from crmctl.reports import definitions, run
-from crmctl.reports.render import FORMATS, render
-from crmctl.cli.base import pass_env
+from crmctl.kernel.errors import CrmError
+from crmctl.cli.base import CrmGroup, formats, out_file_option, pass_env
 
 HELP = {
     "monthly": "Sales project tracking per month: open, new, progressed, not progressed, completed, lost, with changes.",
@@ -19,14 +17,16 @@ HELP = {
 
 
 def report_command(name, monthly):
+    from crmctl.reports.render import FORMATS
+
     @click.command(name=name, help=HELP.get(name, name))
     @pass_env
     def command(env, start=None, end=None, out=None):
-        fmt = env.fmt
-        if fmt not in FORMATS:
-            raise UsageError(f"report {name}: --format {fmt} is not supported (one of {', '.join(FORMATS)})")
+        from crmctl.reports import run
+        from crmctl.reports.render import render
+
         result = run(env.store, name, start, end, env.lang)
-        text, extra = render(result, fmt, env.lang, env.store.root, out)
+        text, extra = render(result, env.fmt, env.lang, env.store.root, out)
         if out is None:
             env.out(text)
             return
@@ -43,12 +43,30 @@ def report_command(name, monthly):
         command = click.option("--from", "start", metavar="YYYY-MM",
                                help="First month (default: two months before --to).")(command)
         command = click.option("--to", "end", metavar="YYYY-MM", help="Last month (default: this month).")(command)
-    command = click.option("--out", metavar="FILE",
-                           help="Write the report to FILE (Markdown: its SVG chart beside it) instead of stdout.")(command)
-    return command
+    command = out_file_option("Write the report to FILE (Markdown: its SVG chart beside it) instead of stdout.")(command)
+    return formats(*FORMATS)(command)
 
 
-@click.group(name="report")
+class ReportGroup(CrmGroup):
+    """The report commands, made from the report definitions when first asked for (the reports load lazily)."""
+
+    def list_commands(self, ctx):
+        from crmctl.reports import definitions
+
+        return sorted(definitions())
+
+    def get_command(self, ctx, name):
+        if name not in self.commands:
+            from crmctl.reports import definitions
+
+            definition = definitions().get(name)
+            if definition is None:
+                return None
+            self.add_command(report_command(name, definition.monthly))
+        return super().get_command(ctx, name)
+
+
+@click.group(name="report", cls=ReportGroup)
 def report_group():
     """Reports (seuranta): monthly, calls, leads and adoption per month; quality now.
 
@@ -62,9 +80,3 @@ def report_group():
       crmctl report monthly --from 2011-01 --to 2011-03
       crmctl report monthly --format md --out tracking.md
     """
-
-
-def install(cli):
-    for name, definition in definitions().items():
-        report_group.add_command(report_command(name, definition.monthly))
-    cli.add_command(report_group)

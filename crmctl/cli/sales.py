@@ -7,7 +7,8 @@ from crmctl.workflows import leads
 from crmctl.workflows import projects
 from crmctl.kernel.errors import UsageError
 from crmctl.present.formats import render_data, render_rows
-from crmctl.cli.base import parse_pairs, pass_env
+from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env
+from crmctl.cli.generic import record_group
 from crmctl.workflows import record_types
 
 STAGE_COLUMNS = ["current", "key", "name", "role", "days", "status", "owner", "started", "due", "completed",
@@ -28,6 +29,7 @@ def _only_reason(pairs, what):
     return values.get("reason")
 
 
+@formats(*TEXT_ONLY)
 @click.command("handle")
 @click.argument("lead_id")
 @click.argument("pairs", nargs=-1)
@@ -53,6 +55,7 @@ def lead_handle(env, lead_id, pairs, no_action):
     env.out(project["id"] + "\n")
 
 
+@formats(*TEXT_ONLY)
 @click.command("send")
 @click.argument("request_id")
 @pass_env
@@ -62,6 +65,7 @@ def request_send(env, request_id):
     account_requests.send(env.store, full_id, env.actor, env.lang)
 
 
+@formats(*TEXT_ONLY)
 @click.command("process")
 @click.argument("request_id")
 @click.argument("pairs", nargs=-1)
@@ -77,6 +81,7 @@ def request_process(env, request_id, pairs):
     env.out(customer["id"] + "\n")
 
 
+@formats(*TEXT_ONLY)
 @click.command("reject")
 @click.argument("request_id")
 @click.argument("pairs", nargs=-1)
@@ -87,7 +92,7 @@ def request_reject(env, request_id, pairs):
     account_requests.reject(env.store, full_id, _only_reason(pairs, "reject"), env.actor, env.lang)
 
 
-@click.group("stage")
+@click.group("stage", cls=CrmGroup)
 def project_stage():
     """List, start, complete, assign and skip the stages of a sales project."""
 
@@ -96,6 +101,7 @@ def _project_id(env, given):
     return env.store.resolve(given, env.store.config.types[record_types.SALES_PROJECT])
 
 
+@formats(*TEXT_ONLY)
 @project_stage.command("complete")
 @click.argument("project_id")
 @click.argument("args", nargs=-1)
@@ -123,6 +129,7 @@ def stage_complete(env, project_id, args, on, next_owner, force):
                             next_owner, reason if force else None)
 
 
+@formats(*EVERY_FORMAT)
 @project_stage.command("list")
 @click.argument("project_id")
 @pass_env
@@ -139,6 +146,7 @@ def stage_list(env, project_id):
     env.out(render_rows(rows, STAGE_COLUMNS, STAGE_HEADERS[env.lang], env.fmt))
 
 
+@formats(*TEXT_ONLY)
 @project_stage.command("start")
 @click.argument("project_id")
 @click.argument("stage_key", required=False)
@@ -148,6 +156,7 @@ def stage_start(env, project_id, stage_key):
     projects.start_work(env.store, _project_id(env, project_id), env.actor, env.lang, stage_key)
 
 
+@formats(*TEXT_ONLY)
 @project_stage.command("assign")
 @click.argument("project_id")
 @click.argument("stage_key")
@@ -158,6 +167,7 @@ def stage_assign(env, project_id, stage_key, user):
     projects.assign_stage(env.store, _project_id(env, project_id), stage_key, user, env.actor, env.lang)
 
 
+@formats(*TEXT_ONLY)
 @project_stage.command("skip")
 @click.argument("project_id")
 @click.argument("stage_key")
@@ -170,6 +180,7 @@ def stage_skip(env, project_id, stage_key, pairs, next_owner):
                         env.actor, env.lang, next_owner)
 
 
+@formats(*TEXT_ONLY)
 @click.command("close")
 @click.argument("project_id")
 @click.argument("pairs", nargs=-1)
@@ -185,10 +196,22 @@ def project_close(env, project_id, pairs, outcome, on):
                            _only_reason(pairs, "close"), on)
 
 
-def install(cli):
-    cli.commands["lead"].add_command(lead_handle)
-    cli.commands["request"].add_command(request_send)
-    cli.commands["request"].add_command(request_process)
-    cli.commands["request"].add_command(request_reject)
-    cli.commands["project"].add_command(project_stage)
-    cli.commands["project"].add_command(project_close)
+def _with_verbs(group, verbs):
+    for verb in verbs:
+        group.add_command(verb)
+    return group
+
+
+def lead_group():
+    return _with_verbs(record_group(record_types.LEAD, "lead", "Leads (liidit): sales inquiries for sellers."), [lead_handle])
+
+
+def account_request_group():
+    return _with_verbs(record_group(record_types.ACCOUNT_REQUEST, "request",
+                                    "Account-creation requests (asiakkaan perustamislomakkeet)."),
+                       [request_send, request_process, request_reject])
+
+
+def sales_project_group():
+    return _with_verbs(record_group(record_types.SALES_PROJECT, "project", "Sales projects (myyntiprojektit) and their stages."),
+                       [project_stage, project_close])

@@ -9,7 +9,7 @@ from crmctl.workflows import inbox as inbox_core
 from crmctl.workflows import notify as notify_core
 from crmctl.engine.records import SYSTEM_USER
 from crmctl.kernel.errors import CrmError, UsageError
-from crmctl.cli.base import pass_env
+from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, formats, pass_env
 
 
 def bookkeeping_actor(env):
@@ -19,6 +19,7 @@ def bookkeeping_actor(env):
     return env.actor_if_known() or SYSTEM_USER
 
 
+@formats(*EVERY_FORMAT)
 @click.command("inbox", short_help="Unacknowledged assignments of a user.")
 @click.option("--user", "user", metavar="USER", help="Whose inbox (default: the acting user).")
 @pass_env
@@ -44,6 +45,7 @@ def inbox_command(env, user):
         env.say({"fi": "Ei kuittaamattomia tehtäviä.", "en": "Nothing to acknowledge."}[env.lang])
 
 
+@formats(*TEXT_ONLY)
 @click.command("ack", short_help="Acknowledge my assignment on a record.")
 @click.argument("record_id")
 @pass_env
@@ -52,6 +54,7 @@ def ack_command(env, record_id):
     inbox_core.ack(env.store, env.store.resolve(record_id), env.actor, env.lang)
 
 
+@formats(*EVERY_FORMAT)
 @click.command("escalate", short_help="Escalate overdue records to supervisors, once.")
 @click.option("--dry-run", is_flag=True, help="Only list what would be escalated; write nothing.")
 @pass_env
@@ -76,6 +79,7 @@ def escalate_command(env, dry_run):
         env.say({"fi": f"Eskaloitu {count}.", "en": f"Escalated {count}."}[env.lang])
 
 
+@formats(*EVERY_FORMAT)
 @click.command("notify", short_help="Email each new assignment once.")
 @click.option("--smtp", "server", metavar="HOST:PORT", help="SMTP server (else notify.smtp in crmctl.yaml).")
 @click.option("--from", "sender", metavar="ADDR", help="Sender address (else notify.from in crmctl.yaml).")
@@ -110,9 +114,3 @@ def notify_command(env, server, sender, dry_run):
                         "en": f"{len(failed)} email(s) not sent (they stay pending for the next run):"}[env.lang]
                        + "".join(f"\n  {line}" for line in lines))
 
-
-def install(cli):
-    cli.add_command(notify_command)
-    cli.add_command(escalate_command)
-    cli.add_command(inbox_command)
-    cli.add_command(ack_command)

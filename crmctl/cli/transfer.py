@@ -4,12 +4,12 @@ import sys
 
 import click
 
+from crmctl.cli.generic import select  # first: it loads the engine before present.display (issue 10's import cycle)
 from crmctl.present import display
 from crmctl.kernel import yamlio
 from crmctl.kernel.errors import CrmError, UsageError, YamlError
 from crmctl.io.transfer import export_records, import_rows, read_rows, write_rejects
-from crmctl.cli.base import pass_env
-from crmctl.cli.generic import select
+from crmctl.cli.base import TEXT_ONLY, formats, pass_env
 
 
 def _type(env, name):
@@ -20,6 +20,7 @@ def _type(env, name):
     return rtype
 
 
+@formats("jsonl", "json", "csv")
 @click.command("export")
 @click.argument("type_name", metavar="TYPE")
 @click.argument("filters", nargs=-1)
@@ -27,14 +28,12 @@ def _type(env, name):
 def export_command(env, type_name, filters):
     """Write records of TYPE (matching FILTERs) as --format csv, jsonl (default) or json."""
     rtype = _type(env, type_name)
-    fmt = env.format_option or "jsonl"
-    if fmt not in ("csv", "jsonl", "json"):
-        raise UsageError("export writes --format csv, jsonl or json")
     found, _, _ = select(env, rtype, None, filters)
     shown = found if env.reveal else [display.mask(rtype, r) for r in found]
-    env.out(export_records(shown, rtype, fmt))
+    env.out(export_records(shown, rtype, env.fmt))
 
 
+@formats(*TEXT_ONLY)
 @click.command("import")
 @click.argument("type_name", metavar="TYPE")
 @click.argument("source", metavar="FILE")

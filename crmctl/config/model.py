@@ -125,6 +125,10 @@ def read_yaml(path, default=None):
         data = yamlio.load(yamlio.decode(path.read_bytes(), str(path)), str(path))
     except YamlError as err:
         raise ConfigError(err.located(path)) from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+    if isinstance(default, dict) and data is not None and not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping, found a {type(data).__name__}")
     return default if data is None else data
 
 

@@ -2,8 +2,6 @@
 
 from datetime import date, timedelta
 
-import holidays
-
 ONE_DAY = timedelta(days=1)
 
 
@@ -20,6 +18,8 @@ class Calendar:
     """
 
     def __init__(self, country: str = "FI"):
+        import holidays  # here, not at the top: its country data costs start-up time of commands needing no dates
+
         try:
             holidays.country_holidays(country)
         except NotImplementedError:
@@ -31,6 +31,8 @@ class Calendar:
     def weekday_holidays(self, year: int) -> frozenset[date]:
         """The holidays of `year` that fall on Monday to Friday."""
         if year not in self._weekday_holidays:
+            import holidays
+
             days = set(holidays.country_holidays(self.country, years=year))
             if self.country == "FI":
                 days |= {date(year, 12, 24), _midsummer_eve(year)}

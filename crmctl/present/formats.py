@@ -5,8 +5,6 @@ import io
 import json
 from datetime import date, datetime
 
-from tabulate import tabulate
-
 from crmctl.kernel import yamlio
 
 FORMATS = ("table", "json", "yaml", "csv", "md")
@@ -43,6 +41,8 @@ def render_rows(rows, columns, headers, fmt):
         return buffer.getvalue()
     if fmt in ("json", "yaml"):
         return render_data([{c: row.get(c) for c in columns} for row in rows], fmt)
+    from tabulate import tabulate  # here, not at the top: commands that print no table start faster
+
     table = [[_cell(row.get(c)) for c in columns] for row in rows]
     style = "github" if fmt == "md" else "simple"
     if not table and fmt == "table":

@@ -16,7 +16,7 @@ from crmctl.kernel import ids
 from crmctl.kernel import yamlio
 from crmctl.kernel.clock import Clock
 from crmctl.config.model import load_config
-from crmctl.kernel.errors import NotFound, StoreError, UsageError, YamlError
+from crmctl.kernel.errors import ConfigError, NotFound, StoreError, UsageError, YamlError
 
 MARKER = "crmctl.yaml"
 CACHE_DIR = ".cache"
@@ -67,12 +67,25 @@ class Store:
         if self._calendar is None:
             from crmctl.kernel.workdays import Calendar
 
-            self._calendar = Calendar(self.config.settings.get("calendar", "FI"))
+            country = self.config.settings.get("calendar", "FI")
+            try:
+                if not isinstance(country, str):
+                    raise ValueError
+                self._calendar = Calendar(country)
+            except ValueError:
+                raise ConfigError(f"{self.display_path(self.root / MARKER)}: calendar: "
+                                  f"unknown holiday calendar {country!r}") from None
         return self._calendar
 
     @property
     def clock(self):
-        return Clock(self.config.settings.get("timezone", "Europe/Helsinki"))
+        zone = self.config.settings.get("timezone", "Europe/Helsinki")
+        try:
+            if not isinstance(zone, str):
+                raise ValueError
+            return Clock(zone)
+        except (KeyError, ValueError, OSError):  # zoneinfo's "not found" is a KeyError, a malformed key a ValueError
+            raise ConfigError(f"{self.display_path(self.root / MARKER)}: timezone: unknown time zone {zone!r}") from None
 
     def now(self):
         return self.clock.now()

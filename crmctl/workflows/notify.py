@@ -13,11 +13,8 @@ Each send is recorded right after the server accepted it; only a crash
 between the two could send one email twice (at least once, never lost).
 """
 
-import email.policy
-import smtplib
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from functools import lru_cache
 
 from crmctl.engine.assignments import is_open
 from crmctl.config.model import label
@@ -26,13 +23,17 @@ from crmctl.workflows.inbox import note_of, reason_label, title_of
 from crmctl.engine.wording import cell
 from crmctl.engine.query import Evaluator
 from crmctl.engine.records import change, event
-from crmctl.kernel.templates import environment
 
 # SMTP line endings, and headers folded only past RFC 5322's 998-character line limit:
 # Python's folder, folding at 78, can move a space across the fold between encoded
 # words, so a long subject with non-ASCII characters parsed back as `5  –Maakaasu...`.
-# Unfolded, subjects round-trip exactly.
-POLICY = email.policy.SMTP.clone(max_line_length=998)
+# Unfolded, subjects round-trip exactly. (The email and smtplib modules load when a command sends: start-up stays
+# fast for every other command.)
+@lru_cache(maxsize=None)
+def smtp_policy():
+    import email.policy
+
+    return email.policy.SMTP.clone(max_line_length=998)
 
 # Fields worth putting in an email when the record's type has them (in this order).
 KEY_FIELDS = ("customer", "person_name", "phone", "email", "subject", "topic", "type", "owner",
@@ -45,7 +46,7 @@ class Outgoing:
     index: int  # position of the assignment in the record's `assignments`
     user: str
     address: str
-    message: EmailMessage
+    message: "email.message.EmailMessage"
     error: str = None
     extra: dict = field(default_factory=dict)
 
@@ -82,6 +83,9 @@ def key_fields(store, rtype, record, lang):
 
 def compose(store, rtype, record, item, sender, templates):
     """The email for one assignment, in the store's language (`templates`: the Jinja environment)."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, formataddr
+
     lang = store.config.language
     users = store.config.users
     user = users.get(item["user"]) or {}
@@ -103,7 +107,7 @@ def compose(store, rtype, record, item, sender, templates):
         "ack_command": f"crmctl ack {record['id']}",
         "company": store.config.settings.get("name") or "",
     }
-    message = EmailMessage(policy=POLICY)
+    message = EmailMessage(policy=smtp_policy())
     message["From"] = sender
     message["To"] = formataddr((str(user.get("name") or ""), str(user.get("email") or "")))
     subject = templates.get_template(f"email/assignment_subject.{lang}.txt").render(**context)
@@ -114,6 +118,8 @@ def compose(store, rtype, record, item, sender, templates):
 
 
 def _server_answer(err):
+    import smtplib
+
     if isinstance(err, smtplib.SMTPRecipientsRefused):
         return "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in err.recipients.items())
     if isinstance(err, smtplib.SMTPResponseException):
@@ -127,6 +133,10 @@ def _text(value):
 
 def notify(store, actor, server=None, sender=None, dry_run=False, lang="fi"):
     """Email every outstanding assignment; returns the Outgoing list (`error` set on those that failed)."""
+    import smtplib
+
+    from crmctl.kernel.templates import environment
+
     with store.lock():
         batch = []
         templates = environment(store.root)  # one environment for the batch: templates parsed once
