@@ -28,6 +28,7 @@ from crmctl.kernel import yamlio
 from crmctl.config.model import LANGUAGES, ConfigError, label
 from crmctl.demo.people import add_people, frozen_time
 from crmctl.kernel.errors import CrmError
+from crmctl.kernel.i18n import t
 from crmctl.workflows.new_store import create_store, ensure_general_customer
 from crmctl.present.display import DERIVED_LABELS
 from crmctl.engine.query import parse_filter
@@ -228,7 +229,7 @@ class Describer:
         if found is not None:
             return self.label(found.label)
         if key in DERIVED_LABELS:
-            return self.label(DERIVED_LABELS[key])
+            return t(DERIVED_LABELS[key], self.lang)
         return self.text(f"derived.{key}")
 
     def value_label(self, rtype, key, value):
