@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 
 from crmctl.kernel.errors import CrmError, UsageError
+from crmctl.kernel.i18n import t
 from crmctl.reports import definitions, run
 from crmctl.reports.render import FORMATS, render
 from crmctl.cli.base import pass_env
@@ -24,7 +25,7 @@ def report_command(name, monthly):
     def command(env, start=None, end=None, out=None):
         fmt = env.fmt
         if fmt not in FORMATS:
-            raise UsageError(f"report {name}: --format {fmt} is not supported (one of {', '.join(FORMATS)})")
+            raise UsageError(code="cli.report_format", name=name, fmt=fmt, formats=", ".join(FORMATS))
         result = run(env.store, name, start, end, env.lang)
         text, extra = render(result, fmt, env.lang, env.store.root, out)
         if out is None:
@@ -36,8 +37,8 @@ def report_command(name, monthly):
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
                 Path(path).write_text(content, encoding="utf-8")
             except OSError as err:
-                raise CrmError(f"cannot write {path}: {err.strerror}") from None
-            env.say(("Kirjoitettu " if env.lang == "fi" else "Wrote ") + str(path))
+                raise CrmError(code="cli.cannot_write", path=path, reason=err.strerror) from None
+            env.say(t("wrote", env.lang, path=path))
 
     if monthly:
         command = click.option("--from", "start", metavar="YYYY-MM",

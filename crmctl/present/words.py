@@ -30,3 +30,8 @@ class Words(Mapping):
 
     def __repr__(self):
         return f"Words({self.key!r})"
+
+
+def headings(lang, *keys):
+    """Column headings in `lang`, from their catalogue keys."""
+    return [t(key, lang) for key in keys]

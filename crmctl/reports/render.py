@@ -151,10 +151,15 @@ def markdown_page(report, lang, store_root, out, columns, headers, rows):
     tables = [(metric.label[lang], markdown_table([""] + months, key_rows, ["key"] + months))
               for metric, key_rows in breakdowns(report, lang)]
     text = page_template(templates, report).render(
-        lang=lang, title=title, report=report, first=months[0] if months else "", last=months[-1] if months else "",
-        table=markdown_table(headers, rows, columns), breakdowns=tables, chart=figure,
+        lang=lang, t=words(lang), title=title, report=report, first=months[0] if months else "",
+        last=months[-1] if months else "", table=markdown_table(headers, rows, columns), breakdowns=tables, chart=figure,
         metrics=report.metrics, notes=[note[lang] for note in report.notes])
     return text, extra
+
+
+def words(lang):
+    """The templates' `t(key, **params)`: a catalogue message in the page's language."""
+    return lambda key, **params: t(key, lang, **params)
 
 
 def page_template(templates, report):
@@ -181,6 +186,6 @@ def render_snapshot(report, fmt, lang, store_root, out):
                                      columns))
               for title, columns, headers, rows in sections]
     text = page_template(environment(store_root), report).render(
-        lang=lang, title=report.title[lang], report=report, first="", last="", table="", breakdowns=tables,
-        chart=None, metrics=[], notes=[note[lang] for note in report.notes])
+        lang=lang, t=words(lang), title=report.title[lang], report=report, first="", last="", table="",
+        breakdowns=tables, chart=None, metrics=[], notes=[note[lang] for note in report.notes])
     return text, {}
