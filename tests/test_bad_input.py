@@ -193,7 +193,7 @@ def test_path_like_ids_in_from_file_are_refused(run, store, document, problem):
 def test_edit_cannot_move_a_record_to_a_path_like_id(run, store, sr, monkeypatch):
     monkeypatch.setenv("EDITOR", "sed -i 's|^id: .*|id: ../../etc/passwd|'")
     before = snapshot(store.root)
-    rejected(run("sr", "edit", sr), "Error: the id cannot be changed")
+    rejected(run("sr", "edit", sr), "Error: tunnistetta ei voi muuttaa")
     assert snapshot(store.root) == before
 
 

@@ -144,7 +144,7 @@ def test_usage_errors_exit_2(run, store, args, error):
 @pytest.mark.parametrize("args, error", [
     (["sr", "show", "SR-20110125-ZZZZZ"], "Error: no service request matches 'SR-20110125-ZZZZZ'\n"),
     (["--as", "nobody", "sr", "new", "title=x"], "Error: unknown user 'nobody' (see `crmctl user list`)\n"),
-    (["sr", "list", "--view", "nothing"], "Error: no view 'nothing' for service requests (views: "),
+    (["sr", "list", "--view", "nothing"], "Error: näkymää 'nothing' ei ole (palvelupyynnöt; näkymät: "),
 ])
 def test_wrong_data_or_requests_exit_1(run, store, args, error):
     result = run(*args)
