@@ -9,9 +9,16 @@ from crmctl.config.model import label
 from crmctl.engine.directory import add_region, add_user, require_admin, set_region, set_user
 from crmctl.kernel.errors import CrmError
 from crmctl.kernel.i18n import t
+from crmctl.present.words import headings
 from crmctl.workflows.new_store import create_store
 from crmctl.present.formats import render_data
 from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env
+
+
+# The columns of `user list` and the catalogue keys of their headings.
+USER_COLUMNS = {"handle": "column.handle", "name": "column.name", "email": "column.email", "roles": "column.roles",
+                "region": "column.region", "supervisor": "column.supervisor", "planned": "column.planned",
+                "active": "column.active", "initials": "column.initials"}
 
 
 @formats(*TEXT_ONLY)
@@ -82,13 +89,8 @@ def user_list(env):
     users = env.store.config.users
 
     def table():
-        columns = ["handle", "name", "email", "roles", "region", "supervisor", "planned", "active", "initials"]
         rows = [{"handle": h, **u, "roles": ",".join(u.get("roles") or [])} for h, u in users.items()]
-        labels = {"handle": ("Tunnus", "Handle"), "name": ("Nimi", "Name"), "email": ("Sähköposti", "Email"),
-                  "roles": ("Roolit", "Roles"), "region": ("Alue", "Region"), "supervisor": ("Esimies", "Supervisor"),
-                  "planned": ("Suunniteltu", "Planned"), "active": ("Aktiivinen", "Active"),
-                  "initials": ("Nimikirjaimet", "Initials")}
-        return rows, columns, [labels[c][0 if env.lang == "fi" else 1] for c in columns]
+        return rows, list(USER_COLUMNS), headings(env.lang, *USER_COLUMNS.values())
 
     env.listing(users, users, table)
 
@@ -130,7 +132,7 @@ def region_list(env):
     def table():
         columns = ["key", "name"] + [v.key for v in roles]
         rows = [{"key": k, "name": r.get("name"), **(r.get("owners") or {})} for k, r in regions.items()]
-        headers = [{"fi": "Avain", "en": "Key"}[env.lang], {"fi": "Nimi", "en": "Name"}[env.lang]]
+        headers = headings(env.lang, "column.key", "column.name")
         return rows, columns, headers + [label(v.label, env.lang) for v in roles]
 
     env.listing(regions, regions, table)

@@ -52,10 +52,11 @@ class Env:
         self.default_format = produced[0]
         if self.format_option is not None:
             if self.format_option not in produced:
-                raise UsageError(f"{command}: --format {self.format_option} is not supported "
-                                 f"(one of {', '.join(produced)})")
+                raise UsageError(code="cli.format_not_produced", command=command, fmt=self.format_option,
+                                 formats=", ".join(produced))
         elif self.out_format is not None and self.out_format not in produced:
-            raise UsageError(f"{command}: --out: {self.out_format} is not supported (one of {', '.join(produced)})")
+            raise UsageError(code="cli.out_not_produced", command=command, fmt=self.out_format,
+                             formats=", ".join(produced))
 
     @cached_property
     def lang(self):
@@ -66,7 +67,7 @@ class Env:
             except CrmError:
                 chosen = "fi"
         if chosen not in ("fi", "en"):
-            raise UsageError(f"unknown language {chosen!r} (fi or en)")
+            raise UsageError(code="cli.unknown_language", chosen=chosen)
         return chosen
 
     def lang_or_english(self):
@@ -296,7 +297,7 @@ def parse_pairs(args):
     for arg in args:
         match = PAIR.match(arg)
         if not match:
-            raise UsageError(f"expected KEY=VALUE, got {arg!r}")
+            raise UsageError(code="cli.expected_pair", arg=arg)
         values[match.group(1)] = match.group(2)
     return values
 
@@ -313,9 +314,9 @@ def read_mapping(path):
             with open(path, "rb") as handle:
                 raw = handle.read()
         except OSError as err:
-            raise CrmError(f"cannot read {path}: {err.strerror}") from None
+            raise CrmError(code="cli.cannot_read", path=path, reason=err.strerror) from None
         name = path
     data = yamlio.parse(raw, name)
     if not isinstance(data, dict):
-        raise CrmError(f"{name}: expected a mapping of fields")
+        raise CrmError(code="cli.expected_mapping", name=name)
     return data

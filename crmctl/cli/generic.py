@@ -16,6 +16,7 @@ from crmctl.engine.assignments import pending
 from crmctl.config.model import label
 from crmctl.kernel.errors import CrmError, NotFound, UsageError
 from crmctl.kernel.i18n import t
+from crmctl.present.words import headings
 from crmctl.present.formats import render_data, render_rows
 from crmctl.engine.query import Evaluator, parse_filters, sort_records
 from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env, read_mapping
@@ -27,7 +28,7 @@ SHOWN_DERIVED = ("due", "overdue", "current_stage", "current_stage_due")
 def record_type(env, key):
     rtype = env.store.config.types.get(key)
     if rtype is None:
-        raise CrmError(f"the store has no record type {key!r} configured")
+        raise CrmError(code="cli.no_record_type", key=key)
     return rtype
 
 
@@ -52,8 +53,8 @@ def select(env, rtype, view_key=None, filter_texts=()):
     if view_key:
         view = rtype.views.get(view_key)
         if view is None:
-            known = ", ".join(rtype.views) or "none"
-            raise NotFound(f"no view {view_key!r} for {label(rtype.plural, 'en').lower()} (views: {known})")
+            known = ", ".join(rtype.views) or t("cli.no_views", env.lang)
+            raise NotFound(code="cli.no_view", view=view_key, plural=label(rtype.plural, env.lang).lower(), known=known)
         filters = parse_filters(view.filters) + filters
         sort = view.sort or sort
         columns = view.columns or columns
@@ -123,9 +124,9 @@ def record_group(type_key, name, help_text):
         rows = [{"field": display.column_label(rtype, k, env.lang),
                  "value": display.shown_value(evaluator, shown, k, env.lang)} for k in keys]
         for item in pending(shown):
-            what = {"fi": "Kuittaamatta", "en": "Not acknowledged"}[env.lang]
+            what = t("derived.unacknowledged", env.lang)
             rows.append({"field": what, "value": f"{item.get('user')} ({item.get('reason')}, {item.get('at')})"})
-        headers = [{"fi": "Kenttä", "en": "Field"}[env.lang], {"fi": "Arvo", "en": "Value"}[env.lang]]
+        headers = headings(env.lang, "column.field", "column.value")
         env.out(render_rows(rows, ["field", "value"], headers, env.fmt))
 
     @formats(*EVERY_FORMAT)
@@ -151,7 +152,7 @@ def record_group(type_key, name, help_text):
         _, warnings, changed = records.update(env.store, full_id, parse_pairs(pairs), env.actor, env.lang)
         env.warn(warnings)
         if not changed:
-            env.say({"fi": "Ei muutoksia.", "en": "Nothing changed."}[env.lang])
+            env.say(t("nothing_changed", env.lang))
 
     @formats(*EVERY_FORMAT)
     @group.command("history")
@@ -167,7 +168,7 @@ def record_group(type_key, name, help_text):
             return
         rows = [{"at": e.get("at"), "by": e.get("by"), "event": e.get("event"),
                  "details": _details(rtype, e, env.lang)} for e in events]
-        headers = {"fi": ["Aika", "Tekijä", "Tapahtuma", "Tiedot"], "en": ["At", "By", "Event", "Details"]}[env.lang]
+        headers = headings(env.lang, "column.at", "column.by", "column.event", "column.details")
         env.out(render_rows(rows, ["at", "by", "event", "details"], headers, env.fmt))
 
     @formats(*TEXT_ONLY)
@@ -199,7 +200,7 @@ def record_group(type_key, name, help_text):
         values = parse_pairs(pairs)
         unknown = sorted(set(values) - {"note"})
         if unknown:
-            raise UsageError(f"unknown argument {unknown[0]}=.. (only note=..)")
+            raise UsageError(code="cli.only_note", name=unknown[0])
         _, warnings = delegation.delegate(env.store, full_id, user, env.actor, env.lang, values.get("note") or None)
         env.warn(warnings)
 
@@ -211,7 +212,7 @@ def record_group(type_key, name, help_text):
         rtype = record_type(env, type_key)
         rows = [{"key": v.key, "label": label(v.label, env.lang), "filter": " AND ".join(v.filters)}
                 for v in rtype.views.values()]
-        headers = {"fi": ["Avain", "Nimi", "Ehdot"], "en": ["Key", "Name", "Filter"]}[env.lang]
+        headers = headings(env.lang, "column.key", "column.name", "column.filter")
         if env.quiet:
             env.out("".join(v.key + "\n" for v in rtype.views.values()))
             return
@@ -229,11 +230,11 @@ def record_group(type_key, name, help_text):
         editable = {k: v for k, v in record.items() if k not in ("history", "assignments")}
         edited = _run_editor(yamlio.dump(editable))
         if edited.get("id", full_id) != full_id:
-            raise CrmError("the id cannot be changed")
+            raise CrmError(code="cli.id_unchangeable")
         _, warnings, changed = records.replace(env.store, full_id, edited, env.actor, env.lang)
         env.warn(warnings)
         if not changed:
-            env.say({"fi": "Ei muutoksia.", "en": "Nothing changed."}[env.lang])
+            env.say(t("nothing_changed", env.lang))
 
     return group
 
@@ -270,11 +271,11 @@ def _run_editor(text):
     try:
         done = subprocess.run(f'{editor} "{path}"', shell=True)
         if done.returncode != 0:
-            raise CrmError(f"the editor exited with {done.returncode}; nothing saved")
+            raise CrmError(code="cli.editor_failed", status=done.returncode)
         with open(path, "rb") as handle:
             data = yamlio.parse(handle.read(), "<edited record>")
     finally:
         os.unlink(path)
     if not isinstance(data, dict):
-        raise UsageError("the edited file must hold a mapping of fields")
+        raise UsageError(code="cli.edited_not_mapping")
     return data

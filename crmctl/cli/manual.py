@@ -23,7 +23,7 @@ def run_in_process(args, now):
                                                 "CRMCTL_LANG": None, "NO_COLOR": None},
                                 catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise CrmError(f"crmctl {' '.join(args)} failed: {result.exception!r}")
+        raise CrmError(code="cli.example_failed", args=" ".join(args), error=repr(result.exception))
     return result.exit_code, result.stdout, result.output
 
 
@@ -85,7 +85,6 @@ def check_command(env, out, defaults):
     for path in differ:
         env.out(str(path))
     if differ:
-        raise CrmError(f"the manual in {out} is stale ({len(differ)} files differ); "
-                       f"rebuild it with `crmctl manual build{' --defaults' if defaults else ''} --out {out}`")
+        raise CrmError(code="cli.manual_stale", out=out, count=len(differ), defaults=" --defaults" if defaults else "")
     env.say(f"The manual in {out} is current.")
 

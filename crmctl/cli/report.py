@@ -6,6 +6,7 @@ import click
 
 from crmctl.kernel.errors import CrmError
 from crmctl.cli.base import CrmGroup, formats, out_file_option, pass_env
+from crmctl.kernel.i18n import t
 
 HELP = {
     "monthly": "Sales project tracking per month: open, new, progressed, not progressed, completed, lost, with changes.",
@@ -36,8 +37,8 @@ def report_command(name, monthly):
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
                 Path(path).write_text(content, encoding="utf-8")
             except OSError as err:
-                raise CrmError(f"cannot write {path}: {err.strerror}") from None
-            env.say(("Kirjoitettu " if env.lang == "fi" else "Wrote ") + str(path))
+                raise CrmError(code="cli.cannot_write", path=path, reason=err.strerror) from None
+            env.say(t("wrote", env.lang, path=path))
 
     if monthly:
         command = click.option("--from", "start", metavar="YYYY-MM",

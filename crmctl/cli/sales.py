@@ -10,22 +10,20 @@ from crmctl.present.formats import render_data, render_rows
 from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env
 from crmctl.cli.generic import record_group
 from crmctl.workflows import record_types
+from crmctl.present.words import headings
 
 STAGE_COLUMNS = ["current", "key", "name", "role", "days", "status", "owner", "started", "due", "completed",
                  "reason"]
-STAGE_HEADERS = {
-    "fi": ["", "Avain", "Vaihe", "Rooli", "Ohjeaika (tpv)", "Tila", "Vastuuhenkilö", "Aloituspäivä", "Määräpäivä",
-           "Toteutumispäivä", "Syy"],
-    "en": ["", "Key", "Stage", "Role", "Guideline (wd)", "Status", "Owner", "Started", "Due", "Completed",
-           "Reason"],
-}
+# Catalogue keys of the stage table's headings (the `current` column's marker has none).
+STAGE_HEADERS = ("column.key", "column.stage", "column.role", "column.guideline_days", "column.status", "column.owner",
+                 "column.started", "column.due_date", "column.completed", "column.reason")
 
 
 def _only_reason(pairs, what):
     values = parse_pairs(pairs)
     unknown = [k for k in values if k != "reason"]
     if unknown:
-        raise UsageError(f"{what}: unexpected {', '.join(unknown)} (only reason=..)")
+        raise UsageError(code="cli.only_reason", what=what, names=", ".join(unknown))
     return values.get("reason")
 
 
@@ -48,7 +46,7 @@ def lead_handle(env, lead_id, pairs, no_action):
     if no_action:
         reason = values.pop("reason", None)
         if values:
-            raise UsageError(f"--no-action takes only reason=.. (not {', '.join(values)})")
+            raise UsageError(code="cli.no_action_only_reason", names=", ".join(values))
         leads.handle_no_action(env.store, full_id, reason, env.actor, env.lang)
         return
     project = leads.handle(env.store, full_id, env.actor, env.lang, values)
@@ -76,7 +74,7 @@ def request_process(env, request_id, pairs):
     values = parse_pairs(pairs)
     number = values.pop("customer_number", None)
     if values:
-        raise UsageError(f"unexpected {', '.join(values)} (only customer_number=..)")
+        raise UsageError(code="cli.only_customer_number", names=", ".join(values))
     customer = account_requests.process(env.store, full_id, number, env.actor, env.lang)
     env.out(customer["id"] + "\n")
 
@@ -119,12 +117,12 @@ def stage_complete(env, project_id, args, on, next_owner, force):
         elif stage_key is None:
             stage_key = arg
         else:
-            raise UsageError(f"unexpected argument {arg!r}")
+            raise UsageError(code="cli.unexpected_argument", arg=arg)
     reason = _only_reason(pairs, "stage complete")
     if reason is not None and not force:
-        raise UsageError("reason=.. goes with --force")
+        raise UsageError(code="cli.reason_needs_force")
     if force and reason is None:
-        raise UsageError("--force needs a reason (reason=...)")
+        raise UsageError(code="cli.force_needs_reason")
     projects.complete_stage(env.store, _project_id(env, project_id), env.actor, env.lang, stage_key, on,
                             next_owner, reason if force else None)
 
@@ -143,7 +141,7 @@ def stage_list(env, project_id):
     rows = projects.stage_rows(env.store.config, record, env.lang)
     if env.fmt != "csv":
         rows = [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in rows]
-    env.out(render_rows(rows, STAGE_COLUMNS, STAGE_HEADERS[env.lang], env.fmt))
+    env.out(render_rows(rows, STAGE_COLUMNS, [""] + headings(env.lang, *STAGE_HEADERS), env.fmt))
 
 
 @formats(*TEXT_ONLY)
@@ -191,7 +189,7 @@ def stage_skip(env, project_id, stage_key, pairs, next_owner):
 def project_close(env, project_id, pairs, outcome, on):
     """Close a project: --completed, or --lost reason=.."""
     if outcome is None:
-        raise UsageError("say --completed or --lost")
+        raise UsageError(code="cli.completed_or_lost")
     projects.close_project(env.store, _project_id(env, project_id), outcome, env.actor, env.lang,
                            _only_reason(pairs, "close"), on)
 

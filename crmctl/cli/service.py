@@ -10,6 +10,8 @@ from crmctl.workflows import notify as notify_core
 from crmctl.engine.records import SYSTEM_USER
 from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, formats, pass_env
+from crmctl.kernel.i18n import t
+from crmctl.present.words import headings
 
 
 def bookkeeping_actor(env):
@@ -27,22 +29,21 @@ def inbox_command(env, user):
     """Unacknowledged assignments of a user on records of every type: record, what, from whom, since when."""
     handle = user or env.actor
     if handle not in env.store.config.users:
-        raise CrmError(f"unknown user {handle!r} (see `crmctl user list`)")
+        raise CrmError(code="cli.unknown_user", user=handle)
     found = inbox_core.items(env.store, handle, env.lang)
 
     def table():
         rows = [{"id": i["id"], "title": i["title"], "by": i["by"], "at": i["at"],
                  "reason": i["reason"] if env.fmt == "csv" else i["what"] + (f": {i['note']}" if i.get("note") else "")}
                 for i in found]
-        headers = {"fi": ["Tunniste", "Tietue", "Mitä", "Keneltä", "Alkaen"],
-                   "en": ["ID", "Record", "What", "From", "Since"]}[env.lang]
+        headers = headings(env.lang, "column.id", "column.record", "column.what", "column.from", "column.since")
         return rows, ["id", "title", "reason", "by", "at"], headers
 
     env.listing([i["id"] for i in found], found, table)
     if env.quiet or env.fmt in ("json", "yaml"):
         return
     if not found and env.fmt == "table":
-        env.say({"fi": "Ei kuittaamattomia tehtäviä.", "en": "Nothing to acknowledge."}[env.lang])
+        env.say(t("inbox.empty", env.lang))
 
 
 @formats(*TEXT_ONLY)
@@ -64,19 +65,16 @@ def escalate_command(env, dry_run):
     done = [e for e in found if e.supervisor]
     for item in found:
         if not item.supervisor:
-            env.say({"fi": f"Varoitus: {item.id}: käyttäjällä {item.owner} ei ole esimiestä; ei eskaloitu",
-                     "en": f"Warning: {item.id}: {item.owner} has no supervisor; not escalated"}[env.lang])
+            env.say(f"{t('warning', env.lang)}: {t('escalate.no_supervisor', env.lang, id=item.id, owner=item.owner)}")
     rows = [{"id": e.id, "due": e.due, "owner": e.owner, "supervisor": e.supervisor} for e in done]
-    headers = {"fi": ["Tunniste", "Määräaika", "Vastuuhenkilö", "Esimies"],
-               "en": ["ID", "Due", "Owner", "Supervisor"]}[env.lang]
+    headers = headings(env.lang, "column.id", "derived.due", "column.owner", "column.supervisor")
     env.listing([e.id for e in done], rows, lambda: (rows, ["id", "due", "owner", "supervisor"], headers),
                 skip_empty=True)
     count = len(done)
     if dry_run:
-        env.say({"fi": f"Eskaloitaisiin {count} (kuivaharjoitus, mitään ei kirjoitettu).",
-                 "en": f"Would escalate {count} (dry run, nothing written)."}[env.lang])
+        env.say(t("escalate.dry_run", env.lang, count=count))
     else:
-        env.say({"fi": f"Eskaloitu {count}.", "en": f"Escalated {count}."}[env.lang])
+        env.say(t("escalate.done", env.lang, count=count))
 
 
 @formats(*EVERY_FORMAT)
@@ -91,26 +89,22 @@ def notify_command(env, server, sender, dry_run):
     server = server or settings.get("smtp")
     sender = sender or settings.get("from")
     if not sender:
-        raise UsageError("--from ADDR is needed (or notify.from in crmctl.yaml)")
+        raise UsageError(code="cli.from_needed")
     if not server and not dry_run:
-        raise UsageError("--smtp HOST:PORT is needed (or notify.smtp in crmctl.yaml)")
+        raise UsageError(code="cli.smtp_needed")
     address = notify_core.parse_server(server) if server else None
     batch = notify_core.notify(env.store, bookkeeping_actor(env), address, sender, dry_run=dry_run, lang=env.lang)
     sent = [o for o in batch if not o.error]
     failed = [o for o in batch if o.error]
     rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": o.message["Subject"]} for o in sent]
-    headers = {"fi": ["Tunniste", "Käyttäjä", "Sähköposti", "Aihe"],
-               "en": ["ID", "User", "Email", "Subject"]}[env.lang]
+    headers = headings(env.lang, "column.id", "column.user", "column.email", "column.subject")
     env.listing([r["id"] for r in rows], rows, lambda: (rows, ["id", "user", "email", "subject"], headers),
                 skip_empty=True)
     if dry_run:
-        env.say({"fi": f"Lähetettäisiin {len(sent)} sähköpostia (kuivaharjoitus, mitään ei lähetetty).",
-                 "en": f"Would send {len(sent)} email(s) (dry run, nothing sent)."}[env.lang])
+        env.say(t("notify.dry_run", env.lang, count=len(sent)))
         return
-    env.say({"fi": f"Lähetetty {len(sent)} sähköpostia.", "en": f"Sent {len(sent)} email(s)."}[env.lang])
+    env.say(t("notify.sent", env.lang, count=len(sent)))
     if failed:
         lines = [f"{o.record_id} → {o.address or o.user}: {o.error}" for o in failed]
-        raise CrmError({"fi": f"{len(failed)} sähköpostia jäi lähettämättä (yritetään uudelleen seuraavalla kerralla):",
-                        "en": f"{len(failed)} email(s) not sent (they stay pending for the next run):"}[env.lang]
-                       + "".join(f"\n  {line}" for line in lines))
+        raise CrmError(t("notify.failed", env.lang, count=len(failed)) + "".join(f"\n  {line}" for line in lines))
 

@@ -8,6 +8,7 @@ from crmctl.cli.generic import select  # first: it loads the engine before prese
 from crmctl.present import display
 from crmctl.kernel import yamlio
 from crmctl.kernel.errors import CrmError, UsageError, YamlError
+from crmctl.kernel.i18n import t
 from crmctl.io.transfer import export_records, import_rows, read_rows, write_rejects
 from crmctl.cli.base import TEXT_ONLY, formats, pass_env
 
@@ -15,8 +16,8 @@ from crmctl.cli.base import TEXT_ONLY, formats, pass_env
 def _type(env, name):
     rtype = env.store.config.type_by_command(name)
     if rtype is None:
-        known = ", ".join(t.command for t in env.store.config.types.values())
-        raise UsageError(f"unknown record type {name!r} (one of: {known})")
+        known = ", ".join(rt.command for rt in env.store.config.types.values())
+        raise UsageError(code="cli.unknown_type", name=name, known=known)
     return rtype
 
 
@@ -55,7 +56,7 @@ def import_command(env, type_name, source, dry_run, rejects_path):
             with open(source, "rb") as handle:
                 raw, name = handle.read(), source
         except OSError as err:
-            raise CrmError(f"cannot read {source}: {err.strerror}") from None
+            raise CrmError(code="cli.cannot_read", path=source, reason=err.strerror) from None
     try:
         text = yamlio.decode(raw, name)
     except YamlError as err:
@@ -69,8 +70,7 @@ def import_command(env, type_name, source, dry_run, rejects_path):
     elif rejects:
         for line, _, reason in rejects:
             env.say(f"{name}:{line}: rejected: {reason}")
-    verb = {"fi": ("tuotaisiin", "tuotu"), "en": ("would import", "imported")}[env.lang][0 if dry_run else 1]
-    rejected = {"fi": "hylätty", "en": "rejected"}[env.lang]
-    env.say(f"{verb}: {len(created)}, {rejected}: {len(rejects)}")
+    summary = "import.summary_dry_run" if dry_run else "import.summary"
+    env.say(t(summary, env.lang, created=len(created), rejected=len(rejects)))
     if rejects:
         raise click.exceptions.Exit(1)

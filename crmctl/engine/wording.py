@@ -6,6 +6,8 @@ same way a list or `show` does (`present.display` builds on it).
 
 from datetime import date, datetime
 
+from crmctl.kernel.i18n import t
+
 from crmctl.config.model import label
 
 
@@ -19,7 +21,7 @@ def display(field, value, lang):
     if value is None or value == "" or value == [] or value == {}:
         return ""
     if isinstance(value, bool):
-        return {"fi": "kyllä", "en": "yes"}[lang] if value else {"fi": "ei", "en": "no"}[lang]
+        return t("value.yes" if value else "value.no", lang)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, date):

@@ -3,6 +3,7 @@
 from crmctl.config.model import ConfigError, label
 from crmctl.engine.query import parse_filter
 from crmctl.manual.errors import ManualError
+from crmctl.kernel.i18n import t
 from crmctl.present.display import DERIVED_LABELS
 
 OPERATORS = {"=": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge", "~": "contains"}
@@ -42,7 +43,7 @@ class Describer:
         if found is not None:
             return self.label(found.label)
         if key in DERIVED_LABELS:
-            return self.label(DERIVED_LABELS[key])
+            return t(DERIVED_LABELS[key], self.lang)
         return self.text(f"derived.{key}")
 
     def value_label(self, rtype, key, value):

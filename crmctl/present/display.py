@@ -3,27 +3,19 @@
 import copy
 
 from crmctl.kernel import validators
+from crmctl.kernel.i18n import t
 from crmctl.config.model import label
 from crmctl.engine.wording import cell, display  # noqa: F401 (display: read by the CLI as display.display)
 
+# Derived key -> catalogue key of its label.
 DERIVED_LABELS = {
-    "id": {"fi": "Tunniste", "en": "ID"},
-    "created_by": {"fi": "Luonut", "en": "Created by"},
-    "created_at": {"fi": "Luotu", "en": "Created"},
-    "updated_at": {"fi": "Muutettu", "en": "Updated"},
-    "state": {"fi": "Tila", "en": "State"},
-    "due": {"fi": "Määräaika", "en": "Due"},
-    "overdue": {"fi": "Myöhässä", "en": "Overdue"},
-    "unacknowledged": {"fi": "Kuittaamatta", "en": "Not acknowledged"},
-    "assignee": {"fi": "Kuittaaja", "en": "Assignee"},
-    "current_stage": {"fi": "Vaihe", "en": "Stage"},
-    "current_stage_status": {"fi": "Vaiheen tila", "en": "Stage status"},
-    "current_stage_owner": {"fi": "Vaiheen vastuuhenkilö", "en": "Stage owner"},
-    "current_stage_started": {"fi": "Vaihe aloitettu", "en": "Stage started"},
-    "current_stage_due": {"fi": "Vaiheen määräpäivä", "en": "Stage due"},
-    "current_stage_role": {"fi": "Vaiheen rooli", "en": "Stage role"},
-    "last_progress": {"fi": "Viimeisin eteneminen", "en": "Last progress"},
-    "stalled": {"fi": "Jumittunut", "en": "Stalled"},
+    "id": "derived.id", "created_by": "derived.created_by", "created_at": "derived.created_at",
+    "updated_at": "derived.updated_at", "state": "derived.state", "due": "derived.due", "overdue": "derived.overdue",
+    "unacknowledged": "derived.unacknowledged", "assignee": "derived.assignee",
+    "current_stage": "derived.current_stage", "current_stage_status": "derived.current_stage_status",
+    "current_stage_owner": "derived.current_stage_owner", "current_stage_started": "derived.current_stage_started",
+    "current_stage_due": "derived.current_stage_due", "current_stage_role": "derived.current_stage_role",
+    "last_progress": "derived.last_progress", "stalled": "derived.stalled",
 }
 
 
@@ -57,7 +49,7 @@ def column_label(rtype, key, lang):
     if field is not None:
         return label(field.label, lang)
     if key in DERIVED_LABELS:
-        return label(DERIVED_LABELS[key], lang)
+        return t(DERIVED_LABELS[key], lang)
     return key
 
 

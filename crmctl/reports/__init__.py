@@ -11,6 +11,7 @@ from dataclasses import dataclass, field as dc_field
 
 from crmctl.kernel.errors import UsageError
 from crmctl.kernel.registry import registry
+from crmctl.kernel.i18n import LANGUAGES
 from crmctl.engine.query import Evaluator
 from crmctl.reports.months import label, month_range, previous_month
 
@@ -20,8 +21,8 @@ class Metric:
     """One column of a monthly report."""
 
     key: str
-    label: dict                     # the column heading, fi/en
-    description: dict               # what it counts, fi/en (the "how to read" list)
+    label: object                   # the column heading: {lang: text} (a catalogue `Words`)
+    description: object             # what it counts, {lang: text} (the "how to read" list)
     kind: str = "count"             # count | share | number | breakdown
     change: bool = True             # has a change column: value minus the previous month's
     chart: bool = True              # drawn in the Markdown page's chart
@@ -30,11 +31,11 @@ class Metric:
 @dataclass
 class Report:
     name: str
-    title: dict
+    title: object                                   # {lang: text} (a catalogue `Words`)
     metrics: list
     months: list = dc_field(default_factory=list)   # [{"month": "2011-01", key: n, key_change: n|None}]
     snapshot: dict = None                           # reports that are not monthly (quality)
-    notes: list = dc_field(default_factory=list)    # [(fi, en)] extra lines for people
+    notes: list = dc_field(default_factory=list)    # [{lang: text}] extra lines for people
     key_labels: dict = dc_field(default_factory=dict)  # breakdown metric -> {key: {fi, en}} for people
     sections: object = None                         # snapshot reports: fn(lang) -> [(title, columns, headers, rows)]
     # The first month recorded in crmctl: tables for people show no change up to it, since the
@@ -92,7 +93,7 @@ class Context:
         return {v.key: v.label for v in (field.values or [])} if field is not None else {}
 
     def user_labels(self):
-        return {handle: {"fi": data.get("name") or handle, "en": data.get("name") or handle}
+        return {handle: dict.fromkeys(LANGUAGES, data.get("name") or handle)  # a name reads the same in each
                 for handle, data in self.store.config.users.items()}
 
 

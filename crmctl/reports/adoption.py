@@ -1,24 +1,18 @@
 """Adoption: how many planned users used crmctl each month, against the success criterion (≥ 80 %)."""
 
+from crmctl.present.words import Words
 from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import share, tracking_start
 from crmctl.reports.months import as_date, label
 
-TITLE = {"fi": "Käyttöönoton seuranta", "en": "Adoption"}
+TITLE = Words("report.adoption")
 CRITERION = 0.8
 METRICS = [
-    Metric("planned_users", {"fi": "Suunnitellut käyttäjät", "en": "planned users"},
-           {"fi": "Käyttäjät, jotka on merkitty järjestelmän suunnitelluiksi käyttäjiksi (planned).",
-            "en": "Users marked as planned users of the system (planned)."}),
-    Metric("active_planned_users", {"fi": "Käyttäneet", "en": "active planned users"},
-           {"fi": "Suunnitellut käyttäjät, jotka loivat tai muuttivat kuun aikana vähintään yhden tietueen.",
-            "en": "Planned users who created or changed at least one record within the month."}),
-    Metric("share", {"fi": "Osuus", "en": "share"},
-           {"fi": "Käyttäneiden osuus suunnitelluista käyttäjistä.",
-            "en": "Active planned users as a share of the planned users."}, kind="share", chart=False),
-    Metric("criterion_met", {"fi": "Vähintään 80 %", "en": "at least 80 %"},
-           {"fi": "Onnistumiskriteeri: vähintään 80 % suunnitelluista käyttäjistä käyttää järjestelmää säännöllisesti.",
-            "en": "Success criterion: at least 80 % of the planned users use the system regularly."},
+    Metric("planned_users", Words("report.adoption.planned_users"), Words("report.adoption.planned_users.about")),
+    Metric("active_planned_users", Words("report.adoption.active_planned_users"),
+           Words("report.adoption.active_planned_users.about")),
+    Metric("share", Words("report.adoption.share"), Words("report.adoption.share.about"), kind="share", chart=False),
+    Metric("criterion_met", Words("report.adoption.criterion_met"), Words("report.adoption.criterion_met.about"),
            kind="flag", change=False, chart=False),
 ]
 
@@ -52,7 +46,7 @@ def build(context, months):
     for row in rows:
         if row["inactive_planned_users"]:
             names = ", ".join(users[h].get("name") or h for h in row["inactive_planned_users"])
-            notes.append((f"{row['month']}: ei käyttänyt: {names}", f"{row['month']}: not active: {names}"))
+            notes.append(Words("report.adoption.not_active", month=row["month"], names=names))
     return Report("adoption", TITLE, METRICS, rows, notes=notes, tracked_from=tracking_start(r for _, r in context.store.all_records()))
 
 

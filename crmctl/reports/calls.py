@@ -2,40 +2,32 @@
 
 from bisect import bisect_right
 
+from crmctl.present.words import Words
 from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import counts, median_or_none, share, status_reached_on, tracking_start
 from crmctl.reports.months import as_date, month_number
 from crmctl.workflows import record_types
 
 TYPE = record_types.SERVICE_REQUEST
-TITLE = {"fi": "Puheluseuranta", "en": "Call tracking"}
+TITLE = Words("report.calls")
 METRICS = [
-    Metric("received", {"fi": "Vastaanotetut", "en": "received"},
-           {"fi": "Kuun aikana saapuneet palvelupyynnöt (Saapumispäivä).",
-            "en": "Service requests received within the month (Received)."}),
-    Metric("resolved", {"fi": "Ratkaistut", "en": "resolved"},
-           {"fi": "Kuun aikana selvitetyiksi tai valmiiksi merkityt (Vastauspäivä).",
-            "en": "Requests resolved or done within the month (Response date)."}),
-    Metric("open", {"fi": "Avoimet kuun lopussa", "en": "open at month end"},
-           {"fi": "Saapuneet viimeistään kuun lopussa, joita ei ollut ratkaistu tai peruttu kuun loppuun mennessä.",
-            "en": "Received by the end of the month and neither resolved nor cancelled by then."}),
-    Metric("median_working_days_to_resolve", {"fi": "Ratkaisuaika, mediaani (työpv)",
-                                              "en": "median working days to resolve"},
-           {"fi": "Kuun aikana ratkaistujen ratkaisuaikojen mediaani työpäivinä saapumisesta.",
-            "en": "Median working days from received to resolved, over the requests resolved within the month."},
+    Metric("received", Words("report.calls.received"), Words("report.calls.received.about")),
+    Metric("resolved", Words("report.calls.resolved"), Words("report.calls.resolved.about")),
+    Metric("open", Words("report.calls.open"), Words("report.calls.open.about")),
+    Metric("median_working_days_to_resolve", Words("report.calls.median_working_days_to_resolve"),
+           Words("report.calls.median_working_days_to_resolve.about"),
            kind="number", change=False, chart=False),
-    Metric("resolved_within_sla_share", {"fi": "Ratkaistu tavoiteajassa", "en": "resolved within SLA"},
-           {"fi": "Osuus kuun aikana ratkaistuista, jotka ratkaistiin tavoiteajassa (SLA).",
-            "en": "Share of the requests resolved within the month that met their SLA target."},
+    Metric("resolved_within_sla_share", Words("report.calls.resolved_within_sla_share"),
+           Words("report.calls.resolved_within_sla_share.about"),
            kind="share", change=False, chart=False),
-    Metric("by_subject", {"fi": "Saapuneet aiheittain", "en": "received by subject"},
-           {"fi": "Saapuneet aiheittain.", "en": "Received by subject."}, kind="breakdown", change=False),
-    Metric("by_origin", {"fi": "Saapuneet alkuperän mukaan", "en": "received by origin"},
-           {"fi": "Saapuneet alkuperän mukaan.", "en": "Received by origin."}, kind="breakdown", change=False),
-    Metric("by_unit", {"fi": "Saapuneet yksiköittäin", "en": "received by unit"},
-           {"fi": "Saapuneet yksiköittäin.", "en": "Received by unit."}, kind="breakdown", change=False),
-    Metric("by_owner", {"fi": "Saapuneet vastuuhenkilöittäin", "en": "received by owner"},
-           {"fi": "Saapuneet vastuuhenkilöittäin.", "en": "Received by owner."}, kind="breakdown", change=False),
+    Metric("by_subject", Words("report.calls.by_subject"),
+           Words("report.calls.by_subject.about"), kind="breakdown", change=False),
+    Metric("by_origin", Words("report.calls.by_origin"),
+           Words("report.calls.by_origin.about"), kind="breakdown", change=False),
+    Metric("by_unit", Words("report.calls.by_unit"),
+           Words("report.calls.by_unit.about"), kind="breakdown", change=False),
+    Metric("by_owner", Words("report.calls.by_owner"),
+           Words("report.calls.by_owner.about"), kind="breakdown", change=False),
 ]
 
 

@@ -1,30 +1,23 @@
 """Leads per month: created, handled, handled without action, within the 2-working-day target, converted."""
 
+from crmctl.present.words import Words
 from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import created_on, share, status_reached_on, tracking_start, within
 from crmctl.reports.months import as_date, last_day
 from crmctl.workflows import record_types
 
 TYPE = record_types.LEAD
-TITLE = {"fi": "Liidien seuranta", "en": "Lead tracking"}
+TITLE = Words("report.leads")
 HANDLED = ("handled", "handled_no_action")
 METRICS = [
-    Metric("created", {"fi": "Uudet liidit", "en": "created"},
-           {"fi": "Kuun aikana kirjatut liidit.", "en": "Leads logged within the month."}),
-    Metric("handled", {"fi": "Hoidetut", "en": "handled"},
-           {"fi": "Kuun aikana Hoidettu-tilaan viedyt liidit (myyntiprojekti perustettu).",
-            "en": "Leads moved to Handled within the month (a sales project was started)."}),
-    Metric("handled_no_action", {"fi": "Hoidettu, ei toimenpiteitä", "en": "handled, no action"},
-           {"fi": "Kuun aikana hoidetuiksi ilman toimenpiteitä merkityt liidit.",
-            "en": "Leads marked handled without action within the month."}),
-    Metric("handled_within_target_share", {"fi": "Hoidettu määräajassa", "en": "handled within target"},
-           {"fi": "Osuus kuun aikana hoidetuista liideistä, jotka hoidettiin määräaikaan (2 työpäivää) mennessä.",
-            "en": "Share of the leads handled within the month that were handled by their due date "
-                  "(2 working days)."},
+    Metric("created", Words("report.leads.created"), Words("report.leads.created.about")),
+    Metric("handled", Words("report.leads.handled"), Words("report.leads.handled.about")),
+    Metric("handled_no_action", Words("report.leads.handled_no_action"),
+           Words("report.leads.handled_no_action.about")),
+    Metric("handled_within_target_share", Words("report.leads.handled_within_target_share"),
+           Words("report.leads.handled_within_target_share.about"),
            kind="share", change=False, chart=False),
-    Metric("converted", {"fi": "Myyntiprojektiksi", "en": "converted"},
-           {"fi": "Kuun aikana hoidetut liidit, joista perustettiin myyntiprojekti.",
-            "en": "Leads handled within the month that became a sales project."}),
+    Metric("converted", Words("report.leads.converted"), Words("report.leads.converted.about")),
 ]
 
 

@@ -7,6 +7,7 @@ records written by hand or imported count like any other.
 
 from dataclasses import dataclass
 
+from crmctl.present.words import Words
 from crmctl.reports import Definition, Metric, Report, month_rows
 from crmctl.reports.common import tracking_start  # noqa: F401  (tables show no change before it; tests import it here)
 from crmctl.reports.months import as_date, month_number
@@ -54,32 +55,20 @@ class Project:
 
 # The metrics, in the order of the roll-out's tracking table: (metric, counts(project, month number)).
 METRICS = [
-    (Metric("open", {"fi": "Avoimet", "en": "open"},
-            {"fi": "Kaikki avoimet myyntiprojektit: perustettu viimeistään kuun lopussa eikä suljettu kuun loppuun mennessä.",
-             "en": "All open sales projects: created by the end of the month and not closed by then."}),
+    (Metric("open", Words("report.monthly.open"), Words("report.monthly.open.about")),
      Project.open_at_end),
-    (Metric("new", {"fi": "Uudet", "en": "new"},
-            {"fi": "Uudet myyntiprojektit: perustettu kuun aikana.",
-             "en": "New sales projects: created within the month."}),
+    (Metric("new", Words("report.monthly.new"), Words("report.monthly.new.about")),
      lambda p, month: p.created == month),
-    (Metric("progressed", {"fi": "Edenneet", "en": "progressed"},
-            {"fi": "Edenneet: kuun aikana aktiiviset projektit, joilta vähintään yksi vaihe valmistui kuun aikana.",
-             "en": "Progressed: projects active during the month with at least one stage completed within it."}),
+    (Metric("progressed", Words("report.monthly.progressed"), Words("report.monthly.progressed.about")),
      Project.progressed),
-    (Metric("not_progressed", {"fi": "Ei edenneet", "en": "not progressed"},
-            {"fi": "Ei edenneet: kuun aikana aktiiviset projektit, joilta yksikään vaihe ei valmistunut.",
-             "en": "Not progressed: projects active during the month with no stage completed within it."}),
+    (Metric("not_progressed", Words("report.monthly.not_progressed"), Words("report.monthly.not_progressed.about")),
      lambda p, month: p.active(month) and not p.progressed(month)),
-    (Metric("completed", {"fi": "Valmistuneet", "en": "completed"},
-            {"fi": "Valmistuneet: suljettu valmistuneena kuun aikana.",
-             "en": "Completed: closed as completed within the month."}),
+    (Metric("completed", Words("report.monthly.completed"), Words("report.monthly.completed.about")),
      lambda p, month: p.closed_as("completed", month)),
-    (Metric("lost", {"fi": "Hävityt", "en": "lost"},
-            {"fi": "Hävityt: suljettu hävittynä kuun aikana.",
-             "en": "Lost: closed as lost within the month."}),
+    (Metric("lost", Words("report.monthly.lost"), Words("report.monthly.lost.about")),
      lambda p, month: p.closed_as("lost", month)),
 ]
-TITLE = {"fi": "Myyntiprojektien seuranta", "en": "Sales project tracking"}
+TITLE = Words("report.monthly")
 
 
 def count_month(projects, month):

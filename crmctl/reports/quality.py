@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from crmctl.kernel.i18n import t
+from crmctl.present.words import Words
 from crmctl.reports import Definition, Report
 from crmctl.reports.common import share
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
@@ -10,26 +12,20 @@ from crmctl.kernel.ids import day_of
 from crmctl.engine.rules import is_empty
 from crmctl.workflows import record_types
 
-TITLE = {"fi": "Tietojen laatu", "en": "Data quality"}
+TITLE = Words("report.quality")
 MATCH_KEYS = ("phone", "email", "business_id")
+# Column -> catalogue key of its heading.
 HEAD = {
-    "type": {"fi": "Tietuetyyppi", "en": "Record type"}, "field": {"fi": "Kenttä", "en": "Field"},
-    "filled": {"fi": "Täytetty", "en": "Filled"}, "records": {"fi": "Tietueita", "en": "Records"},
-    "fill_rate": {"fi": "Täyttöaste", "en": "Fill rate"},
-    "violations": {"fi": "Sääntöjä rikkovia", "en": "Breaking rules"},
-    "warnings": {"fi": "Suositeltavia puuttuu", "en": "Recommended missing"},
-    "name": {"fi": "Nimi", "en": "Name"}, "ids": {"fi": "Asiakkaat", "en": "Customers"},
-    "same": {"fi": "Sama", "en": "Same"},
-    "requests": {"fi": "Palvelupyyntöjä", "en": "Service requests"},
-    "general_customer_requests": {"fi": "Yleisasiakkaalla", "en": "On CUST-GENERAL"},
-    "general_customer_share": {"fi": "Osuus", "en": "Share"},
+    "type": "report.quality.type", "field": "column.field", "filled": "report.quality.filled",
+    "records": "report.quality.records", "fill_rate": "report.quality.fill_rate",
+    "violations": "report.quality.violations", "warnings": "report.quality.warnings", "name": "column.name",
+    "ids": "report.quality.ids", "same": "report.quality.same", "requests": "report.quality.requests",
+    "general_customer_requests": "report.quality.general_customer_requests",
+    "general_customer_share": "report.quality.general_customer_share",
 }
-SECTIONS = {
-    "fill": {"fi": "Suositeltavien kenttien täyttöaste", "en": "Recommended fields filled"},
-    "rules": {"fi": "Sääntöjä rikkovat tietueet", "en": "Records breaking rules"},
-    "duplicates": {"fi": "Todennäköiset asiakasduplikaatit", "en": "Probable duplicate customers"},
-    "general": {"fi": "Yleisasiakkaalle kirjatut palvelupyynnöt", "en": "Requests logged on CUST-GENERAL"},
-}
+# Section -> catalogue key of its title.
+SECTIONS = {"fill": "report.quality.fill", "rules": "report.quality.rules", "duplicates": "report.quality.duplicates",
+            "general": "report.quality.general"}
 
 
 def normalised_name(name):
@@ -88,7 +84,7 @@ def build(context, months):
 
     def sections(lang):
         def head(columns):
-            return [HEAD[c][lang] for c in columns]
+            return [t(HEAD[c], lang) for c in columns]
 
         def percent(value):
             return "" if value is None else f"{value * 100:.0f} %"
@@ -109,7 +105,7 @@ def build(context, months):
                   ("rules", ["type", "records", "violations", "warnings"], rule_rows),
                   ("duplicates", ["name", "ids", "same"], duplicate_rows),
                   ("general", ["requests", "general_customer_requests", "general_customer_share"], general_rows)]
-        return [(SECTIONS[key][lang], columns, head(columns), rows) for key, columns, rows in layout]
+        return [(t(SECTIONS[key], lang), columns, head(columns), rows) for key, columns, rows in layout]
 
     return Report("quality", TITLE, [], snapshot=snapshot, sections=sections)
 

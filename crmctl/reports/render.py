@@ -3,23 +3,20 @@
 from pathlib import Path
 
 from crmctl.present import formats
+from crmctl.kernel.i18n import t
 from crmctl.kernel.templates import environment
 from crmctl.reports import chart
 from crmctl.reports.months import label as month_label
 
 MINUS = "\u2212"  # the tables print −1, as the roll-out's did
-MONTH_LABEL = {"fi": "Kuukausi", "en": "month"}
 FORMATS = ("table", "md", "csv", "json", "yaml")
-
-
-YES_NO = {"fi": ("täyttyy", "ei täyty"), "en": ("met", "not met")}
 
 
 def number_text(value, kind="count", lang="en"):
     if value is None:
         return ""
     if kind == "flag":
-        return YES_NO[lang][0 if value else 1]
+        return t("report.met" if value else "report.not_met", lang)
     if kind == "share":
         return f"{value * 100:.0f} %"
     if isinstance(value, float):
@@ -58,7 +55,7 @@ def display_rows(report, lang):
     """(columns, headers, rows) of the month table as people read it."""
     metrics = table_metrics(report)
     columns = ["month"] + [m.key for m in metrics]
-    headers = [MONTH_LABEL[lang]] + [m.label[lang] for m in metrics]
+    headers = [t("report.month", lang)] + [m.label[lang] for m in metrics]
     tracked_from = month_label(report.tracked_from) if report.tracked_from else ""
     rows = [{"month": row["month"], **{m.key: cell(row, m, lang, tracked_from) for m in metrics}}
             for row in report.months]
@@ -133,8 +130,8 @@ def render(report, fmt, lang, store_root=None, out=None):
             months = [row["month"] for row in report.months]
             text += "\n" + metric.label[lang] + "\n"
             text += formats.render_rows(key_rows, ["key"] + months, [""] + months, "table")
-        for fi_text, en_text in report.notes:
-            text += "\n" + (fi_text if lang == "fi" else en_text) + "\n"
+        for note in report.notes:
+            text += "\n" + note[lang] + "\n"
         return text, {}
     return markdown_page(report, lang, store_root, out, columns, headers, rows)
 
@@ -154,10 +151,15 @@ def markdown_page(report, lang, store_root, out, columns, headers, rows):
     tables = [(metric.label[lang], markdown_table([""] + months, key_rows, ["key"] + months))
               for metric, key_rows in breakdowns(report, lang)]
     text = page_template(templates, report).render(
-        lang=lang, title=title, report=report, first=months[0] if months else "", last=months[-1] if months else "",
-        table=markdown_table(headers, rows, columns), breakdowns=tables, chart=figure,
-        metrics=report.metrics, notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
+        lang=lang, t=words(lang), title=title, report=report, first=months[0] if months else "",
+        last=months[-1] if months else "", table=markdown_table(headers, rows, columns), breakdowns=tables, chart=figure,
+        metrics=report.metrics, notes=[note[lang] for note in report.notes])
     return text, extra
+
+
+def words(lang):
+    """The templates' `t(key, **params)`: a catalogue message in the page's language."""
+    return lambda key, **params: t(key, lang, **params)
 
 
 def page_template(templates, report):
@@ -184,6 +186,6 @@ def render_snapshot(report, fmt, lang, store_root, out):
                                      columns))
               for title, columns, headers, rows in sections]
     text = page_template(environment(store_root), report).render(
-        lang=lang, title=report.title[lang], report=report, first="", last="", table="", breakdowns=tables,
-        chart=None, metrics=[], notes=[n[0] if lang == "fi" else n[1] for n in report.notes])
+        lang=lang, t=words(lang), title=report.title[lang], report=report, first="", last="", table="",
+        breakdowns=tables, chart=None, metrics=[], notes=[note[lang] for note in report.notes])
     return text, {}

@@ -1,7 +1,7 @@
 """Email notifications: one email per assignment not yet notified, on records of every type.
 
-The email is written in the store's language from the templates
-`email/assignment_subject.<lang>.txt` and `email/assignment_body.<lang>.txt`
+The email is written in the language the caller chose (the store's by default)
+from the templates `email/assignment_subject.<lang>.txt` and `email/assignment_body.<lang>.txt`
 (a store may override them in its own `templates/`). A successful send is
 recorded on the assignment (`notified: <time>`, `notified_to: <address>`)
 with a `notified` history event, so re-running sends nothing twice; a
@@ -19,6 +19,7 @@ from functools import lru_cache
 from crmctl.engine.assignments import is_open
 from crmctl.config.model import label
 from crmctl.kernel.errors import UsageError
+from crmctl.kernel.i18n import t
 from crmctl.workflows.inbox import note_of, reason_label, title_of
 from crmctl.engine.wording import cell
 from crmctl.engine.query import Evaluator
@@ -77,16 +78,14 @@ def key_fields(store, rtype, record, lang):
             pairs.append((label(rtype.fields[key].label, lang), cell(rtype, key, record[key], lang)))
     due = Evaluator(store, rtype, lang=lang).value(record, "due")
     if due is not None and "due" not in rtype.fields:
-        pairs.append(({"fi": "Määräaika", "en": "Due"}[lang], due.isoformat()))
+        pairs.append((t("derived.due", lang), due.isoformat()))
     return pairs
 
 
-def compose(store, rtype, record, item, sender, templates):
-    """The email for one assignment, in the store's language (`templates`: the Jinja environment)."""
+def compose(store, rtype, record, item, sender, templates, lang):
+    """The email for one assignment, in `lang` (`templates`: the Jinja environment)."""
     from email.message import EmailMessage
     from email.utils import format_datetime, formataddr
-
-    lang = store.config.language
     users = store.config.users
     user = users.get(item["user"]) or {}
     by = users.get(item.get("by")) or {}
@@ -143,7 +142,7 @@ def notify(store, actor, server=None, sender=None, dry_run=False, lang="fi"):
         for rtype, record, index, item in outstanding(store):
             address = str((store.config.users.get(item["user"]) or {}).get("email") or "")
             batch.append(Outgoing(record["id"], index, item["user"], address,
-                                  compose(store, rtype, record, item, sender, templates), extra={"item": item}))
+                                  compose(store, rtype, record, item, sender, templates, lang), extra={"item": item}))
         if dry_run or not batch:
             return batch
         host, port = server

@@ -193,7 +193,7 @@ def test_path_like_ids_in_from_file_are_refused(run, store, document, problem):
 def test_edit_cannot_move_a_record_to_a_path_like_id(run, store, sr, monkeypatch):
     monkeypatch.setenv("EDITOR", "sed -i 's|^id: .*|id: ../../etc/passwd|'")
     before = snapshot(store.root)
-    rejected(run("sr", "edit", sr), "Error: the id cannot be changed")
+    rejected(run("sr", "edit", sr), "Error: tunnistetta ei voi muuttaa")
     assert snapshot(store.root) == before
 
 
@@ -216,7 +216,7 @@ YAML_CASES = {
     "invalid UTF-8": (b"title: x\nperson_name: Matti M\xe4kinen\n", "Error: <stdin>:2: invalid UTF-8 at byte 29"),
     "NUL byte": (b"title: x\n\ndescription: a\x00b\n", "Error: <stdin>:3: unparsable YAML: control character #x0000 is not allowed"),
     "unparsable": (b"title: [x\nsubject: billing\n", "Error: <stdin>:2: unparsable YAML: did not find expected ',' or ']'"),
-    "not a mapping": (b"- title\n- x\n", "Error: <stdin>: expected a mapping of fields"),
+    "not a mapping": (b"- title\n- x\n", "Error: <stdin>: tiedostossa pitää olla kenttien rakenne (mapping)"),
 }
 
 

@@ -128,7 +128,7 @@ def test_machine_output_is_never_mixed_with_messages(run, store, records):
     (["--lang", "sv", "sr", "list"], "Error: Invalid value for '--lang': 'sv' is not one of 'fi', 'en'."),
     (["sr", "frobnicate"], "Error: No such command 'frobnicate'."),
     (["frobnicate"], "Error: No such command 'frobnicate'."),
-    (["sr", "new", "title"], "Error: expected KEY=VALUE, got 'title'"),
+    (["sr", "new", "title"], "Error: odotettiin AVAIN=ARVO, saatiin 'title'"),
     (["sr", "list", "owner"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): 'owner'"),
     (["sr", "list", "owner==x"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): 'owner==x'"),
     (["sr", "list", "received=>2011-01-01"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): "),
@@ -144,7 +144,7 @@ def test_usage_errors_exit_2(run, store, args, error):
 @pytest.mark.parametrize("args, error", [
     (["sr", "show", "SR-20110125-ZZZZZ"], "Error: no service request matches 'SR-20110125-ZZZZZ'\n"),
     (["--as", "nobody", "sr", "new", "title=x"], "Error: unknown user 'nobody' (see `crmctl user list`)\n"),
-    (["sr", "list", "--view", "nothing"], "Error: no view 'nothing' for service requests (views: "),
+    (["sr", "list", "--view", "nothing"], "Error: näkymää 'nothing' ei ole (palvelupyynnöt; näkymät: "),
 ])
 def test_wrong_data_or_requests_exit_1(run, store, args, error):
     result = run(*args)

@@ -78,7 +78,7 @@ def test_a_global_option_before_a_commands_own_of_the_same_name(run, empty_store
      "project stage complete: --format yaml is not supported (one of table)"),
 ])
 def test_a_format_the_command_does_not_produce_is_a_usage_error(run, store, args, error):
-    result = run(*args)
+    result = run("--lang", "en", *args)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {error}\n")
     assert not list(store.root.glob("service-requests/**/*.yaml"))  # refused before doing anything
 
@@ -111,7 +111,7 @@ def test_format_option_wins_over_the_out_extension(run, tmp_path):
 
 def test_an_out_extension_the_command_does_not_produce_is_a_usage_error(run, tmp_path):
     out = tmp_path / "calls.jsonl"
-    result = run("report", "calls", "--out", str(out))
+    result = run("--lang", "en", "report", "calls", "--out", str(out))
     assert (result.exit_code, result.stderr) == (2, "Error: report calls: --out: jsonl is not supported "
                                                     "(one of table, md, csv, json, yaml)\n")
     assert not out.exists()
@@ -206,8 +206,14 @@ def test_a_record_type_added_in_the_configuration_follows_the_same_policy(run, s
     contact = created.stdout.strip()
     assert run("contact", "list", "-q").stdout == f"{contact}\n"
     assert json.loads(run("contact", "show", contact, "--format", "json").stdout)["name"] == "Maija"
-    refused = run("contact", "new", "name=Matti", "--format", "csv")
+    refused = run("--lang", "en", "contact", "new", "name=Matti", "--format", "csv")
     assert (refused.exit_code, refused.stderr) == (2, "Error: contact new: --format csv is not supported (one of table)\n")
+
+
+def test_a_finnish_store_words_the_format_error_in_finnish(run):
+    result = run("sr", "list", "--format", "jsonl")
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: sr list: muotoa --format jsonl ei tueta (vaihtoehdot: table, json, yaml, csv, md)\n")
 
 
 def test_a_commands_help_names_the_formats_it_produces(run):

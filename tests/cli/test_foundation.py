@@ -154,7 +154,7 @@ def test_edit_saves_a_valid_edit_with_its_history_event(run, store, monkeypatch)
      ["Error: <edited record>:2: YAML tags are not allowed (tag:yaml.org,2002:python/name:os.system)"]),
     ("sed -i 's/^owner: .*/owner: nobody/'",
      ["Error: tietue rikkoo näitä sääntöjä:", "  owner (Vastuuhenkilö): tuntematon käyttäjä 'nobody'"]),
-    ("false", ["Error: the editor exited with 1; nothing saved"]),
+    ("false", ["Error: editori päättyi koodiin 1; mitään ei tallennettu"]),
 ])
 def test_rejected_edits_are_not_saved(run, store, monkeypatch, script, error):
     request = new_sr(run)

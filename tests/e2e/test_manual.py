@@ -321,8 +321,8 @@ def test_check_fails_after_a_level_change_until_rebuilt(empty_store, tmp_path, r
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [str(out / name) for name in (
         "en/customer-service.md", "en/reference.md", "fi/customer-service.md", "fi/reference.md")]
-    assert result.stderr == (f"Error: the manual in {out} is stale (4 files differ); "
-                             f"rebuild it with `crmctl manual build --out {out}`\n")
+    assert result.stderr == (f"Error: käyttöohje hakemistossa {out} on vanhentunut (4 tiedostoa eroaa); "
+                             f"rakenna se uudelleen komennolla `crmctl manual build --out {out}`\n")
     assert run("manual", "build", "--out", str(out), root=empty_store.root).exit_code == 0
     assert run("manual", "check", "--out", str(out), root=empty_store.root).exit_code == 0
     assert "| Puhelinnumero (`phone`) | pakollinen tieto |  |" in (out / "fi" / "customer-service.md").read_text()

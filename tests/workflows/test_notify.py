@@ -119,6 +119,26 @@ def test_dry_run_sends_and_writes_nothing(run, store, smtp):
     assert snapshot(store.root) == before
 
 
+
+def test_dry_run_words_the_emails_in_the_chosen_language(run, store, smtp):
+    """`--lang en` on a Finnish store: subjects (and bodies) in English, as the rest of the output."""
+    record_id = new_request(run)
+    run("sr", "delegate", record_id, "taija.halme")
+    result = run("notify", "--from", SENDER, "--dry-run", "--lang", "en", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [r["subject"] for r in json.loads(result.stdout)] == [
+        f"Delegated: Service request {record_id} – Laskussa virhe"]
+    assert result.stderr == "Would send 1 email(s) (dry run, nothing sent).\n"
+    table = run("notify", "--from", SENDER, "--dry-run", "--lang", "en")
+    assert table.stdout.splitlines()[0].split() == ["ID", "User", "Email", "Subject"]
+    assert f"Delegated: Service request {record_id}" in table.stdout
+
+    result = notify(run, smtp, "--lang", "en")
+    [mail] = smtp.inbox.take()
+    assert mail["message"]["Subject"] == f"Delegated: Service request {record_id} – Laskussa virhe"
+    body = mail["message"].get_content().replace("\r\n", "\n")
+    assert body.startswith("Hello Taija Halme,\n") and "\nDue: 2011-01-28\n" in body
+
 def test_refused_mail_stays_pending_and_exits_1_with_the_server_answer(run, store, smtp):
     record_id = new_request(run)
     run("sr", "delegate", record_id, "taija.halme")
