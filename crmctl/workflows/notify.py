@@ -22,6 +22,7 @@ from email.utils import format_datetime, formataddr
 from crmctl.engine.assignments import is_open
 from crmctl.config.model import label
 from crmctl.kernel.errors import UsageError
+from crmctl.kernel.i18n import t
 from crmctl.workflows.inbox import note_of, reason_label, title_of
 from crmctl.present.display import cell
 from crmctl.engine.query import Evaluator
@@ -54,7 +55,7 @@ def parse_server(text):
     """`HOST:PORT` -> (host, port); a usage error otherwise."""
     host, sep, port = (text or "").rpartition(":")
     if not sep or not host or not port.isdigit():
-        raise UsageError(f"--smtp wants HOST:PORT, got {text!r}")
+        raise UsageError(code="notify.bad_server", text=text)
     return host, int(port)
 
 
@@ -76,7 +77,7 @@ def key_fields(store, rtype, record, lang):
             pairs.append((label(rtype.fields[key].label, lang), cell(rtype, key, record[key], lang)))
     due = Evaluator(store, rtype, lang=lang).value(record, "due")
     if due is not None and "due" not in rtype.fields:
-        pairs.append(({"fi": "Määräaika", "en": "Due"}[lang], due.isoformat()))
+        pairs.append((t("notify.due", lang), due.isoformat()))
     return pairs
 
 
