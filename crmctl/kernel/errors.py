@@ -57,18 +57,14 @@ class StoreError(CrmError):
 class YamlError(CrmError):
     """A YAML document cannot be accepted; `line` is 1-based when known."""
 
-    def __init__(self, message, line=None, code="yaml", params=None, where=None):
+    def __init__(self, message, line=None, code="yaml", params=None):
         super().__init__(message)
         self.line = line
         self.code = code
-        self.params = params or {}  # fill the translated message `yaml.<code>`
-        self.where = where  # the file's name when `message` already says where the problem is
+        self.params = params or {}  # fill the translated message `yaml.<code>` (as `check` does)
 
     def text(self, lang="en"):
-        if not has(f"yaml.{self.code}"):
-            return str(self)
-        problem = t(f"yaml.{self.code}", lang, **self.params)
-        return f"{self.where}:{self.line or 1}: {problem}" if self.where else problem
+        return str(self)  # commands still report a damaged file in English; `check` words it in the store's language
 
     def located(self, name):
         """`NAME:LINE: message`: where the problem is, as editors and `check` print it."""

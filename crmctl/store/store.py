@@ -121,8 +121,7 @@ class Store:
             raise YamlError("a record file must hold a mapping", 1, "not-mapping")
         if data.get("id") != path.stem:
             line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("id:")), 1)
-            raise YamlError(f"id {data.get('id')!r} does not match the file name {path.name}", line, "id-mismatch",
-                            {"id": data.get("id"), "name": path.name})
+            raise YamlError(f"id {data.get('id')!r} does not match the file name {path.name}", line, "id-mismatch")
         return data
 
     def exists(self, record_id):
