@@ -69,7 +69,7 @@ def test_process_needs_a_sent_form_and_a_customer_number(run, store):
     assert result.stderr == f"Error: {form_id} on tilassa draft; vain lähetettyjä lomakkeita voi käsitellä\n"
     result = run("request", "process", form_id)
     assert result.exit_code == 2
-    assert result.stderr == ("Error: processing a form needs the billing system's customer number "
+    assert result.stderr == ("Error: lomakkeen käsittely vaatii laskutusjärjestelmän asiakasnumeron "
                              "(customer_number=...)\n")
     assert snapshot(store.root) == before
 

@@ -180,7 +180,7 @@ def test_store_is_found_by_root_then_environment_then_walking_up(store, tmp_path
     assert ids()[0] == 1 and ids()[2].startswith("Error: tästä kansiosta tai sen yläpuolelta ei löydy crmctl-varastoa")
     monkeypatch.setenv("CRMCTL_ROOT", str(store.root))
     assert ids() == found
-    assert ids("--root", str(tmp_path))[2] == f"Error: not a crmctl store (no crmctl.yaml): {tmp_path}\n"
+    assert ids("--root", str(tmp_path))[2] == f"Error: ei crmctl-varasto (crmctl.yaml puuttuu): {tmp_path}\n"
     monkeypatch.delenv("CRMCTL_ROOT")
     monkeypatch.chdir(store.root / "customers")
     assert ids() == found  # walking up from inside the store

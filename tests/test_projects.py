@@ -124,7 +124,7 @@ def test_force_needs_a_reason(run, store):
     project_id = new_project(run)
     result = run("project", "stage", "complete", project_id, "--force")
     assert result.exit_code == 2
-    assert result.stderr == "Error: --force vaatii syyn (reason=...)\n"
+    assert result.stderr == "Error: --force needs a reason (reason=...)\n"
 
 
 def test_last_stage_completes_the_project_and_closed_projects_refuse_changes(run, store):
