@@ -124,11 +124,11 @@ def read_yaml(path, default=None):
     try:
         data = yamlio.load(yamlio.decode(path.read_bytes(), str(path)), str(path))
     except YamlError as err:
-        raise ConfigError(err.located(path)) from None
+        raise ConfigError(code="located", where=path, line=err.line or 1, problem=err.both()) from None
     except OSError as err:
-        raise ConfigError(f"{path}: cannot read: {err.strerror}") from None
+        raise ConfigError(code="config.cannot_read", path=path, reason=err.strerror) from None
     if isinstance(default, dict) and data is not None and not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping, found a {type(data).__name__}")
+        raise ConfigError(code="config.not_mapping", path=path, found=type(data).__name__)
     return default if data is None else data
 
 
@@ -163,21 +163,21 @@ def load_config(root):
 
 def _value(spec, where):
     if not isinstance(spec, dict) or "key" not in spec:
-        raise ConfigError(f"{where}: a value needs a key")
+        raise ConfigError(code="config.value_needs_key", where=where)
     attrs = {k: v for k, v in spec.items() if k not in ("key",) + LANGUAGES}
     return Value(spec["key"], {lang: spec.get(lang) for lang in LANGUAGES}, attrs)
 
 
 def _field(spec, vocabularies, where):
     if not isinstance(spec, dict) or "key" not in spec:
-        raise ConfigError(f"{where}: a field needs a key")
+        raise ConfigError(code="config.field_needs_key", where=where)
     where = f"{where}: {spec['key']}"
     ftype = spec.get("type", "line")
     if ftype not in FIELD_TYPES:
-        raise ConfigError(f"{where}: unknown type {ftype!r}")
+        raise ConfigError(code="config.unknown_type", where=where, type=ftype)
     level = spec.get("level", "optional")
     if level not in LEVELS:
-        raise ConfigError(f"{where}: unknown level {level!r}")
+        raise ConfigError(code="config.unknown_level", where=where, level=level)
     made = Field(
         key=spec["key"],
         label=spec.get("label") or {lang: spec["key"] for lang in LANGUAGES},
@@ -192,13 +192,13 @@ def _field(spec, vocabularies, where):
         values = spec.get("values")
         if isinstance(values, str):
             if values not in vocabularies:
-                raise ConfigError(f"{where}: unknown vocabulary {values!r}")
+                raise ConfigError(code="config.unknown_vocabulary", where=where, name=values)
             made.vocabulary = values
             made.values = vocabularies[values]
         elif isinstance(values, list):
             made.values = [_value(v, where) for v in values]
         else:
-            raise ConfigError(f"{where}: an enum needs values")
+            raise ConfigError(code="config.enum_needs_values", where=where)
     if ftype == "object":
         made.fields = {f["key"]: _field(f, vocabularies, where) for f in spec.get("fields", [])}
     if ftype == "list":
@@ -212,7 +212,7 @@ def _field(spec, vocabularies, where):
 def _record_type(spec, vocabularies, where):
     for key in ("key", "prefix", "dir"):
         if key not in spec:
-            raise ConfigError(f"{where}: missing {key!r}")
+            raise ConfigError(code="config.missing_key", where=where, key=key)
     fields = {}
     for fspec in spec.get("fields", []):
         made = _field(fspec, vocabularies, where)
@@ -245,10 +245,10 @@ def _record_type(spec, vocabularies, where):
 
 def _view_filters(key, raw_views, where, seen=()):
     if key in seen:
-        raise ConfigError(f"{where}: view {key!r} extends itself")
+        raise ConfigError(code="config.view_extends_itself", where=where, key=key)
     vspec = raw_views.get(key)
     if vspec is None:
-        raise ConfigError(f"{where}: unknown view {key!r}")
+        raise ConfigError(code="config.unknown_view", where=where, key=key)
     filters = []
     if vspec.get("extends"):
         filters += _view_filters(vspec["extends"], raw_views, where, seen + (key,))
@@ -261,5 +261,5 @@ def label(labels, lang):
         return str(labels)
     text = labels.get(lang)
     if text is None:
-        raise ConfigError(f"missing {lang} translation of {labels!r}")
+        raise ConfigError(code="config.missing_translation", lang=lang, labels=repr(labels))
     return text

@@ -6,48 +6,51 @@ import subprocess
 
 from crmctl.config.model import Field, Value, label
 from crmctl.kernel.errors import CrmError, NotFound, UsageError, ValidationError
-from crmctl.kernel.i18n import t
+from crmctl.kernel.i18n import LANGUAGES, both, t
 from crmctl.engine.rules import Engine, FieldError, Problem
 
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 REGION_KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 ROLES = ("customer_service", "sales", "technical", "admin")
 INITIALS = re.compile(r"^[^\W\d_]{1,5}$")  # 1-5 letters (ä, ö and å included)
-INITIALS_RULE = {"fi": "pitää olla 1–5 kirjainta", "en": "must be 1–5 letters"}
-REGION_NAME = Field("name", {"fi": "Nimi", "en": "Name"}, "line", "required")
+
+
+def _region_name_field():
+    return Field("name", both("directory.name"), "line", "required")
 
 
 def _user_fields(config):
-    roles = [v for v in config.vocabularies.get("roles", [])] or [Value(r, {"fi": r, "en": r}) for r in ROLES]
+    roles = ([v for v in config.vocabularies.get("roles", [])]
+             or [Value(r, {lang: r for lang in LANGUAGES}) for r in ROLES])
     return {
-        "name": Field("name", {"fi": "Nimi", "en": "Name"}, "line", "required"),
+        "name": Field("name", both("directory.name"), "line", "required"),
         # Signature in delegation's actions line; derived from the name when not set.
-        "initials": Field("initials", {"fi": "Nimikirjaimet", "en": "Initials"}, "line"),
-        "email": Field("email", {"fi": "Sähköpostiosoite", "en": "Email"}, "email", "required"),
-        "roles": Field("roles", {"fi": "Roolit", "en": "Roles"}, "list", "required",
-                       item=Field("roles", {"fi": "Rooli", "en": "Role"}, "enum", values=roles)),
-        "region": Field("region", {"fi": "Alue", "en": "Region"}, "region"),
-        "supervisor": Field("supervisor", {"fi": "Esimies", "en": "Supervisor"}, "user"),
-        "planned": Field("planned", {"fi": "Suunniteltu käyttäjä", "en": "Planned user"}, "boolean", default=False),
-        "active": Field("active", {"fi": "Aktiivinen", "en": "Active"}, "boolean", default=True),
+        "initials": Field("initials", both("directory.initials"), "line"),
+        "email": Field("email", both("directory.email"), "email", "required"),
+        "roles": Field("roles", both("directory.roles"), "list", "required",
+                       item=Field("roles", both("directory.role"), "enum", values=roles)),
+        "region": Field("region", both("directory.region"), "region"),
+        "supervisor": Field("supervisor", both("directory.supervisor"), "user"),
+        "planned": Field("planned", both("directory.planned"), "boolean", default=False),
+        "active": Field("active", both("directory.active"), "boolean", default=True),
     }
 
 
 def resolve_actor(store, given=None):
-    """The acting user's handle: --as, else $CRMCTL_USER, else the store's git user.email."""
+    """The acting user's handle: the one `given`, else $CRMCTL_USER, else the store's git user.email."""
     users = store.config.users
     handle = given or os.environ.get("CRMCTL_USER")
     if handle:
         if handle not in users:
-            raise CrmError(f"unknown user {handle!r} (see `crmctl user list`)")
+            raise CrmError(code="directory.unknown_user", handle=handle)
         return handle
     email = _git_email(store.root)
     if email:
         for key, user in users.items():
             if str(user.get("email", "")).casefold() == email.casefold():
                 return key
-        raise CrmError(f"git user.email {email!r} is not the email of any user; use --as or CRMCTL_USER")
-    raise CrmError("who are you? use --as USER or set CRMCTL_USER")
+        raise CrmError(code="directory.email_unknown", email=email)
+    raise CrmError(code="directory.who_are_you")
 
 
 def _git_email(root):
@@ -70,9 +73,9 @@ def require_admin(store, actor):
     if not users:
         return
     if actor is None:
-        raise CrmError("who are you? use --as USER or set CRMCTL_USER")
+        raise CrmError(code="directory.who_are_you")
     if not has_role(store.config, actor, "admin"):
-        raise CrmError(f"only an admin may change users and regions ({actor} is not one)")
+        raise CrmError(code="directory.admin_only", actor=actor)
 
 
 def _convert_all(engine, fields, values, problems):
@@ -91,7 +94,7 @@ def _convert_all(engine, fields, values, problems):
             continue
         if key == "initials" and converted is not None and not INITIALS.match(converted):
             problems.append(Problem(key, label(field.label, engine.lang), "error", "invalid",
-                                    INITIALS_RULE[engine.lang]))
+                                    t("directory.initials_rule", engine.lang)))
             continue
         if converted is not None:
             result[key] = converted
@@ -101,13 +104,13 @@ def _convert_all(engine, fields, values, problems):
 def add_user(store, handle, values, actor, lang="fi"):
     """Add a user to users.yaml; returns the user's data."""
     if not HANDLE.match(handle or ""):
-        raise UsageError(f"not a user handle (lower-case letters, digits, . _ -): {handle!r}")
+        raise UsageError(code="directory.bad_handle", handle=handle)
     with store.lock():
         store.reload_config()
         require_admin(store, actor)
         config = store.config
         if handle in config.users:
-            raise CrmError(f"user {handle!r} exists already")
+            raise CrmError(code="directory.user_exists", handle=handle)
         fields = _user_fields(config)
         problems = []
         engine = Engine(store, lang, actor)
@@ -133,7 +136,7 @@ def set_user(store, handle, values, actor, lang="fi"):
         require_admin(store, actor)
         config = store.config
         if handle not in config.users:
-            raise NotFound(f"no user {handle!r}")
+            raise NotFound(code="directory.no_user", handle=handle)
         problems = []
         changes = _convert_all(Engine(store, lang, actor), _user_fields(config), values, problems)
         if problems:
@@ -146,7 +149,7 @@ def set_user(store, handle, values, actor, lang="fi"):
 
 def add_region(store, key, values, actor, lang="fi"):
     if not REGION_KEY.match(key or ""):
-        raise UsageError(f"not a region key (lower-case letters, digits, _): {key!r}")
+        raise UsageError(code="directory.bad_region_key", key=key)
     values = dict(values)
     name = _region_name(store, values.pop("name", None) or key, actor, lang)
     with store.lock():
@@ -154,7 +157,7 @@ def add_region(store, key, values, actor, lang="fi"):
         require_admin(store, actor)
         regions = dict(store.config.regions)
         if key in regions:
-            raise CrmError(f"region {key!r} exists already")
+            raise CrmError(code="directory.region_exists", key=key)
         regions[key] = {"name": name, "owners": {}}
         regions[key]["owners"] = _owners(store, values, actor, lang)
         store.write_config_file("regions.yaml", regions)
@@ -169,7 +172,7 @@ def set_region(store, key, values, actor, lang="fi"):
         require_admin(store, actor)
         regions = dict(store.config.regions)
         if key not in regions:
-            raise NotFound(f"no region {key!r}")
+            raise NotFound(code="directory.no_region", key=key)
         region = dict(regions[key])
         if "name" in values:
             region["name"] = _region_name(store, values.pop("name"), actor, lang)
@@ -181,17 +184,18 @@ def set_region(store, key, values, actor, lang="fi"):
 
 def _region_name(store, name, actor, lang):
     """A region's name: one line of text like any name field."""
+    name_field = _region_name_field()
     try:
-        return Engine(store, lang, actor).convert(REGION_NAME, name)
+        return Engine(store, lang, actor).convert(name_field, name)
     except FieldError as err:
-        raise ValidationError([Problem("name", label(REGION_NAME.label, lang), "error", "invalid", str(err))],
+        raise ValidationError([Problem("name", label(name_field.label, lang), "error", "invalid", str(err))],
                               t("rules_broken", lang)) from None
 
 
 def _owners(store, values, actor, lang):
     roles = {v.key: v.label for v in store.config.vocabularies.get("roles", [])} or {r: {} for r in ROLES}
     engine = Engine(store, lang, actor)
-    user_field = Field("owner", {"fi": "Käyttäjä", "en": "User"}, "user")
+    user_field = Field("owner", both("directory.user"), "user")
     owners, problems = {}, []
     for role, handle in values.items():
         if role not in roles:

@@ -25,11 +25,11 @@ class Filter:
 def parse_filter(text):
     match = FILTER.match(text or "")
     if not match:
-        raise UsageError(f"not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): {text!r}")
+        raise UsageError(code="query.bad_filter", text=text)
     key, op, value = match.group(1), match.group(2), match.group(3).strip()
     if value[:1] in "=<>!~" and value:
         # `owner==x` or `due=<2011-01-01` is a mistyped operator, not a search for "=x".
-        raise UsageError(f"not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): {text!r}")
+        raise UsageError(code="query.bad_filter", text=text)
     return Filter(key, op, value)
 
 
@@ -91,7 +91,7 @@ class Evaluator:
     def _convert_operand(self, key, raw):
         if raw == "me":
             if not self.actor:
-                raise UsageError("`me` needs an acting user (--as or CRMCTL_USER)")
+                raise UsageError(code="query.me_needs_actor")
             return self.actor
         field = self.rtype.field_at(key)
         if field is not None and field.type not in ("line", "text", "list", "object"):

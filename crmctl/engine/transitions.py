@@ -2,7 +2,7 @@
 
 from crmctl.engine.directory import has_role
 from crmctl.kernel.errors import CrmError
-from crmctl.kernel.i18n import t
+from crmctl.kernel.i18n import both, t
 from crmctl.engine.records import apply_values, change
 from crmctl.engine.rules import FieldError, Problem, is_empty
 
@@ -11,7 +11,7 @@ def status_field(rtype):
     status = rtype.status or {}
     field = rtype.fields.get(status.get("field", ""))
     if field is None:
-        raise CrmError(f"{rtype.label['en']} records have no status model")
+        raise CrmError(code="transition.no_status_model", what=rtype.label)
     return field
 
 
@@ -45,7 +45,7 @@ def transition(store, record_id, target, actor, lang="fi", values=None, system_v
     `values` may hold fields to set at the same time (`resolution=..`) and
     `reason`, recorded in the history event (and in the rule's
     `reason_field`, or in a field called `reason` when the type has one).
-    `system_values` are fields a workflow sets (e.g. `closed` from `--date`);
+    `system_values` are fields a workflow sets (e.g. `closed`, from the closing date given);
     `before_save(record, engine, old, new)` lets a workflow add its own
     changes to the same atomic write. `generic` is the plain `status` verb: it
     refuses moves the configuration gives to a command of their own
@@ -61,21 +61,21 @@ def transition(store, record_id, target, actor, lang="fi", values=None, system_v
         try:
             wanted = engine.convert(field, target)
         except FieldError as err:
-            raise CrmError(f"{field.key}: {err}") from None
+            raise CrmError(code="about", what=field.key, problem=str(err)) from None
         current = record.get(field.key)
         if wanted == current:
-            raise CrmError(f"{record_id} is already {wanted}")
+            raise CrmError(code="transition.already", id=record_id, status=wanted)
         rule = find_transition(rtype, current, wanted)
         if rule is None:
-            allowed = ", ".join(map(str, allowed_targets(rtype, current))) or "none"
-            raise CrmError(f"{record_id}: {current} → {wanted} is not allowed (from {current}: {allowed})")
+            allowed = ", ".join(map(str, allowed_targets(rtype, current))) or both("word.none")
+            raise CrmError(code="transition.not_allowed", id=record_id, current=current, target=wanted, allowed=allowed)
         if generic and rule.get("command"):
-            raise CrmError(t("transition_by_command", lang, id=record_id, current=current, target=wanted,
-                             command=rule["command"]))
+            raise CrmError(code="transition_by_command", id=record_id, current=current, target=wanted,
+                           command=rule["command"])
         if rule.get("role") and not has_role(store.config, actor, rule["role"]):
-            raise CrmError(f"{current} → {wanted} needs the {rule['role']} role")
+            raise CrmError(code="transition.needs_role", current=current, target=wanted, role=rule["role"])
         if rule.get("require_reason") and is_empty(reason):
-            raise CrmError(f"{current} → {wanted} needs a reason (reason=...)")
+            raise CrmError(code="transition.needs_reason", current=current, target=wanted)
         for key in rule.get("clear") or []:
             record.pop(key, None)
         engine.problems += apply_values(engine, rtype, record, values, allow_system=False)

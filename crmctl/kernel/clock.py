@@ -35,7 +35,7 @@ def parse_moment(text, zone):
             return datetime.combine(date.fromisoformat(text), time(9, 0), zone)
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"CRMCTL_NOW: not a date or timestamp: {text!r}") from None
+        raise UsageError(code="clock.bad_now", text=text) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment.replace(microsecond=0)

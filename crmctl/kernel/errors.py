@@ -4,24 +4,38 @@ An error carries a message code and parameters (`CrmError(code="ambiguous_id", p
 message catalogue in the language the reader chose, so the core never decides the language or names a CLI flag.
 """
 
-from crmctl.kernel.i18n import has, t
+from crmctl.kernel.i18n import LANGUAGES, has, t
+
+
+def worded(params, lang):
+    """`params` for a message in `lang`: a {lang: text} label (a type's name, a nested message) becomes its text."""
+    return {key: value.get(lang, value.get("en")) if isinstance(value, dict) else value
+            for key, value in params.items()}
 
 
 class CrmError(Exception):
-    """A request the data or the rules do not allow (exit code 1)."""
+    """A request the data or the rules do not allow (exit code 1).
+
+    Raised with a catalogue code and its parameters; a parameter given as a {lang: text} label is worded in the
+    reader's language too.
+    """
 
     exit_code = 1
 
     def __init__(self, message=None, *, code=None, **params):
         self.code = code
         self.params = params
-        super().__init__(message if message is not None else t(code, "en", **params))
+        super().__init__(message if message is not None else t(code, "en", **worded(params, "en")))
 
     def text(self, lang="en"):
         """The message in `lang` (English for errors that carry no catalogue code)."""
         if self.code and has(self.code):
-            return t(self.code, lang, **self.params)
+            return t(self.code, lang, **worded(self.params, lang))
         return str(self)
+
+    def both(self):
+        """The message in every language, as a {lang: text} label (to put inside another message)."""
+        return {lang: self.text(lang) for lang in LANGUAGES}
 
     def lines(self, lang="en"):
         """The message as printed lines (first one goes after `Error: `)."""
@@ -47,10 +61,10 @@ class YamlError(CrmError):
         super().__init__(message)
         self.line = line
         self.code = code
-        self.params = params or {}  # fill the translated message `yaml.<code>`
+        self.params = params or {}  # fill the translated message `yaml.<code>` (as `check` does)
 
     def text(self, lang="en"):
-        return str(self)
+        return str(self)  # commands still report a damaged file in English; `check` words it in the store's language
 
     def located(self, name):
         """`NAME:LINE: message`: where the problem is, as editors and `check` print it."""

@@ -30,7 +30,7 @@ def has(key):
     return key in catalogue("en")
 
 
-def t(key, lang, **params):
+def t(key, lang, /, **params):
     """The message `key` in `lang`, with `params` filled in."""
     text = catalogue(lang if lang in LANGUAGES else "en").get(key)
     if not isinstance(text, str):
@@ -38,7 +38,7 @@ def t(key, lang, **params):
     return text.format(**params)
 
 
-def both(key, **params):
+def both(key, /, **params):
     """The message `key` in every language, as a {lang: text} label."""
     return {lang: t(key, lang, **params) for lang in LANGUAGES}
 

@@ -11,7 +11,7 @@ Where the built-ins are loaded: lazily, by `registry()`, on the first read.
 Every way into crmctl -- the CLI, `Store` used as a library, a test that
 builds an `Evaluator` -- ends up reading derived keys or hooks through
 `registry()`, so one accessor covers them all, and a command that reads
-no records (`--version`, `--help`) never imports the workflows. The
+no records (printing the version or the help) never imports the workflows. The
 kernel may not import the layers above it, so the accessor names the
 loader module as data (`BUILTINS`), the way llm loads its default plugins
 by module name; this is the only import by name in crmctl, and

@@ -29,7 +29,7 @@ def discover(root=None, cwd=None):
     if chosen:
         path = Path(chosen).expanduser()
         if not (path / MARKER).is_file():
-            raise StoreError(f"not a crmctl store (no {MARKER}): {path}")
+            raise StoreError(code="store.not_a_store", marker=MARKER, path=path)
         return path
     here = Path(cwd or os.getcwd()).resolve()
     for folder in (here, *here.parents):
@@ -37,7 +37,7 @@ def discover(root=None, cwd=None):
             return folder
         if (folder / "records" / MARKER).is_file():
             return folder / "records"
-    raise StoreError("no crmctl store found here or above (use --root or CRMCTL_ROOT, or `crmctl init`)")
+    raise StoreError(code="store.none_found")
 
 
 class Store:
@@ -98,13 +98,13 @@ class Store:
     def type_of(self, record_id):
         rtype = self.config.type_by_prefix(ids.prefix_of(record_id))
         if rtype is None:
-            raise NotFound(f"no record type has the id prefix {ids.prefix_of(record_id)!r}")
+            raise NotFound(code="store.unknown_prefix", prefix=ids.prefix_of(record_id))
         return rtype
 
     def path_of(self, record_id):
         """`<type-dir>/<YYYY>/<MM>/<ID>.yaml`; fixed system ids sit in the type dir."""
         if not ids.is_valid(record_id):
-            raise UsageError(f"not a record id: {record_id!r}")
+            raise UsageError(code="store.not_an_id", given=record_id)
         rtype = self.type_of(record_id)
         day = ids.day_of(record_id)
         folder = self.root / rtype.dir
@@ -148,17 +148,18 @@ class Store:
         """The record with exactly this id."""
         path = self.path_of(record_id)
         if not path.is_file():
-            raise NotFound(f"no record {record_id}")
+            raise NotFound(code="missing_ref", value=record_id)
         try:
             return self.read_path(path)
         except YamlError as err:
-            raise StoreError(f"{self.display_path(path)}:{err.line or 1}: {err}") from None
+            raise StoreError(code="located", where=self.display_path(path), line=err.line or 1,
+                             problem=err.both()) from None
 
     def resolve(self, given, rtype=None):
         """The full id for an id or unique prefix of one (case-insensitive)."""
         text = (given or "").strip()
         if not ids.ID_PREFIX.match(text):
-            raise UsageError(f"not a record id: {given!r}")
+            raise UsageError(code="store.not_an_id", given=given)
         text = text.upper()
         if ids.is_valid(text) and self.exists(text) and (rtype is None or ids.prefix_of(text) == rtype.prefix):
             return text
@@ -174,8 +175,10 @@ class Store:
                 if path.stem.startswith(text):
                     matches.append(path.stem)
         if not matches:
-            what = rtype.label["en"].lower() if rtype else "record"
-            raise NotFound(f"no {what} matches {given!r}")
+            if rtype is None:
+                raise NotFound(code="store.no_match", given=given)
+            what = {lang: text.lower() for lang, text in rtype.label.items()}
+            raise NotFound(code="store.no_match_of_type", what=what, given=given)
         if len(matches) > 1:
             raise NotFound(code="ambiguous_id", given=given, matches=", ".join(sorted(matches)[:5]))
         return matches[0]

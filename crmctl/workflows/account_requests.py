@@ -22,8 +22,7 @@ def customer_service_owner(store, form):
         owner = region_owner(config, region, "customer_service") if region else None
         if owner:
             return owner
-    raise CrmError(f"{form['id']}: no customer-service owner for its region; "
-                   f"set region=.. or `crmctl region set REGION customer_service=USER`")
+    raise CrmError(code="form.no_customer_service", id=form["id"])
 
 
 def send(store, form_id, actor, lang="fi"):
@@ -38,7 +37,7 @@ def send(store, form_id, actor, lang="fi"):
 def reject(store, form_id, reason, actor, lang="fi"):
     """sent → rejected with a reason; the form goes back to its seller."""
     if is_empty(reason):
-        raise UsageError("rejecting a form needs a reason (reason=...)")
+        raise UsageError(code="form.reject_needs_reason")
 
     def before_save(record, engine, old, new):
         if record.get("seller"):
@@ -55,13 +54,13 @@ def process(store, form_id, customer_number, actor, lang="fi"):
     to the new customer.
     """
     if is_empty(customer_number):
-        raise UsageError("processing a form needs the billing system's customer number (customer_number=...)")
+        raise UsageError(code="form.needs_customer_number")
     config = store.config
     customer_type = config.types["customer"]
     with store.lock():
         form = store.get(form_id)
         if form.get("status") != "sent":
-            raise CrmError(f"{form_id} is {form.get('status')}; only sent forms can be processed")
+            raise CrmError(code="form.not_sent", id=form_id, status=form.get("status"))
         values = {k: v for k, v in form.items()
                   if k in customer_type.fields and k in config.types["account_request"].fields
                   and k not in NOT_COPIED and customer_type.fields[k].level != "system"}

@@ -61,7 +61,7 @@ def _new_owner(store, rtype, user, lang, actor):
         raise ValidationError([Problem(OWNER_FIELD, engine.label_of(rtype, OWNER_FIELD), "error", "invalid",
                                        str(err))], t("rules_broken", lang)) from None
     if store.config.users.get(handle, {}).get("active") is False:
-        raise CrmError(t("inactive_user", lang, value=handle))
+        raise CrmError(code="inactive_user", value=handle)
     return handle
 
 
@@ -69,17 +69,17 @@ def delegate(store, record_id, user, actor, lang="fi", note=None):
     """Make `user` the owner of the record; returns (record, warnings)."""
     rtype = store.type_of(record_id)
     if OWNER_FIELD not in rtype.fields:
-        raise CrmError(f"{rtype.label['en']} records have no {OWNER_FIELD} and cannot be delegated")
+        raise CrmError(code="delegation.no_owner", what=rtype.label, field=OWNER_FIELD)
     to_user = _new_owner(store, rtype, user, lang, actor)
     store_lang = store.config.language
 
     def mutate(record, engine):
         state = Evaluator(store, rtype, actor=actor, lang=lang).value(record, "state")
         if state not in (None, "active"):
-            raise CrmError(t("delegate_closed", lang, id=record_id, status=record.get(rtype.status["field"])))
+            raise CrmError(code="delegate_closed", id=record_id, status=record.get(rtype.status["field"]))
         from_user = record.get(OWNER_FIELD)
         if from_user == to_user:
-            raise CrmError(t("already_owner", lang, id=record_id, user=to_user))
+            raise CrmError(code="already_owner", id=record_id, user=to_user)
         record[OWNER_FIELD] = to_user
         if LOG_FIELD in rtype.fields:
             line = log_line(store.config, store_lang, to_user, actor, store.today(), note)

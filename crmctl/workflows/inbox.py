@@ -51,7 +51,7 @@ def ack(store, record_id, actor, lang="fi"):
 
     def mutate(record, engine):
         if not acknowledge(record, actor, store.now()):
-            raise CrmError(t("nothing_to_ack", lang, user=actor, id=record_id))
+            raise CrmError(code="nothing_to_ack", user=actor, id=record_id)
         return [event(store, actor, "acknowledged")]
 
     record, _, _ = change(store, record_id, actor, lang, mutate)

@@ -61,11 +61,11 @@ def handle(store, lead_id, actor, lang="fi", values=None):
     with store.lock():
         lead = store.get(lead_id)
         if lead.get("status") != "open":
-            raise CrmError(f"{lead_id} is already {lead.get('status')}")
+            raise CrmError(code="transition.already", id=lead_id, status=lead.get("status"))
         type_key = values.pop("type", None) or project_type_for(config, lead.get("topic"))
         if not type_key:
             known = ", ".join(config.project_types)
-            raise UsageError(f"no project type for the lead's topic {lead.get('topic')!r}; give type=.. ({known})")
+            raise UsageError(code="lead.no_project_type", topic=lead.get("topic"), known=known)
         names = dict(values)
         names.setdefault("customer", "CUST-GENERAL")
         names.setdefault("region", lead.get("region"))
@@ -84,7 +84,7 @@ def handle(store, lead_id, actor, lang="fi", values=None):
 def handle_no_action(store, lead_id, reason, actor, lang="fi"):
     """Handled without a project (e.g. gas cannot be offered in the area); needs a reason."""
     if is_empty(reason):
-        raise UsageError("--no-action needs a reason (reason=...)")
+        raise UsageError(code="lead.no_action_needs_reason")
     record, _ = transition(store, lead_id, "handled_no_action", actor, lang, {"reason": reason})
     return record
 

@@ -16,7 +16,7 @@ def create_store(path):
     """Write a store with the default configuration at `path`; returns it."""
     root = Path(path)
     if (root / MARKER).exists():
-        raise StoreError(f"there is a store at {root} already")
+        raise StoreError(code="store.exists", root=root)
     root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(defaults_dir(), root, dirs_exist_ok=True)
     for name in ("users.yaml", "regions.yaml"):

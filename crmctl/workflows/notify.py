@@ -47,7 +47,7 @@ class Outgoing:
     index: int  # position of the assignment in the record's `assignments`
     user: str
     address: str
-    message: "email.message.EmailMessage"
+    message: object  # an email.message.EmailMessage (email is imported only when composing)
     error: str = None
     extra: dict = field(default_factory=dict)
 
@@ -56,7 +56,7 @@ def parse_server(text):
     """`HOST:PORT` -> (host, port); a usage error otherwise."""
     host, sep, port = (text or "").rpartition(":")
     if not sep or not host or not port.isdigit():
-        raise UsageError(f"--smtp wants HOST:PORT, got {text!r}")
+        raise UsageError(code="notify.bad_server", text=text)
     return host, int(port)
 
 

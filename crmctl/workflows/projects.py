@@ -14,6 +14,7 @@ from crmctl.engine import records
 from crmctl.engine.assignments import assign, hand_over
 from crmctl.engine.directory import default_owner, has_role, region_owner
 from crmctl.kernel.errors import CrmError, NotFound, UsageError
+from crmctl.kernel.i18n import both
 from crmctl.engine.records import event
 from crmctl.engine.rules import FieldError, is_empty
 from crmctl.workflows.stages import FINISHED, current_stage
@@ -26,8 +27,8 @@ STAGE_REASON = "stage"  # the assignment reason for a stage owner
 def type_spec(config, type_key):
     spec = config.project_types.get(type_key)
     if spec is None:
-        known = ", ".join(config.project_types) or "none"
-        raise CrmError(f"unknown project type {type_key!r} (types: {known})")
+        known = ", ".join(config.project_types) or both("word.none")
+        raise CrmError(code="project.unknown_type", type=type_key, known=known)
     return spec
 
 
@@ -38,7 +39,7 @@ def stage_spec(config, type_key, stage_key):
         if spec.get("key") == stage_key:
             return spec
     known = ", ".join(s.get("key") for s in stages)
-    raise NotFound(f"unknown stage {stage_key!r} for project type {type_key} (stages: {known})")
+    raise NotFound(code="project.unknown_stage", stage=stage_key, type=type_key, known=known)
 
 
 def tidy(record):
@@ -78,13 +79,14 @@ def _new_project(record, engine):
     tidy(record)
 
 
-def parse_date(text, what="date"):
+def parse_date(text):
+    """The date given for a stage's completion or a project's closing; a usage error when it is not one."""
     if text is None or isinstance(text, date):
         return text
     try:
         return date.fromisoformat(str(text).strip())
     except ValueError:
-        raise UsageError(f"{what}: not a date (YYYY-MM-DD): {text!r}") from None
+        raise UsageError(code="project.bad_date", text=text) from None
 
 
 def _is_admin(store, actor):
@@ -96,12 +98,12 @@ def _check_user(engine, rtype, handle):
     try:
         return engine.convert(field, handle)
     except FieldError as err:
-        raise CrmError(f"{handle}: {err}") from None
+        raise CrmError(code="about", what=handle, problem=str(err)) from None
 
 
 def _open_project(record):
     if record.get("status", "open") != "open":
-        raise CrmError(f"{record['id']} is {record.get('status')}; its stages cannot change")
+        raise CrmError(code="project.closed", id=record["id"], status=record.get("status"))
 
 
 def _find_stage(store, record, stage_key):
@@ -109,7 +111,7 @@ def _find_stage(store, record, stage_key):
     for stage in record.get("stages") or []:
         if stage.get("key") == stage_key:
             return stage
-    raise NotFound(f"{record['id']} has no stage {stage_key!r}")
+    raise NotFound(code="project.no_such_stage", id=record["id"], stage=stage_key)
 
 
 def _advance(store, record, finished, on, next_owner, actor):
@@ -133,9 +135,9 @@ def complete_stage(store, project_id, actor, lang="fi", stage_key=None, on=None,
     Only the stage's owner or an admin may complete it, unless `force_reason`
     is given (it is recorded). The last stage completes the project.
     """
-    on = parse_date(on, "--date")
+    on = parse_date(on)
     if force_reason is not None and is_empty(force_reason):
-        raise UsageError("--force needs a reason (reason=...)")
+        raise UsageError(code="project.force_needs_reason")
 
     def mutate(record, engine):
         rtype = store.type_of(project_id)
@@ -144,20 +146,18 @@ def complete_stage(store, project_id, actor, lang="fi", stage_key=None, on=None,
         if stage_key is not None:
             wanted = _find_stage(store, record, stage_key)
             if current is not None and wanted is not current:
-                state = "already finished" if wanted.get("status") in FINISHED else "not the current stage"
-                raise CrmError(f"{project_id}: stage {stage_key} is {state}; stages are done in order "
-                               f"(current stage: {current['key']})")
+                code = "project.stage_finished" if wanted.get("status") in FINISHED else "project.stage_not_next"
+                raise CrmError(code=code, id=project_id, stage=stage_key, current=current["key"])
         if current is None:
-            raise CrmError(f"{project_id} has no stage left to complete")
+            raise CrmError(code="project.nothing_to_complete", id=project_id)
         if actor != current.get("owner") and not _is_admin(store, actor) and force_reason is None:
-            owner = current.get("owner") or "nobody"
-            raise CrmError(f"only the stage's owner ({owner}) or an admin may complete {current['key']} "
-                           f"(use --force reason=.. to override)")
+            owner = current.get("owner") or both("word.nobody")
+            raise CrmError(code="project.complete_not_owner", owner=owner, stage=current["key"])
         when = on or store.today()
         if when > store.today():
-            raise CrmError(f"--date {when} is in the future")
+            raise CrmError(code="project.date_in_future", date=when)
         if isinstance(current.get("started"), date) and when < current["started"]:
-            raise CrmError(f"--date {when} is before the stage started ({current['started']})")
+            raise CrmError(code="project.date_before_start", date=when, started=current["started"])
         owner = _check_user(engine, rtype, next_owner) if next_owner else None
         current["status"] = "done"
         current["completed"] = when
@@ -183,15 +183,16 @@ def start_work(store, project_id, actor, lang="fi", stage_key=None):
         _open_project(record)
         current = current_stage(record)
         if stage_key is not None and _find_stage(store, record, stage_key) is not current:
-            raise CrmError(f"{project_id}: stage {stage_key} is not the current stage"
-                           + (f" ({current['key']})" if current else ""))
+            if current is None:
+                raise CrmError(code="project.stage_not_current", id=project_id, stage=stage_key)
+            raise CrmError(code="project.stage_not_current_of", id=project_id, stage=stage_key, current=current["key"])
         if current is None:
-            raise CrmError(f"{project_id} has no stage left to start")
+            raise CrmError(code="project.nothing_to_start", id=project_id)
         if current.get("status") == "in_progress":
-            raise CrmError(f"{project_id}: stage {current['key']} is already in progress")
+            raise CrmError(code="project.stage_in_progress", id=project_id, stage=current["key"])
         if actor != current.get("owner") and not _is_admin(store, actor):
-            raise CrmError(f"only the stage's owner ({current.get('owner') or 'nobody'}) or an admin may start "
-                           f"{current['key']}")
+            raise CrmError(code="project.start_not_owner", owner=current.get("owner") or both("word.nobody"),
+                           stage=current["key"])
         current["status"] = "in_progress"
         tidy(record)
         return [event(store, actor, "stage_started", stage=current["key"])]
@@ -203,14 +204,14 @@ def start_work(store, project_id, actor, lang="fi", stage_key=None):
 def skip_stage(store, project_id, stage_key, reason, actor, lang="fi", next_owner=None):
     """Skip a stage with a reason: the current one (the next starts) or a later one (passed over)."""
     if is_empty(reason):
-        raise UsageError("skipping a stage needs a reason (reason=...)")
+        raise UsageError(code="project.skip_needs_reason")
 
     def mutate(record, engine):
         _open_project(record)
         stage = _find_stage(store, record, stage_key)
         if stage.get("status") in FINISHED:
-            raise CrmError(f"{project_id}: stage {stage_key} is already {stage['status']}")
-        _may_manage_stages(store, record, actor, "skip stages")
+            raise CrmError(code="project.stage_already", id=project_id, stage=stage_key, status=stage["status"])
+        _may_manage_stages(store, record, actor, "project.skip_not_allowed")
         current = current_stage(record)
         stage["status"] = "skipped"
         stage["reason"] = reason
@@ -229,12 +230,13 @@ def skip_stage(store, project_id, stage_key, reason, actor, lang="fi", next_owne
     return record
 
 
-def _may_manage_stages(store, record, actor, what):
-    """Skipping and reassigning stages is for the current stage's owner, the project's owner or an admin."""
+def _may_manage_stages(store, record, actor, refusal):
+    """Skipping and reassigning stages is for the current stage's owner, the project's owner or an admin
+    (`refusal`: the message code saying so)."""
     current = current_stage(record)
     allowed = {record.get("owner"), current.get("owner") if current else None}
     if actor not in allowed and not _is_admin(store, actor):
-        raise CrmError(f"only the current stage's owner, the project's owner or an admin may {what}")
+        raise CrmError(code=refusal)
 
 
 def assign_stage(store, project_id, stage_key, user, actor, lang="fi"):
@@ -243,10 +245,10 @@ def assign_stage(store, project_id, stage_key, user, actor, lang="fi"):
 
     def mutate(record, engine):
         _open_project(record)
-        _may_manage_stages(store, record, actor, "assign stages")
+        _may_manage_stages(store, record, actor, "project.assign_not_allowed")
         stage = _find_stage(store, record, stage_key)
         if stage.get("status") in FINISHED:
-            raise CrmError(f"{project_id}: stage {stage_key} is already {stage['status']}")
+            raise CrmError(code="project.stage_already", id=project_id, stage=stage_key, status=stage["status"])
         owner = _check_user(engine, store.type_of(project_id), user)
         if stage.get("owner") == owner:
             return []
@@ -265,8 +267,8 @@ def assign_stage(store, project_id, stage_key, user, actor, lang="fi"):
 def close_project(store, project_id, outcome, actor, lang="fi", reason=None, on=None):
     """Close a project `completed` or `lost` (lost needs a reason); `on` is the closing date (default today)."""
     if outcome not in ("completed", "lost"):
-        raise UsageError("close a project with --completed or --lost")
-    on = parse_date(on, "--date")
+        raise UsageError(code="project.close_how")
+    on = parse_date(on)
     values = {"reason": reason} if reason else {}
     system = {"closed": on} if on else {}
     record, warnings = transition(store, project_id, outcome, actor, lang, values, system_values=system)

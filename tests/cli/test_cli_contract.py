@@ -129,9 +129,9 @@ def test_machine_output_is_never_mixed_with_messages(run, store, records):
     (["sr", "frobnicate"], "Error: No such command 'frobnicate'."),
     (["frobnicate"], "Error: No such command 'frobnicate'."),
     (["sr", "new", "title"], "Error: odotettiin AVAIN=ARVO, saatiin 'title'"),
-    (["sr", "list", "owner"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): 'owner'"),
-    (["sr", "list", "owner==x"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): 'owner==x'"),
-    (["sr", "list", "received=>2011-01-01"], "Error: not a filter (KEY OP VALUE, OP one of = != < <= > >= ~): "),
+    (["sr", "list", "owner"], "Error: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): 'owner'"),
+    (["sr", "list", "owner==x"], "Error: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): 'owner==x'"),
+    (["sr", "list", "received=>2011-01-01"], "Error: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): "),
 ])
 def test_usage_errors_exit_2(run, store, args, error):
     result = run(*args)
@@ -142,8 +142,8 @@ def test_usage_errors_exit_2(run, store, args, error):
 
 
 @pytest.mark.parametrize("args, error", [
-    (["sr", "show", "SR-20110125-ZZZZZ"], "Error: no service request matches 'SR-20110125-ZZZZZ'\n"),
-    (["--as", "nobody", "sr", "new", "title=x"], "Error: unknown user 'nobody' (see `crmctl user list`)\n"),
+    (["sr", "show", "SR-20110125-ZZZZZ"], "Error: 'SR-20110125-ZZZZZ' ei vastaa yhtään tietuetta (tyyppi: palvelupyyntö)\n"),
+    (["--as", "nobody", "sr", "new", "title=x"], "Error: tuntematon käyttäjä 'nobody' (katso `crmctl user list`)\n"),
     (["sr", "list", "--view", "nothing"], "Error: näkymää 'nothing' ei ole (palvelupyynnöt; näkymät: "),
 ])
 def test_wrong_data_or_requests_exit_1(run, store, args, error):
@@ -177,10 +177,10 @@ def test_store_is_found_by_root_then_environment_then_walking_up(store, tmp_path
 
     found = (0, "CUST-GENERAL\n", "")
     monkeypatch.chdir(tmp_path)
-    assert ids()[0] == 1 and ids()[2].startswith("Error: no crmctl store found here or above")
+    assert ids()[0] == 1 and ids()[2].startswith("Error: tästä kansiosta tai sen yläpuolelta ei löydy crmctl-varastoa")
     monkeypatch.setenv("CRMCTL_ROOT", str(store.root))
     assert ids() == found
-    assert ids("--root", str(tmp_path))[2] == f"Error: not a crmctl store (no crmctl.yaml): {tmp_path}\n"
+    assert ids("--root", str(tmp_path))[2] == f"Error: ei crmctl-varasto (crmctl.yaml puuttuu): {tmp_path}\n"
     monkeypatch.delenv("CRMCTL_ROOT")
     monkeypatch.chdir(store.root / "customers")
     assert ids() == found  # walking up from inside the store

@@ -179,14 +179,14 @@ def test_unparsable_configuration_yaml_names_the_file_and_line(run, store):
 @pytest.mark.parametrize("name", ["crmctl.yaml", "users.yaml", "config/sla.yaml"])
 def test_configuration_that_is_not_a_mapping_names_the_file(run, store, name):
     (store.root / name).write_text("- a\n- b\n", encoding="utf-8")
-    assert_config_error(run("sr", "new", *SR), f"{store.root / name}: expected a mapping, found a list")
+    assert_config_error(run("--lang", "en", "sr", "new", *SR), f"{store.root / name}: expected a mapping, found a list")
 
 
 def test_unreadable_configuration_names_the_file(run, store):
     path = store.root / "users.yaml"
     path.unlink()
     path.mkdir()
-    assert_config_error(run("sr", "list"), f"{path}: cannot read: Is a directory")
+    assert_config_error(run("--lang", "en", "sr", "list"), f"{path}: cannot read: Is a directory")
 
 
 def test_anything_else_is_an_internal_error_as_the_last_resort(run, monkeypatch):

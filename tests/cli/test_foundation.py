@@ -36,7 +36,7 @@ def test_init_writes_the_default_configuration_and_the_general_customer(tmp_path
     assert general["name"] == "_Asiakaspalvelun yleisasiakas"
     assert (root / ".cache" / ".gitignore").read_text() == "*\n"
     again = run("init", str(root), root=tmp_path)
-    assert (again.exit_code, again.stderr) == (1, f"Error: there is a store at {root} already\n")
+    assert (again.exit_code, again.stderr) == (1, f"Error: kansiossa {root} on jo varasto\n")
 
 
 def test_saving_an_unchanged_record_gives_identical_bytes(run, store):
@@ -98,7 +98,7 @@ def test_any_unique_prefix_names_a_record_case_insensitively(run, store, monkeyp
     assert ambiguous.exit_code == 1
     assert ambiguous.stderr == f"Error: {first[:13]!r} on moniselitteinen: {', '.join(sorted([first, second]))}\n"
     wrong_type = run("customer", "show", first)
-    assert (wrong_type.exit_code, wrong_type.stderr) == (1, f"Error: no customer matches {first!r}\n")
+    assert (wrong_type.exit_code, wrong_type.stderr) == (1, f"Error: {first!r} ei vastaa yhtään tietuetta (tyyppi: asiakkuus)\n")
 
 
 # -- field values -------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ def test_users_and_regions_bootstrap_then_need_an_admin(run, bootstrapped):
         "bert,Bert Myyjä,Bert@example.fi,sales,kotka,anna,true,true,")
     before = snapshot(root)
     denied = run("--as", "bert", "user", "add", "cid", "name=Cid", "email=cid@example.fi", "roles=sales", root=root)
-    assert (denied.exit_code, denied.stderr) == (1, "Error: only an admin may change users and regions (bert is not one)\n")
+    assert (denied.exit_code, denied.stderr) == (1, "Error: vain ylläpitäjä voi muuttaa käyttäjiä ja alueita (bert ei ole ylläpitäjä)\n")
     assert snapshot(root) == before
 
 
@@ -234,8 +234,8 @@ def test_bad_users_and_regions_are_rejected_and_change_nothing(run, bootstrapped
 
 
 @pytest.mark.parametrize("args, error", [
-    (["user", "add", "../x", "name=X"], "Error: not a user handle (lower-case letters, digits, . _ -): '../x'"),
-    (["region", "add", "Ou lu"], "Error: not a region key (lower-case letters, digits, _): 'Ou lu'"),
+    (["user", "add", "../x", "name=X"], "Error: ei kelvollinen käyttäjätunnus (pienet kirjaimet, numerot, . _ -): '../x'"),
+    (["region", "add", "Ou lu"], "Error: ei kelvollinen alueen avain (pienet kirjaimet, numerot, _): 'Ou lu'"),
 ])
 def test_bad_handles_and_region_keys_are_usage_errors(run, bootstrapped, args, error):
     result = run("--as", "anna", *args, root=bootstrapped)

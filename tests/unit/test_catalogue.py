@@ -74,7 +74,6 @@ def test_the_scan_finds_fi_en_dicts_and_only_those():
 
 # Reports, display, manual and the CLI hold none (they read the catalogue); engine/directory.py's are converted
 # with the rest of the core's messages in the same redesign step, and then this test passes.
-@pytest.mark.xfail(strict=False, reason="engine/directory.py still holds 13 inline translations (core conversion)")
 def test_at_most_five_inline_translations_remain():
     found = inline_translations()
     assert sum(found.values()) <= MOST_INLINE_TRANSLATIONS, found

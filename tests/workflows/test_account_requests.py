@@ -66,10 +66,10 @@ def test_process_needs_a_sent_form_and_a_customer_number(run, store):
     before = snapshot(store.root)
     result = run("request", "process", form_id, "customer_number=1")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {form_id} is draft; only sent forms can be processed\n"
+    assert result.stderr == f"Error: {form_id} on tilassa draft; vain lähetettyjä lomakkeita voi käsitellä\n"
     result = run("request", "process", form_id)
     assert result.exit_code == 2
-    assert result.stderr == ("Error: processing a form needs the billing system's customer number "
+    assert result.stderr == ("Error: lomakkeen käsittely vaatii laskutusjärjestelmän asiakasnumeron "
                              "(customer_number=...)\n")
     assert snapshot(store.root) == before
 

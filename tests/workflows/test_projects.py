@@ -84,8 +84,8 @@ def test_only_the_owner_or_an_admin_may_complete_unless_forced(run, store):
     before = snapshot(store.root)
     result = run("project", "stage", "complete", project_id, "--as", "kaisa.kauppinen")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: only the stage's owner (jussi.myyja) or an admin may complete "
-                             "needs_assessment (use --force reason=.. to override)\n")
+    assert result.stderr == ("Error: vain vaiheen vastuuhenkilö (jussi.myyja) tai ylläpitäjä voi merkitä vaiheen "
+                             "needs_assessment valmiiksi (ohita tarkistus: --force reason=..)\n")
     assert snapshot(store.root) == before
     result = run("project", "stage", "complete", project_id, "--force", "reason=Jussi lomalla",
                  "--as", "kaisa.kauppinen")
@@ -99,13 +99,13 @@ def test_only_the_owner_or_an_admin_may_complete_unless_forced(run, store):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["contract_sent"], "Error: {id}: stage contract_sent is not the current stage; stages are done in order "
-                        "(current stage: needs_assessment)\n"),
-    (["nonsense"], "Error: unknown stage 'nonsense' for project type gas_connection (stages: needs_assessment, "
+    (["contract_sent"], "Error: {id}: vaihe contract_sent ei ole nykyinen vaihe; vaiheet tehdään järjestyksessä "
+                        "(nykyinen vaihe: needs_assessment)\n"),
+    (["nonsense"], "Error: tyypin gas_connection myyntiprojektissa ei ole vaihetta 'nonsense' (vaiheet: needs_assessment, "
                    "offer, contract_sent, contract_returned, connection_fee_invoiced, connection_built, "
                    "billing_activated)\n"),
-    (["--date", "2011-01-24"], "Error: --date 2011-01-24 is before the stage started (2011-01-25)\n"),
-    (["--date", "2011-02-01"], "Error: --date 2011-02-01 is in the future\n"),
+    (["--date", "2011-01-24"], "Error: --date 2011-01-24 on ennen vaiheen alkua (2011-01-25)\n"),
+    (["--date", "2011-02-01"], "Error: --date 2011-02-01 on tulevaisuudessa\n"),
     (["--next-owner", "nobody"], None),
 ])
 def test_bad_completions_change_nothing(run, store, args, message):
@@ -138,7 +138,7 @@ def test_last_stage_completes_the_project_and_closed_projects_refuse_changes(run
     before = snapshot(store.root)
     result = run("project", "stage", "complete", project_id)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {project_id} is completed; its stages cannot change\n"
+    assert result.stderr == f"Error: {project_id} on tilassa completed; sen vaiheita ei voi enää muuttaa\n"
     assert snapshot(store.root) == before
     assert run("project", "list", "--view", "completed", "-q").stdout == f"{project_id}\n"
     assert run("check").exit_code == 0
@@ -156,7 +156,7 @@ def test_stage_assign_and_skip(run, store):
     assert record["assignments"][0]["handed_over_to"] == "kaisa.kauppinen"
     result = run("project", "stage", "skip", project_id, "needs_assessment")
     assert result.exit_code == 2
-    assert result.stderr == "Error: skipping a stage needs a reason (reason=...)\n"
+    assert result.stderr == "Error: vaiheen ohittaminen vaatii syyn (reason=...)\n"
     assert run("project", "stage", "skip", project_id, "needs_assessment", "reason=Tarve tiedossa").exit_code == 0
     record = store.get(project_id)
     assert record["stages"][0]["status"] == "skipped" and record["stages"][0]["reason"] == "Tarve tiedossa"
@@ -171,7 +171,7 @@ def test_stage_assign_and_skip(run, store):
     assert store.get(project_id)["stages"][4]["started"] == date(2011, 1, 25)
     result = run("project", "stage", "skip", project_id, "offer", "reason=x")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {project_id}: stage offer is already done\n"
+    assert result.stderr == f"Error: {project_id}: vaihe offer on jo tilassa done\n"
 
 
 def test_project_close_lost_needs_a_reason(run, store):
@@ -179,7 +179,7 @@ def test_project_close_lost_needs_a_reason(run, store):
     before = snapshot(store.root)
     result = run("project", "close", project_id, "--lost")
     assert result.exit_code == 1
-    assert result.stderr == "Error: open → lost needs a reason (reason=...)\n"
+    assert result.stderr == "Error: siirto open → lost vaatii syyn (reason=...)\n"
     assert snapshot(store.root) == before
     result = run("project", "close", project_id, "--lost", "reason=Asiakas valitsi kaukolämmön")
     assert result.exit_code == 0, result.stderr
@@ -257,7 +257,7 @@ def test_stage_start_takes_the_stage_out_of_the_not_started_queue(run, store):
     run("project", "stage", "complete", project_id)
     result = run("project", "stage", "start", project_id, "--as", "taija.halme")
     assert result.exit_code == 1
-    assert result.stderr == "Error: only the stage's owner (mette.murto) or an admin may start contract_sent\n"
+    assert result.stderr == "Error: vain vaiheen vastuuhenkilö (mette.murto) tai ylläpitäjä voi aloittaa vaiheen contract_sent\n"
     assert run("project", "stage", "start", project_id, "offer").exit_code == 1
     result = run("project", "stage", "start", project_id, "contract_sent")
     assert result.exit_code == 0, result.stderr
@@ -311,15 +311,15 @@ def test_a_project_migrated_by_import_keeps_its_dates(run, store, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["assign", "{id}", "kontrakti", "mette.murto"], "Error: unknown stage 'kontrakti' for project type "
-                                                      "parent_company (stages: needs_assessment, offer, negotiation, "
+    (["assign", "{id}", "kontrakti", "mette.murto"], "Error: tyypin parent_company myyntiprojektissa ei ole "
+                                                      "vaihetta 'kontrakti' (vaiheet: needs_assessment, offer, negotiation, "
                                                       "contract, delivery)\n"),
     (["assign", "{id}", "offer", "nobody"], None),
-    (["skip", "{id}", "kontrakti", "reason=x"], "Error: unknown stage 'kontrakti' for project type "
-                                                "parent_company (stages: needs_assessment, offer, negotiation, "
+    (["skip", "{id}", "kontrakti", "reason=x"], "Error: tyypin parent_company myyntiprojektissa ei ole "
+                                                "vaihetta 'kontrakti' (vaiheet: needs_assessment, offer, negotiation, "
                                                 "contract, delivery)\n"),
     (["skip", "{id}", "offer", "reason=x", "--as", "taija.halme"],
-     "Error: only the current stage's owner, the project's owner or an admin may skip stages\n"),
+     "Error: vain nykyisen vaiheen vastuuhenkilö, myyntiprojektin vastuuhenkilö tai ylläpitäjä voi ohittaa vaiheita\n"),
 ])
 def test_bad_stage_assign_and_skip_change_nothing(run, store, args, message):
     project_id = new_project(run, type_="parent_company")
@@ -359,7 +359,7 @@ def test_only_owners_or_an_admin_may_assign_stages(run, store):
     before = snapshot(store.root)
     result = run("project", "stage", "assign", project_id, "offer", "teemu.tekninen", "--as", "teemu.tekninen")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: only the current stage's owner, the project's owner or an admin "
-                             "may assign stages\n")
+    assert result.stderr == ("Error: vain nykyisen vaiheen vastuuhenkilö, myyntiprojektin vastuuhenkilö tai ylläpitäjä "
+                             "voi nimetä vaiheiden vastuuhenkilöt\n")
     assert snapshot(store.root) == before
     assert run("project", "stage", "assign", project_id, "offer", "kaisa.kauppinen", "--as", "jussi.myyja").exit_code == 0
