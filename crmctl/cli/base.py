@@ -14,6 +14,7 @@ from importlib import import_module
 import click
 
 from crmctl.kernel.errors import CrmError, UsageError
+from crmctl.kernel.i18n import t
 
 PAIR = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)=(.*)$", re.S)
 OUTPUT_FORMATS = ("table", "json", "yaml", "csv", "md", "jsonl")
@@ -115,7 +116,7 @@ class Env:
 
     def warn(self, problems):
         for problem in problems:
-            self.say(f"Warning: {problem.text}")
+            self.say(f"{t('warning', self.lang_or_english())}: {problem.text}")
 
 
 pass_env = click.make_pass_decorator(Env)
@@ -245,7 +246,7 @@ class LazyGroup(CrmGroup):
 class RootGroup(LazyGroup):
     """The `crmctl` group, and the one place that turns errors into a message and an exit code.
 
-    Core errors (CrmError and its kinds) print `Error: ...` and exit with their code (1, usage errors 2); click's
+    Core errors (CrmError and its kinds) print `Error: ...` (`Virhe: ...` in Finnish) and exit with their code (1, usage errors 2); click's
     own usage errors go to click, which prints them and exits 2; anything else is a bug: `internal error`, exit 1
     (traceback only with --debug).
     """
@@ -257,8 +258,9 @@ class RootGroup(LazyGroup):
             env = ctx.find_object(Env)
             if env is not None and env.debug:
                 raise
-            lines = err.lines(env.lang_or_english() if env is not None else "en")
-            click.echo(f"Error: {lines[0]}", err=True)
+            lang = env.lang_or_english() if env is not None else "en"
+            lines = err.lines(lang)
+            click.echo(f"{t('error', lang)}: {lines[0]}", err=True)
             for line in lines[1:]:
                 click.echo(line, err=True)
             ctx.exit(err.exit_code)
@@ -270,7 +272,8 @@ class RootGroup(LazyGroup):
                 import traceback
 
                 traceback.print_exc()
-            click.echo(f"Error: internal error: {type(err).__name__}: {err}", err=True)
+            lang = env.lang_or_english() if env is not None else "en"
+            click.echo(f"{t('error', lang)}: {t('internal_error', lang)}: {type(err).__name__}: {err}", err=True)
             ctx.exit(1)
 
     def get_command(self, ctx, name):

@@ -137,7 +137,7 @@ def test_every_broken_rule_is_listed_in_finnish_by_default(run, store):
     before = snapshot(store.root)
     result = run("sr", "new", "title=a\nb", "customer=CUST-GENERAL", "priority=kiireellinen", "received=2011-13-01")
     rejected(result,
-             "Error: tietue rikkoo näitä sääntöjä:",
+             "Virhe: tietue rikkoo näitä sääntöjä:",
              "  title (Otsikko): arvon pitää olla yksi rivi",
              "  priority (Prioriteetti): 'kiireellinen' ei ole sallittu arvo; sallitut: high, normal, low",
              "  received (Saapumispäivä): pitää olla päivämäärä VVVV-KK-PP",
@@ -170,7 +170,7 @@ def test_path_like_ids_are_refused_before_touching_files(run, store, sr, monkeyp
     monkeypatch.setenv("EDITOR", "false")  # never reached
     args = [a.format(id=bad_id) for a in verb] if "{id}" in verb else verb + [bad_id]
     before = snapshot(store.root)
-    rejected(run("sr", *args), f"Error: ei tietueen tunniste: {bad_id!r}", code=2)
+    rejected(run("sr", *args), f"Virhe: ei tietueen tunniste: {bad_id!r}", code=2)
     assert snapshot(store.root) == before
 
 
@@ -193,7 +193,7 @@ def test_path_like_ids_in_from_file_are_refused(run, store, document, problem):
 def test_edit_cannot_move_a_record_to_a_path_like_id(run, store, sr, monkeypatch):
     monkeypatch.setenv("EDITOR", "sed -i 's|^id: .*|id: ../../etc/passwd|'")
     before = snapshot(store.root)
-    rejected(run("sr", "edit", sr), "Error: tunnistetta ei voi muuttaa")
+    rejected(run("sr", "edit", sr), "Virhe: tunnistetta ei voi muuttaa")
     assert snapshot(store.root) == before
 
 
@@ -202,21 +202,21 @@ def test_edit_cannot_move_a_record_to_a_path_like_id(run, store, sr, monkeypatch
 YAML_CASES = {
     "python object tag": (
         b"title: x\nsubject: !!python/object/apply:os.system ['touch pwned']\n",
-        "Error: <stdin>:2: YAML tags are not allowed (tag:yaml.org,2002:python/object/apply:os.system)"),
+        "Virhe: <stdin>:2: YAML tags are not allowed (tag:yaml.org,2002:python/object/apply:os.system)"),
     "python name tag": (
         b"title: !!python/name:os.system\n",
-        "Error: <stdin>:1: YAML tags are not allowed (tag:yaml.org,2002:python/name:os.system)"),
+        "Virhe: <stdin>:1: YAML tags are not allowed (tag:yaml.org,2002:python/name:os.system)"),
     "binary tag": (
         b"title: x\ndescription: !!binary aGVsbG8=\n",
-        "Error: <stdin>:2: YAML tags are not allowed (tag:yaml.org,2002:binary)"),
-    "alias bomb": (BILLION_LAUGHS.encode(), "Error: <stdin>:1: YAML anchors are not allowed"),
+        "Virhe: <stdin>:2: YAML tags are not allowed (tag:yaml.org,2002:binary)"),
+    "alias bomb": (BILLION_LAUGHS.encode(), "Virhe: <stdin>:1: YAML anchors are not allowed"),
     "merge-conflict markers": (
         b"title: x\n<<<<<<< HEAD\nsubject: billing\n=======\nsubject: fault\n>>>>>>> theirs\n",
-        "Error: <stdin>:2: merge-conflict marker"),
-    "invalid UTF-8": (b"title: x\nperson_name: Matti M\xe4kinen\n", "Error: <stdin>:2: invalid UTF-8 at byte 29"),
-    "NUL byte": (b"title: x\n\ndescription: a\x00b\n", "Error: <stdin>:3: unparsable YAML: control character #x0000 is not allowed"),
-    "unparsable": (b"title: [x\nsubject: billing\n", "Error: <stdin>:2: unparsable YAML: did not find expected ',' or ']'"),
-    "not a mapping": (b"- title\n- x\n", "Error: <stdin>: tiedostossa pitää olla kenttien rakenne (mapping)"),
+        "Virhe: <stdin>:2: merge-conflict marker"),
+    "invalid UTF-8": (b"title: x\nperson_name: Matti M\xe4kinen\n", "Virhe: <stdin>:2: invalid UTF-8 at byte 29"),
+    "NUL byte": (b"title: x\n\ndescription: a\x00b\n", "Virhe: <stdin>:3: unparsable YAML: control character #x0000 is not allowed"),
+    "unparsable": (b"title: [x\nsubject: billing\n", "Virhe: <stdin>:2: unparsable YAML: did not find expected ',' or ']'"),
+    "not a mapping": (b"- title\n- x\n", "Virhe: <stdin>: tiedostossa pitää olla kenttien rakenne (mapping)"),
 }
 
 
@@ -280,11 +280,11 @@ def test_damaged_record_file_is_refused_by_commands_and_reported_by_check(run, s
     shown = str(sr_path.resolve())
     before = snapshot(store.root)
     for args in (["show", sr], ["history", sr], ["set", sr, "title=x"], ["status", sr, "done", "resolution=x"]):
-        rejected(run("sr", *args), f"Error: {shown}:{line}: {message}")
+        rejected(run("sr", *args), f"Virhe: {shown}:{line}: {message}")
     listed = run("sr", "list", "-q")
     assert listed.exit_code == 0
     assert listed.stdout == ""
-    assert listed.stderr == f"Warning: {shown}:{line}: {message} (ohitettu; katso `crmctl check`)\n"
+    assert listed.stderr == f"Varoitus: {shown}:{line}: {message} (ohitettu; katso `crmctl check`)\n"
     checked = run("--lang", "en", "check")
     assert checked.exit_code == 1
     assert checked.stdout == f"{shown}:{line}: error: {code}: {message}\n"
@@ -299,7 +299,7 @@ def test_record_whose_id_does_not_match_its_file_is_refused(run, store, sr, sr_p
     before = snapshot(store.root)
     message = f"id {other!r} does not match the file name {sr}.yaml"
     for args in (["show", sr], ["history", sr], ["set", sr, "title=x"]):
-        rejected(run("sr", *args), f"Error: {shown}:1: {message}")
+        rejected(run("sr", *args), f"Virhe: {shown}:1: {message}")
     assert run("sr", "list", "-q").stdout == ""
     checked = run("--lang", "en", "check")
     assert checked.exit_code == 1
@@ -342,7 +342,7 @@ def test_damaged_configuration_is_reported_with_its_line(run, store, tmp_path, d
     settings.write_text(damage_text(settings.read_text()))
     before = snapshot(store.root)
     shown = str(settings.resolve())
-    rejected(run("sr", "list"), f"Error: {shown}:{line}: {message}")
+    rejected(run("sr", "list"), f"Virhe: {shown}:{line}: {message}")
     checked = run("--lang", "en", "check")
     assert checked.exit_code == 1
     assert checked.stdout == f"{shown}:{line}: error: config: {message}\n"

@@ -115,7 +115,7 @@ def test_machine_output_is_never_mixed_with_messages(run, store, records):
     assert set(findings[0]) == {"path", "line", "level", "code", "message"}
     assert result.stderr == f"virheitä: 0, varoituksia: {len(findings)}\n"
     created = run("sr", "new", "title=x", "customer=CUST-GENERAL", "person_name=M", "subject=fault")
-    assert created.stdout.count("\n") == 1 and created.stderr.startswith("Warning: ")
+    assert created.stdout.count("\n") == 1 and created.stderr.startswith("Varoitus: ")
 
 
 # -- exit codes --------------------------------------------------------------------------------
@@ -128,10 +128,10 @@ def test_machine_output_is_never_mixed_with_messages(run, store, records):
     (["--lang", "sv", "sr", "list"], "Error: Invalid value for '--lang': 'sv' is not one of 'fi', 'en'."),
     (["sr", "frobnicate"], "Error: No such command 'frobnicate'."),
     (["frobnicate"], "Error: No such command 'frobnicate'."),
-    (["sr", "new", "title"], "Error: odotettiin AVAIN=ARVO, saatiin 'title'"),
-    (["sr", "list", "owner"], "Error: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): 'owner'"),
-    (["sr", "list", "owner==x"], "Error: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): 'owner==x'"),
-    (["sr", "list", "received=>2011-01-01"], "Error: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): "),
+    (["sr", "new", "title"], "Virhe: odotettiin AVAIN=ARVO, saatiin 'title'"),
+    (["sr", "list", "owner"], "Virhe: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): 'owner'"),
+    (["sr", "list", "owner==x"], "Virhe: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): 'owner==x'"),
+    (["sr", "list", "received=>2011-01-01"], "Virhe: ei suodatin (AVAIN OP ARVO, OP jokin näistä: = != < <= > >= ~): "),
 ])
 def test_usage_errors_exit_2(run, store, args, error):
     result = run(*args)
@@ -142,9 +142,9 @@ def test_usage_errors_exit_2(run, store, args, error):
 
 
 @pytest.mark.parametrize("args, error", [
-    (["sr", "show", "SR-20110125-ZZZZZ"], "Error: 'SR-20110125-ZZZZZ' ei vastaa yhtään tietuetta (tyyppi: palvelupyyntö)\n"),
-    (["--as", "nobody", "sr", "new", "title=x"], "Error: tuntematon käyttäjä 'nobody' (katso `crmctl user list`)\n"),
-    (["sr", "list", "--view", "nothing"], "Error: näkymää 'nothing' ei ole (palvelupyynnöt; näkymät: "),
+    (["sr", "show", "SR-20110125-ZZZZZ"], "Virhe: 'SR-20110125-ZZZZZ' ei vastaa yhtään tietuetta (tyyppi: palvelupyyntö)\n"),
+    (["--as", "nobody", "sr", "new", "title=x"], "Virhe: tuntematon käyttäjä 'nobody' (katso `crmctl user list`)\n"),
+    (["sr", "list", "--view", "nothing"], "Virhe: näkymää 'nothing' ei ole (palvelupyynnöt; näkymät: "),
 ])
 def test_wrong_data_or_requests_exit_1(run, store, args, error):
     result = run(*args)
@@ -159,11 +159,11 @@ def test_internal_errors_show_a_traceback_only_with_debug(run, store, monkeypatc
 
     monkeypatch.setattr("crmctl.cli.generic.select", broken)
     plain = run("sr", "list")
-    assert (plain.exit_code, plain.stderr) == (1, "Error: internal error: RuntimeError: boom\n")
+    assert (plain.exit_code, plain.stderr) == (1, "Virhe: sisäinen virhe (internal error): RuntimeError: boom\n")
     debug = run("--debug", "sr", "list")
     assert debug.exit_code == 1
     assert "Traceback (most recent call last)" in debug.stderr
-    assert debug.stderr.endswith("Error: internal error: RuntimeError: boom\n")
+    assert debug.stderr.endswith("Virhe: sisäinen virhe (internal error): RuntimeError: boom\n")
 
 
 # -- finding the store ---------------------------------------------------------------------------
@@ -177,10 +177,10 @@ def test_store_is_found_by_root_then_environment_then_walking_up(store, tmp_path
 
     found = (0, "CUST-GENERAL\n", "")
     monkeypatch.chdir(tmp_path)
-    assert ids()[0] == 1 and ids()[2].startswith("Error: tästä kansiosta tai sen yläpuolelta ei löydy crmctl-varastoa")
+    assert ids()[0] == 1 and ids()[2].startswith("Virhe: tästä kansiosta tai sen yläpuolelta ei löydy crmctl-varastoa")
     monkeypatch.setenv("CRMCTL_ROOT", str(store.root))
     assert ids() == found
-    assert ids("--root", str(tmp_path))[2] == f"Error: ei crmctl-varasto (crmctl.yaml puuttuu): {tmp_path}\n"
+    assert ids("--root", str(tmp_path))[2] == f"Virhe: ei crmctl-varasto (crmctl.yaml puuttuu): {tmp_path}\n"
     monkeypatch.delenv("CRMCTL_ROOT")
     monkeypatch.chdir(store.root / "customers")
     assert ids() == found  # walking up from inside the store

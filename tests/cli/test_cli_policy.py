@@ -127,9 +127,9 @@ def break_setting(store, key, value):
     return path
 
 
-def assert_config_error(result, message):
+def assert_config_error(result, message, prefix="Virhe"):
     assert (result.exit_code, result.stdout) == (1, ""), result.stderr
-    assert result.stderr == f"Error: {message}\n"
+    assert result.stderr == f"{prefix}: {message}\n"
     assert "internal error" not in result.stderr
 
 
@@ -153,7 +153,7 @@ def test_a_missing_template_names_the_template(run, store, monkeypatch, tmp_path
     monkeypatch.setattr("crmctl.kernel.templates.templates_dir", lambda: tmp_path / "no-templates")
     result = run("--format", "md", "report", "calls", "--from", "2011-01", "--to", "2011-01")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.startswith("Error: templates/reports/calls.md.j2 or templates/reports/report.md.j2: "
+    assert result.stderr.startswith("Virhe: templates/reports/calls.md.j2 or templates/reports/report.md.j2: "
                                     "template not found (looked in ")
     assert str(store.root / "templates") in result.stderr
 
@@ -164,7 +164,7 @@ def test_a_broken_template_in_the_store_names_the_file_and_line(run, store):
     (folder / "report.md.j2").write_text("# {{ title }}\n{% for x in %}\n", encoding="utf-8")
     result = run("--format", "md", "report", "calls", "--from", "2011-01", "--to", "2011-01")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.startswith("Error: templates/reports/report.md.j2:2: ")
+    assert result.stderr.startswith("Virhe: templates/reports/report.md.j2:2: ")
 
 
 def test_unparsable_configuration_yaml_names_the_file_and_line(run, store):
@@ -172,27 +172,27 @@ def test_unparsable_configuration_yaml_names_the_file_and_line(run, store):
     path.write_text(path.read_text(encoding="utf-8") + "language: [fi\n", encoding="utf-8")
     result = run("sr", "list")
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr.startswith(f"Error: {path}:")
+    assert result.stderr.startswith(f"Virhe: {path}:")
     assert "internal error" not in result.stderr
 
 
 @pytest.mark.parametrize("name", ["crmctl.yaml", "users.yaml", "config/sla.yaml"])
 def test_configuration_that_is_not_a_mapping_names_the_file(run, store, name):
     (store.root / name).write_text("- a\n- b\n", encoding="utf-8")
-    assert_config_error(run("--lang", "en", "sr", "new", *SR), f"{store.root / name}: expected a mapping, found a list")
+    assert_config_error(run("--lang", "en", "sr", "new", *SR), f"{store.root / name}: expected a mapping, found a list", "Error")
 
 
 def test_unreadable_configuration_names_the_file(run, store):
     path = store.root / "users.yaml"
     path.unlink()
     path.mkdir()
-    assert_config_error(run("--lang", "en", "sr", "list"), f"{path}: cannot read: Is a directory")
+    assert_config_error(run("--lang", "en", "sr", "list"), f"{path}: cannot read: Is a directory", "Error")
 
 
 def test_anything_else_is_an_internal_error_as_the_last_resort(run, monkeypatch):
     monkeypatch.setattr("crmctl.cli.generic.select", lambda *args, **kwargs: {}["boom"])
     result = run("sr", "list")
-    assert (result.exit_code, result.stderr) == (1, "Error: internal error: KeyError: 'boom'\n")
+    assert (result.exit_code, result.stderr) == (1, "Virhe: sisäinen virhe (internal error): KeyError: 'boom'\n")
 
 
 def test_a_record_type_added_in_the_configuration_follows_the_same_policy(run, store):
@@ -213,7 +213,7 @@ def test_a_record_type_added_in_the_configuration_follows_the_same_policy(run, s
 def test_a_finnish_store_words_the_format_error_in_finnish(run):
     result = run("sr", "list", "--format", "jsonl")
     assert (result.exit_code, result.stderr) == (
-        2, "Error: sr list: muotoa --format jsonl ei tueta (vaihtoehdot: table, json, yaml, csv, md)\n")
+        2, "Virhe: sr list: muotoa --format jsonl ei tueta (vaihtoehdot: table, json, yaml, csv, md)\n")
 
 
 def test_a_commands_help_names_the_formats_it_produces(run):

@@ -36,7 +36,7 @@ def test_init_writes_the_default_configuration_and_the_general_customer(tmp_path
     assert general["name"] == "_Asiakaspalvelun yleisasiakas"
     assert (root / ".cache" / ".gitignore").read_text() == "*\n"
     again = run("init", str(root), root=tmp_path)
-    assert (again.exit_code, again.stderr) == (1, f"Error: kansiossa {root} on jo varasto\n")
+    assert (again.exit_code, again.stderr) == (1, f"Virhe: kansiossa {root} on jo varasto\n")
 
 
 def test_saving_an_unchanged_record_gives_identical_bytes(run, store):
@@ -96,9 +96,9 @@ def test_any_unique_prefix_names_a_record_case_insensitively(run, store, monkeyp
                 path.unlink()
     ambiguous = run("sr", "show", first[:13])
     assert ambiguous.exit_code == 1
-    assert ambiguous.stderr == f"Error: {first[:13]!r} on moniselitteinen: {', '.join(sorted([first, second]))}\n"
+    assert ambiguous.stderr == f"Virhe: {first[:13]!r} on moniselitteinen: {', '.join(sorted([first, second]))}\n"
     wrong_type = run("customer", "show", first)
-    assert (wrong_type.exit_code, wrong_type.stderr) == (1, f"Error: {first!r} ei vastaa yhtään tietuetta (tyyppi: asiakkuus)\n")
+    assert (wrong_type.exit_code, wrong_type.stderr) == (1, f"Virhe: {first!r} ei vastaa yhtään tietuetta (tyyppi: asiakkuus)\n")
 
 
 # -- field values -------------------------------------------------------------------------------
@@ -147,14 +147,14 @@ def test_edit_saves_a_valid_edit_with_its_history_event(run, store, monkeypatch)
 
 @pytest.mark.parametrize("script, error", [
     ("sed -i 's/^subject: .*/subject: weather/'",
-     ["Error: tietue rikkoo näitä sääntöjä:", "  subject (Aihe): 'weather' ei ole sallittu arvo; sallitut: "
+     ["Virhe: tietue rikkoo näitä sääntöjä:", "  subject (Aihe): 'weather' ei ole sallittu arvo; sallitut: "
       "meter_reading, gas_contract, billing, sales_inquiry, callback, feedback, fault, other"]),
-    ("sed -i '/^title: /d'", ["Error: tietue rikkoo näitä sääntöjä:", "  title (Otsikko): pakollinen tieto"]),
+    ("sed -i '/^title: /d'", ["Virhe: tietue rikkoo näitä sääntöjä:", "  title (Otsikko): pakollinen tieto"]),
     ("sed -i 's/^title: .*/title: !!python\\/name:os.system/'",
-     ["Error: <edited record>:2: YAML tags are not allowed (tag:yaml.org,2002:python/name:os.system)"]),
+     ["Virhe: <edited record>:2: YAML tags are not allowed (tag:yaml.org,2002:python/name:os.system)"]),
     ("sed -i 's/^owner: .*/owner: nobody/'",
-     ["Error: tietue rikkoo näitä sääntöjä:", "  owner (Vastuuhenkilö): tuntematon käyttäjä 'nobody'"]),
-    ("false", ["Error: editori päättyi koodiin 1; mitään ei tallennettu"]),
+     ["Virhe: tietue rikkoo näitä sääntöjä:", "  owner (Vastuuhenkilö): tuntematon käyttäjä 'nobody'"]),
+    ("false", ["Virhe: editori päättyi koodiin 1; mitään ei tallennettu"]),
 ])
 def test_rejected_edits_are_not_saved(run, store, monkeypatch, script, error):
     request = new_sr(run)
@@ -203,7 +203,7 @@ def test_users_and_regions_bootstrap_then_need_an_admin(run, bootstrapped):
         "bert,Bert Myyjä,Bert@example.fi,sales,kotka,anna,true,true,")
     before = snapshot(root)
     denied = run("--as", "bert", "user", "add", "cid", "name=Cid", "email=cid@example.fi", "roles=sales", root=root)
-    assert (denied.exit_code, denied.stderr) == (1, "Error: vain ylläpitäjä voi muuttaa käyttäjiä ja alueita (bert ei ole ylläpitäjä)\n")
+    assert (denied.exit_code, denied.stderr) == (1, "Virhe: vain ylläpitäjä voi muuttaa käyttäjiä ja alueita (bert ei ole ylläpitäjä)\n")
     assert snapshot(root) == before
 
 
@@ -229,13 +229,13 @@ def test_bad_users_and_regions_are_rejected_and_change_nothing(run, bootstrapped
     before = snapshot(bootstrapped)
     result = run("--as", "anna", *args, root=bootstrapped)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr.splitlines() == ["Error: tietue rikkoo näitä sääntöjä:", *problems]
+    assert result.stderr.splitlines() == ["Virhe: tietue rikkoo näitä sääntöjä:", *problems]
     assert snapshot(bootstrapped) == before
 
 
 @pytest.mark.parametrize("args, error", [
-    (["user", "add", "../x", "name=X"], "Error: ei kelvollinen käyttäjätunnus (pienet kirjaimet, numerot, . _ -): '../x'"),
-    (["region", "add", "Ou lu"], "Error: ei kelvollinen alueen avain (pienet kirjaimet, numerot, _): 'Ou lu'"),
+    (["user", "add", "../x", "name=X"], "Virhe: ei kelvollinen käyttäjätunnus (pienet kirjaimet, numerot, . _ -): '../x'"),
+    (["region", "add", "Ou lu"], "Virhe: ei kelvollinen alueen avain (pienet kirjaimet, numerot, _): 'Ou lu'"),
 ])
 def test_bad_handles_and_region_keys_are_usage_errors(run, bootstrapped, args, error):
     result = run("--as", "anna", *args, root=bootstrapped)

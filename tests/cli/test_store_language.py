@@ -14,7 +14,7 @@ import pytest
 def test_validator_reasons_are_finnish_in_a_finnish_store(run, store, pair, problem):
     result = run("customer", "new", "name=Oy Ab", "kind=business", "business_id=1572860-0", pair)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: tietue rikkoo näitä sääntöjä:\n{problem}\n"
+    assert result.stderr == f"Virhe: tietue rikkoo näitä sääntöjä:\n{problem}\n"
 
 
 def test_check_reports_in_the_store_language(run, store):

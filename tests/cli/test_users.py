@@ -34,7 +34,7 @@ def test_invalid_initials_are_refused_and_change_nothing(run, store):
     for value in ("m1", "abcdef", "m.m", "m m"):
         result = run("user", "set", "taija.halme", f"initials={value}")
         assert result.exit_code == 1, value
-        assert result.stderr == ("Error: tietue rikkoo näitä sääntöjä:\n"
+        assert result.stderr == ("Virhe: tietue rikkoo näitä sääntöjä:\n"
                                  "  initials (Nimikirjaimet): pitää olla 1–5 kirjainta\n"), value
     result = run("user", "add", "olli.ohut", "name=Olli Ohut", "email=olli.ohut@example.fi", "roles=sales",
                  "initials=olli1", "--lang", "en")

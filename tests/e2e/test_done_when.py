@@ -54,7 +54,7 @@ def test_newcomer_walk_in_a_git_repository(tmp_path, monkeypatch):
     assert rejected.exit_code == 1
     assert rejected.stdout == ""
     assert rejected.stderr == (
-        "Error: tietue rikkoo näitä sääntöjä:\n"
+        "Virhe: tietue rikkoo näitä sääntöjä:\n"
         "  title (Otsikko): pakollinen tieto\n"
         "  person_name (Henkilön nimi): pakollinen, kun customer = CUST-GENERAL\n"
         "  contract_change (Sopimusmuutos): pakollinen, kun subject = gas_contract\n"

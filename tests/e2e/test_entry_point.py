@@ -52,11 +52,11 @@ def test_errors_in_a_subprocess_have_no_traceback(tmp_path, crmctl_process):
     store = create_store(tmp_path / "store")
     unknown = crmctl_process("--root", str(store.root), "customer", "show", "CUST-NOBODY")
     assert (unknown.returncode, unknown.stdout) == (1, "")
-    assert unknown.stderr == "Error: 'CUST-NOBODY' ei vastaa yhtään tietuetta (tyyppi: asiakkuus)\n"
+    assert unknown.stderr == "Virhe: 'CUST-NOBODY' ei vastaa yhtään tietuetta (tyyppi: asiakkuus)\n"
     usage = crmctl_process("--root", str(store.root), "customer", "list", "--bogus")
     assert usage.returncode == 2
     assert "Traceback" not in usage.stderr
     assert usage.stderr.endswith("Error: No such option '--bogus'.\n")
     nowhere = crmctl_process("customer", "list", cwd=tmp_path)
     assert nowhere.returncode == 1
-    assert nowhere.stderr.startswith("Error: tästä kansiosta tai sen yläpuolelta ei löydy crmctl-varastoa")
+    assert nowhere.stderr.startswith("Virhe: tästä kansiosta tai sen yläpuolelta ei löydy crmctl-varastoa")

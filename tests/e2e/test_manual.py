@@ -119,7 +119,7 @@ def test_examples_are_real_output_and_identical_across_builds(empty_store):
     assert first == second
     cs = first["fi/customer-service.md"]
     assert "   $ crmctl sr status SR-20110125-" in cs
-    assert "   Error: tietue rikkoo näitä sääntöjä:\n" in cs
+    assert "   Virhe: tietue rikkoo näitä sääntöjä:\n" in cs
     # the id printed by `sr new` is the one the next step shows
     step = cs.split("$ crmctl sr new 'title=Mittarilukeman ilmoitus'")[1]
     new_id = next(line.strip() for line in step.splitlines() if line.strip().startswith("SR-"))
@@ -321,7 +321,7 @@ def test_check_fails_after_a_level_change_until_rebuilt(empty_store, tmp_path, r
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [str(out / name) for name in (
         "en/customer-service.md", "en/reference.md", "fi/customer-service.md", "fi/reference.md")]
-    assert result.stderr == (f"Error: käyttöohje hakemistossa {out} on vanhentunut (4 tiedostoa eroaa); "
+    assert result.stderr == (f"Virhe: käyttöohje hakemistossa {out} on vanhentunut (4 tiedostoa eroaa); "
                              f"rakenna se uudelleen komennolla `crmctl manual build --out {out}`\n")
     assert run("manual", "build", "--out", str(out), root=empty_store.root).exit_code == 0
     assert run("manual", "check", "--out", str(out), root=empty_store.root).exit_code == 0
@@ -356,7 +356,7 @@ def test_a_broken_template_writes_nothing(empty_store, tmp_path, run):
     (override / "sales.md.j2").write_text("{{ missing }}\n", encoding="utf-8")
     result = run("manual", "build", "--out", str(out), root=empty_store.root)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "Error: the manual cannot be built:\n  manual/sales.md.j2 (fi): 'missing' is undefined\n"
+    assert result.stderr == "Virhe: the manual cannot be built:\n  manual/sales.md.j2 (fi): 'missing' is undefined\n"
     assert snapshot(out) == before
 
 

@@ -9,7 +9,7 @@ def test_new_service_request_missing_fields_is_rejected_and_writes_nothing(run, 
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "Error: tietue rikkoo näitä sääntöjä:\n"
+        "Virhe: tietue rikkoo näitä sääntöjä:\n"
         "  subject (Aihe): pakollinen tieto\n"
         "  person_name (Henkilön nimi): pakollinen, kun customer = CUST-GENERAL\n"
     )

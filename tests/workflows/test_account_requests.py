@@ -56,7 +56,7 @@ def test_duplicate_customer_number_is_refused_and_nothing_changes(run, store):
     before = snapshot(store.root)
     result = run("request", "process", second, "customer_number=100234")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ")
+    assert result.stderr.startswith("Virhe: ")
     assert "  customer_number (Asiakasnumero): " in result.stderr and customer_id in result.stderr
     assert snapshot(store.root) == before
 
@@ -66,10 +66,10 @@ def test_process_needs_a_sent_form_and_a_customer_number(run, store):
     before = snapshot(store.root)
     result = run("request", "process", form_id, "customer_number=1")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {form_id} on tilassa draft; vain lähetettyjä lomakkeita voi käsitellä\n"
+    assert result.stderr == f"Virhe: {form_id} on tilassa draft; vain lähetettyjä lomakkeita voi käsitellä\n"
     result = run("request", "process", form_id)
     assert result.exit_code == 2
-    assert result.stderr == ("Error: lomakkeen käsittely vaatii laskutusjärjestelmän asiakasnumeron "
+    assert result.stderr == ("Virhe: lomakkeen käsittely vaatii laskutusjärjestelmän asiakasnumeron "
                              "(customer_number=...)\n")
     assert snapshot(store.root) == before
 

@@ -61,7 +61,7 @@ def test_delegate_to_unknown_user_changes_nothing(run, store):
     before = snapshot(store.root)
     result = run("sr", "delegate", record_id, "nobody")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: tietue rikkoo näitä sääntöjä:\n"
+    assert result.stderr == ("Virhe: tietue rikkoo näitä sääntöjä:\n"
                              "  owner (Vastuuhenkilö): tuntematon käyttäjä 'nobody'\n")
     assert snapshot(store.root) == before
 

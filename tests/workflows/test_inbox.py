@@ -35,7 +35,7 @@ def test_inbox_english_labels(run, store):
 
 def test_inbox_of_unknown_user_is_an_error(run):
     result = run("inbox", "--user", "nobody")
-    assert (result.exit_code, result.stderr) == (1, "Error: tuntematon käyttäjä 'nobody' (katso `crmctl user list`)\n")
+    assert (result.exit_code, result.stderr) == (1, "Virhe: tuntematon käyttäjä 'nobody' (katso `crmctl user list`)\n")
     result = run("inbox", "--user", "nobody", "--lang", "en")  # the CLI's errors follow the chosen language
     assert (result.exit_code, result.stderr) == (1, "Error: unknown user 'nobody' (see `crmctl user list`)\n")
 

@@ -93,7 +93,7 @@ def test_handle_creates_a_project_of_the_matching_type_and_links_both(run, store
     before = snapshot(store.root)
     again = run("lead", "handle", lead_id)
     assert again.exit_code == 1
-    assert again.stderr == f"Error: {lead_id} on jo tilassa handled\n"
+    assert again.stderr == f"Virhe: {lead_id} on jo tilassa handled\n"
     assert snapshot(store.root) == before
 
 
@@ -103,7 +103,7 @@ def test_handle_with_explicit_type_and_topic_without_a_type(run, store):
     before = snapshot(store.root)
     result = run("lead", "handle", lead_id)
     assert result.exit_code == 2
-    assert result.stderr == ("Error: liidin aiheelle 'other' ei ole myyntiprojektin tyyppiä; anna type=.. "
+    assert result.stderr == ("Virhe: liidin aiheelle 'other' ei ole myyntiprojektin tyyppiä; anna type=.. "
                              "(gas_connection, heat_connection, solution_sales, parent_company)\n")
     assert snapshot(store.root) == before
     project_id = run("lead", "handle", lead_id, "type=parent_company", "title=Konsernikauppa").stdout.strip()
@@ -117,7 +117,7 @@ def test_handle_no_action_needs_a_reason(run, store):
     before = snapshot(store.root)
     result = run("lead", "handle", lead_id, "--no-action")
     assert result.exit_code == 2
-    assert result.stderr == "Error: --no-action vaatii syyn (reason=...)\n"
+    assert result.stderr == "Virhe: --no-action vaatii syyn (reason=...)\n"
     assert snapshot(store.root) == before
     result = run("lead", "handle", lead_id, "--no-action", "reason=Alueella ei ole kaasuverkkoa")
     assert result.exit_code == 0 and result.stdout == ""

@@ -173,7 +173,7 @@ def test_notify_usage_errors(run, store):
     assert run("notify", "--from", SENDER).exit_code == 2
     assert run("notify", "--smtp", "localhost:25").exit_code == 2
     result = run("notify", "--smtp", "localhost", "--from", SENDER)
-    assert (result.exit_code, result.stderr) == (2, "Error: --smtp odottaa muotoa HOST:PORT, annettu 'localhost'\n")
+    assert (result.exit_code, result.stderr) == (2, "Virhe: --smtp odottaa muotoa HOST:PORT, annettu 'localhost'\n")
 
 
 def test_notify_settings_from_crmctl_yaml(run, store, smtp):

@@ -84,7 +84,7 @@ def test_only_the_owner_or_an_admin_may_complete_unless_forced(run, store):
     before = snapshot(store.root)
     result = run("project", "stage", "complete", project_id, "--as", "kaisa.kauppinen")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: vain vaiheen vastuuhenkilö (jussi.myyja) tai ylläpitäjä voi merkitä vaiheen "
+    assert result.stderr == ("Virhe: vain vaiheen vastuuhenkilö (jussi.myyja) tai ylläpitäjä voi merkitä vaiheen "
                              "needs_assessment valmiiksi (ohita tarkistus: --force reason=..)\n")
     assert snapshot(store.root) == before
     result = run("project", "stage", "complete", project_id, "--force", "reason=Jussi lomalla",
@@ -99,13 +99,13 @@ def test_only_the_owner_or_an_admin_may_complete_unless_forced(run, store):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["contract_sent"], "Error: {id}: vaihe contract_sent ei ole nykyinen vaihe; vaiheet tehdään järjestyksessä "
+    (["contract_sent"], "Virhe: {id}: vaihe contract_sent ei ole nykyinen vaihe; vaiheet tehdään järjestyksessä "
                         "(nykyinen vaihe: needs_assessment)\n"),
-    (["nonsense"], "Error: tyypin gas_connection myyntiprojektissa ei ole vaihetta 'nonsense' (vaiheet: needs_assessment, "
+    (["nonsense"], "Virhe: tyypin gas_connection myyntiprojektissa ei ole vaihetta 'nonsense' (vaiheet: needs_assessment, "
                    "offer, contract_sent, contract_returned, connection_fee_invoiced, connection_built, "
                    "billing_activated)\n"),
-    (["--date", "2011-01-24"], "Error: --date 2011-01-24 on ennen vaiheen alkua (2011-01-25)\n"),
-    (["--date", "2011-02-01"], "Error: --date 2011-02-01 on tulevaisuudessa\n"),
+    (["--date", "2011-01-24"], "Virhe: --date 2011-01-24 on ennen vaiheen alkua (2011-01-25)\n"),
+    (["--date", "2011-02-01"], "Virhe: --date 2011-02-01 on tulevaisuudessa\n"),
     (["--next-owner", "nobody"], None),
 ])
 def test_bad_completions_change_nothing(run, store, args, message):
@@ -116,7 +116,7 @@ def test_bad_completions_change_nothing(run, store, args, message):
     if message:
         assert result.stderr == message.format(id=project_id)
     else:
-        assert result.stderr.startswith("Error: nobody: ")
+        assert result.stderr.startswith("Virhe: nobody: ")
     assert snapshot(store.root) == before
 
 
@@ -124,7 +124,7 @@ def test_force_needs_a_reason(run, store):
     project_id = new_project(run)
     result = run("project", "stage", "complete", project_id, "--force")
     assert result.exit_code == 2
-    assert result.stderr == "Error: --force tarvitsee syyn (reason=...)\n"
+    assert result.stderr == "Virhe: --force tarvitsee syyn (reason=...)\n"
 
 
 def test_last_stage_completes_the_project_and_closed_projects_refuse_changes(run, store):
@@ -138,7 +138,7 @@ def test_last_stage_completes_the_project_and_closed_projects_refuse_changes(run
     before = snapshot(store.root)
     result = run("project", "stage", "complete", project_id)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {project_id} on tilassa completed; sen vaiheita ei voi enää muuttaa\n"
+    assert result.stderr == f"Virhe: {project_id} on tilassa completed; sen vaiheita ei voi enää muuttaa\n"
     assert snapshot(store.root) == before
     assert run("project", "list", "--view", "completed", "-q").stdout == f"{project_id}\n"
     assert run("check").exit_code == 0
@@ -156,7 +156,7 @@ def test_stage_assign_and_skip(run, store):
     assert record["assignments"][0]["handed_over_to"] == "kaisa.kauppinen"
     result = run("project", "stage", "skip", project_id, "needs_assessment")
     assert result.exit_code == 2
-    assert result.stderr == "Error: vaiheen ohittaminen vaatii syyn (reason=...)\n"
+    assert result.stderr == "Virhe: vaiheen ohittaminen vaatii syyn (reason=...)\n"
     assert run("project", "stage", "skip", project_id, "needs_assessment", "reason=Tarve tiedossa").exit_code == 0
     record = store.get(project_id)
     assert record["stages"][0]["status"] == "skipped" and record["stages"][0]["reason"] == "Tarve tiedossa"
@@ -171,7 +171,7 @@ def test_stage_assign_and_skip(run, store):
     assert store.get(project_id)["stages"][4]["started"] == date(2011, 1, 25)
     result = run("project", "stage", "skip", project_id, "offer", "reason=x")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {project_id}: vaihe offer on jo tilassa done\n"
+    assert result.stderr == f"Virhe: {project_id}: vaihe offer on jo tilassa done\n"
 
 
 def test_project_close_lost_needs_a_reason(run, store):
@@ -179,7 +179,7 @@ def test_project_close_lost_needs_a_reason(run, store):
     before = snapshot(store.root)
     result = run("project", "close", project_id, "--lost")
     assert result.exit_code == 1
-    assert result.stderr == "Error: siirto open → lost vaatii syyn (reason=...)\n"
+    assert result.stderr == "Virhe: siirto open → lost vaatii syyn (reason=...)\n"
     assert snapshot(store.root) == before
     result = run("project", "close", project_id, "--lost", "reason=Asiakas valitsi kaukolämmön")
     assert result.exit_code == 0, result.stderr
@@ -257,7 +257,7 @@ def test_stage_start_takes_the_stage_out_of_the_not_started_queue(run, store):
     run("project", "stage", "complete", project_id)
     result = run("project", "stage", "start", project_id, "--as", "taija.halme")
     assert result.exit_code == 1
-    assert result.stderr == "Error: vain vaiheen vastuuhenkilö (mette.murto) tai ylläpitäjä voi aloittaa vaiheen contract_sent\n"
+    assert result.stderr == "Virhe: vain vaiheen vastuuhenkilö (mette.murto) tai ylläpitäjä voi aloittaa vaiheen contract_sent\n"
     assert run("project", "stage", "start", project_id, "offer").exit_code == 1
     result = run("project", "stage", "start", project_id, "contract_sent")
     assert result.exit_code == 0, result.stderr
@@ -311,15 +311,15 @@ def test_a_project_migrated_by_import_keeps_its_dates(run, store, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["assign", "{id}", "kontrakti", "mette.murto"], "Error: tyypin parent_company myyntiprojektissa ei ole "
+    (["assign", "{id}", "kontrakti", "mette.murto"], "Virhe: tyypin parent_company myyntiprojektissa ei ole "
                                                       "vaihetta 'kontrakti' (vaiheet: needs_assessment, offer, negotiation, "
                                                       "contract, delivery)\n"),
     (["assign", "{id}", "offer", "nobody"], None),
-    (["skip", "{id}", "kontrakti", "reason=x"], "Error: tyypin parent_company myyntiprojektissa ei ole "
+    (["skip", "{id}", "kontrakti", "reason=x"], "Virhe: tyypin parent_company myyntiprojektissa ei ole "
                                                 "vaihetta 'kontrakti' (vaiheet: needs_assessment, offer, negotiation, "
                                                 "contract, delivery)\n"),
     (["skip", "{id}", "offer", "reason=x", "--as", "taija.halme"],
-     "Error: vain nykyisen vaiheen vastuuhenkilö, myyntiprojektin vastuuhenkilö tai ylläpitäjä voi ohittaa vaiheita\n"),
+     "Virhe: vain nykyisen vaiheen vastuuhenkilö, myyntiprojektin vastuuhenkilö tai ylläpitäjä voi ohittaa vaiheita\n"),
 ])
 def test_bad_stage_assign_and_skip_change_nothing(run, store, args, message):
     project_id = new_project(run, type_="parent_company")
@@ -329,7 +329,7 @@ def test_bad_stage_assign_and_skip_change_nothing(run, store, args, message):
     if message:
         assert result.stderr == message
     else:
-        assert result.stderr.startswith("Error: nobody: ")
+        assert result.stderr.startswith("Virhe: nobody: ")
     assert snapshot(store.root) == before
 
 
@@ -359,7 +359,7 @@ def test_only_owners_or_an_admin_may_assign_stages(run, store):
     before = snapshot(store.root)
     result = run("project", "stage", "assign", project_id, "offer", "teemu.tekninen", "--as", "teemu.tekninen")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: vain nykyisen vaiheen vastuuhenkilö, myyntiprojektin vastuuhenkilö tai ylläpitäjä "
+    assert result.stderr == ("Virhe: vain nykyisen vaiheen vastuuhenkilö, myyntiprojektin vastuuhenkilö tai ylläpitäjä "
                              "voi nimetä vaiheiden vastuuhenkilöt\n")
     assert snapshot(store.root) == before
     assert run("project", "stage", "assign", project_id, "offer", "kaisa.kauppinen", "--as", "jussi.myyja").exit_code == 0

@@ -301,7 +301,7 @@ def test_every_report_reads_each_record_type_at_most_once(quality, leads, monkey
 def test_jsonl_is_not_a_report_format(run, calls):
     result = run("--format", "jsonl", "report", "calls")
     assert result.exit_code == 2
-    assert result.stderr == "Error: report calls: muotoa --format jsonl ei tueta (vaihtoehdot: table, md, csv, json, yaml)\n"
+    assert result.stderr == "Virhe: report calls: muotoa --format jsonl ei tueta (vaihtoehdot: table, md, csv, json, yaml)\n"
 
 
 def test_calls_page_with_out_writes_svg(run, calls, tmp_path):

@@ -64,7 +64,7 @@ def test_status_model_resolve_reopen_cancel(run, store, monkeypatch):
     result = run("sr", "status", record_id, "done")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: tietue rikkoo näitä sääntöjä:\n  resolution (Ratkaisu): pakollinen, kun status_reason = done\n")
+        "Virhe: tietue rikkoo näitä sääntöjä:\n  resolution (Ratkaisu): pakollinen, kun status_reason = done\n")
     result = run("sr", "status", record_id, "done", "resolution=Hyvitys", "responded=2011-01-24",
                  "--lang", "en")
     assert result.exit_code == 1
