@@ -1,6 +1,6 @@
 """Every built-in extension, registered by one explicit call: `load_builtins(registry)`.
 
-Modules define their derived keys, hooks, checks and reports as plain
+Modules define their derived keys, hooks, checks and reports (and the kernel its message catalogues) as plain
 functions and data and offer a `register(registry)`; none of them
 registers anything when imported. This module sits above all of them
 (just below the CLI) and calls them in one place, so what is built in can
@@ -13,6 +13,7 @@ registry of your own, e.g. in a test.
 """
 
 from crmctl.engine import query
+from crmctl.kernel.i18n import messages_folder
 from crmctl.kernel.registry import DEFAULT
 from crmctl.reports import adoption, calls, leads as lead_report, monthly, quality
 from crmctl.workflows import leads, projects, sla, stages
@@ -28,6 +29,7 @@ def load_builtins(registry=None):
 
 
 def _register(registry):
+    registry.add_catalogue(messages_folder())
     for module in (query, sla, stages, leads, projects):
         module.register(registry)
     for module in REPORTS:

@@ -1,7 +1,8 @@
 """Messages people read, in Finnish and English, from one YAML catalogue per language (`messages/*.yaml`).
 
 `t(key, lang, **params)` fills a message; `translate()` words a validator's reason. Nothing registers messages at
-import time: every text lives in the catalogues, so a message reads the same whatever was imported before.
+import time: every text lives in the catalogues, whose folders `crmctl.builtins.load_builtins()` registers (an
+extension may add a folder whose keys override), so a message reads the same whatever was imported before.
 """
 
 from functools import lru_cache
@@ -15,15 +16,33 @@ class MissingMessage(LookupError):
     """The catalogues have no message by that key or language: a bug in crmctl, found by the catalogue tests."""
 
 
-@lru_cache(maxsize=None)
 def catalogue(lang):
     """The whole catalogue of `lang` as a mapping (section `reasons` maps validators' English reasons)."""
     if lang not in LANGUAGES:
         raise MissingMessage(f"no message catalogue for language {lang!r}")
+    from crmctl.kernel.registry import registry
+
+    return _merged(lang, tuple(registry().catalogues))
+
+
+@lru_cache(maxsize=None)
+def _merged(lang, folders):
+    merged = {}
+    for folder in folders:
+        text = folder.joinpath(f"{lang}.yaml").read_text(encoding="utf-8")
+        for key, value in (yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}).items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **value}  # a section (`reasons`) is extended, not replaced
+            else:
+                merged[key] = value
+    return merged
+
+
+def messages_folder():
+    """crmctl's own catalogues (registered by the built-ins)."""
     from importlib import resources  # here: importing it costs `crmctl --version` a tenth of its start-up
 
-    text = resources.files("crmctl.kernel").joinpath("messages", f"{lang}.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return resources.files("crmctl.kernel").joinpath("messages")
 
 
 def has(key):

@@ -1,4 +1,5 @@
-"""The one registry of extensions: derived keys, display hooks, create hooks, rules, checks and reports.
+"""The one registry of extensions: derived keys, display hooks, create hooks, rules, checks, reports and message
+catalogues.
 
 Lower layers read it (the engine evaluates derived keys, runs create hooks
 and `when:` rules, `present` words derived values, `checks` runs record checks, the
@@ -34,6 +35,7 @@ class Registry:
         self.record_rules = []   # fn(engine, rtype, record) -> [Problem]: validation beyond single fields
         self.record_checks = []  # fn(store, engine, rtype, record) -> [(key, level, code, message)]
         self.reports = {}        # report name -> its definition (crmctl.reports.Definition)
+        self.catalogues = []     # folders holding <lang>.yaml message catalogues; a later one overrides keys
         self._loaded = set()
 
     def add_derived(self, key, fn):
@@ -56,6 +58,9 @@ class Registry:
 
     def add_report(self, definition):
         self.reports[definition.name] = definition
+
+    def add_catalogue(self, folder):
+        _append_once(self.catalogues, folder)
 
     def load(self, name, register):
         """Run `register(self)` unless `name` was loaded into this registry before; True when it ran."""

@@ -74,3 +74,22 @@ def _run(code):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def test_message_catalogues_are_registered_by_the_builtins_and_an_extension_may_override(tmp_path):
+    from crmctl.builtins import load_builtins
+    from crmctl.kernel import i18n
+    from crmctl.kernel.registry import Registry, registry
+
+    assert i18n.messages_folder() in load_builtins(Registry()).catalogues
+    (tmp_path / "fi.yaml").write_text("warning: Huomio\nreasons: {must be text: on oltava tekstiä}\n", encoding="utf-8")
+    (tmp_path / "en.yaml").write_text("warning: Note\n", encoding="utf-8")
+    shared = registry()
+    shared.add_catalogue(tmp_path)
+    try:
+        assert i18n.t("warning", "fi") == "Huomio" and i18n.t("warning", "en") == "Note"
+        assert i18n.translate("must be text", "fi") == "on oltava tekstiä"
+        assert i18n.translate("must be 5 digits", "fi") == "pitää olla 5 numeroa"  # the section is extended
+    finally:
+        shared.catalogues.remove(tmp_path)
+    assert i18n.t("warning", "fi") == "Varoitus"
