@@ -34,7 +34,7 @@ def init_command(env, path, demo):
         create_demo_store(path)
     else:
         create_store(path)
-    env.say(f"Initialised a crmctl store in {os.path.abspath(path)}")
+    env.say(t("cli.initialised", env.lang, path=os.path.abspath(path)))
 
 
 @formats("table", "json", "yaml")

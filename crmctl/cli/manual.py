@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from crmctl.config.model import LANGUAGES
+from crmctl.kernel.i18n import t
 from crmctl.kernel.errors import CrmError
 from crmctl.cli.base import TEXT_ONLY, CrmGroup, formats, pass_env
 
@@ -68,7 +69,7 @@ def build_command(env, lang, out, defaults):
     langs = LANGUAGES if lang == "all" else (lang,)
     files = _files(env, langs, defaults)
     for path in builder.write(files, out):
-        env.say(f"Wrote {path}")
+        env.say(t("wrote", env.lang, path=path))
 
 
 @formats(*TEXT_ONLY)
@@ -86,5 +87,5 @@ def check_command(env, out, defaults):
         env.out(str(path))
     if differ:
         raise CrmError(code="cli.manual_stale", out=out, count=len(differ), defaults=" --defaults" if defaults else "")
-    env.say(f"The manual in {out} is current.")
+    env.say(t("cli.manual_current", env.lang, out=out))
 

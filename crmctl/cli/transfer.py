@@ -69,7 +69,7 @@ def import_command(env, type_name, source, dry_run, rejects_path):
         write_rejects(rejects_path, rejects, kind)
     elif rejects:
         for line, _, reason in rejects:
-            env.say(f"{name}:{line}: rejected: {reason}")
+            env.say(f"{name}:{line}: {t('cli.rejected', env.lang)}: {reason}")
     summary = "import.summary_dry_run" if dry_run else "import.summary"
     env.say(t(summary, env.lang, created=len(created), rejected=len(rejects)))
     if rejects:

@@ -28,7 +28,7 @@ def new_sr(run, *extra):
 def test_init_writes_the_default_configuration_and_the_general_customer(tmp_path, run):
     result = run("init", str(tmp_path / "new"), root=tmp_path)
     assert result.exit_code == 0
-    assert result.stderr == f"Initialised a crmctl store in {tmp_path / 'new'}\n"
+    assert result.stderr == f"Uusi crmctl-tietovarasto luotu hakemistoon {tmp_path / 'new'}\n"
     root = tmp_path / "new"
     assert {p.name for p in (root / "config" / "types").iterdir()} == {
         "customer.yaml", "service_request.yaml", "lead.yaml", "account_request.yaml", "sales_project.yaml"}

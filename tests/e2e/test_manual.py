@@ -305,9 +305,9 @@ def test_build_and_check_from_the_command_line(empty_store, tmp_path, run):
     assert result.stdout == ""
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [
         f"{lang}/{page}.md" for lang in ("en", "fi") for page in ("customer-service", "index", "reference", "sales")]
-    assert result.stderr.splitlines()[0] == f"Wrote {out / 'en' / 'customer-service.md'}"
+    assert result.stderr.splitlines()[0] == f"Kirjoitettu {out / 'en' / 'customer-service.md'}"
     result = run("manual", "check", "--out", str(out), root=empty_store.root)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"The manual in {out} is current.\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"Käyttöohje hakemistossa {out} on ajan tasalla.\n")
 
 
 @pytest.mark.slow
