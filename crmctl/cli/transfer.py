@@ -60,7 +60,7 @@ def import_command(env, type_name, source, dry_run, rejects_path):
     try:
         text = yamlio.decode(raw, name)
     except YamlError as err:
-        raise CrmError(err.located(name)) from None
+        raise CrmError(code="located", where=name, line=err.line or 1, problem=err.both()) from None
     kind = "jsonl" if source.endswith(".jsonl") or (source == "-" and text.lstrip().startswith("{")) else "csv"
     created, rejects = import_rows(env.store, rtype, read_rows(text, kind), env.actor, env.lang, dry_run)
     if not dry_run:

@@ -55,20 +55,26 @@ class StoreError(CrmError):
 
 
 class YamlError(CrmError):
-    """A YAML document cannot be accepted; `line` is 1-based when known."""
+    """A YAML document cannot be accepted; `line` is 1-based when known, `where` names the document when the
+    message should say it (`NAME:LINE: problem`)."""
 
-    def __init__(self, message, line=None, code="yaml", params=None):
+    def __init__(self, message, line=None, code="yaml", params=None, where=None):
         super().__init__(message)
         self.line = line
         self.code = code
-        self.params = params or {}  # fill the translated message `yaml.<code>` (as `check` does)
+        self.params = params or {}  # fill the translated message `yaml.<code>`
+        self.where = where
 
     def text(self, lang="en"):
-        return str(self)  # commands still report a damaged file in English; `check` words it in the store's language
+        key = f"yaml.{self.code}"
+        if not has(key):
+            return str(self)
+        problem = t(key, lang, **self.params)
+        return f"{self.where}:{self.line or 1}: {problem}" if self.where else problem
 
-    def located(self, name):
+    def located(self, name, lang="en"):
         """`NAME:LINE: message`: where the problem is, as editors and `check` print it."""
-        return f"{name}:{self.line or 1}: {self}"
+        return f"{name}:{self.line or 1}: {self.text(lang)}"
 
 
 class ValidationError(CrmError):

@@ -86,7 +86,7 @@ def parse(raw, name="<input>"):
     try:
         return load(decode(raw, name), name)
     except YamlError as err:
-        raise YamlError(err.located(name), err.line, err.code, err.params) from None
+        raise YamlError(err.located(name), err.line, err.code, err.params, where=name) from None
 
 
 def load(text, name="<input>"):

@@ -202,31 +202,31 @@ def test_edit_cannot_move_a_record_to_a_path_like_id(run, store, sr, monkeypatch
 YAML_CASES = {
     "python object tag": (
         b"title: x\nsubject: !!python/object/apply:os.system ['touch pwned']\n",
-        "Virhe: <stdin>:2: YAML tags are not allowed (tag:yaml.org,2002:python/object/apply:os.system)"),
+        "Error: <stdin>:2: YAML tags are not allowed (tag:yaml.org,2002:python/object/apply:os.system)"),
     "python name tag": (
         b"title: !!python/name:os.system\n",
-        "Virhe: <stdin>:1: YAML tags are not allowed (tag:yaml.org,2002:python/name:os.system)"),
+        "Error: <stdin>:1: YAML tags are not allowed (tag:yaml.org,2002:python/name:os.system)"),
     "binary tag": (
         b"title: x\ndescription: !!binary aGVsbG8=\n",
-        "Virhe: <stdin>:2: YAML tags are not allowed (tag:yaml.org,2002:binary)"),
-    "alias bomb": (BILLION_LAUGHS.encode(), "Virhe: <stdin>:1: YAML anchors are not allowed"),
+        "Error: <stdin>:2: YAML tags are not allowed (tag:yaml.org,2002:binary)"),
+    "alias bomb": (BILLION_LAUGHS.encode(), "Error: <stdin>:1: YAML anchors are not allowed"),
     "merge-conflict markers": (
         b"title: x\n<<<<<<< HEAD\nsubject: billing\n=======\nsubject: fault\n>>>>>>> theirs\n",
-        "Virhe: <stdin>:2: merge-conflict marker"),
-    "invalid UTF-8": (b"title: x\nperson_name: Matti M\xe4kinen\n", "Virhe: <stdin>:2: invalid UTF-8 at byte 29"),
-    "NUL byte": (b"title: x\n\ndescription: a\x00b\n", "Virhe: <stdin>:3: unparsable YAML: control character #x0000 is not allowed"),
-    "unparsable": (b"title: [x\nsubject: billing\n", "Virhe: <stdin>:2: unparsable YAML: did not find expected ',' or ']'"),
-    "not a mapping": (b"- title\n- x\n", "Virhe: <stdin>: tiedostossa pitää olla kenttien rakenne (mapping)"),
+        "Error: <stdin>:2: merge-conflict marker"),
+    "invalid UTF-8": (b"title: x\nperson_name: Matti M\xe4kinen\n", "Error: <stdin>:2: invalid UTF-8 at byte 29"),
+    "NUL byte": (b"title: x\n\ndescription: a\x00b\n", "Error: <stdin>:3: unparsable YAML: control character #x0000 is not allowed"),
+    "unparsable": (b"title: [x\nsubject: billing\n", "Error: <stdin>:2: unparsable YAML: did not find expected ',' or ']'"),
+    "not a mapping": (b"- title\n- x\n", "Error: <stdin>: expected a mapping of fields"),
 }
 
 
 @pytest.mark.parametrize("document, error", YAML_CASES.values(), ids=list(YAML_CASES))
 def test_unsafe_or_broken_yaml_from_file_is_refused_naming_the_line(run, store, tmp_path, document, error):
     before = snapshot(store.root)
-    rejected(run("sr", "new", "--from-file", "-", input=document), error)
+    rejected(run("--lang", "en", "sr", "new", "--from-file", "-", input=document), error)
     path = tmp_path / "fields.yaml"
     path.write_bytes(document)
-    rejected(run("sr", "new", "--from-file", str(path)), error.replace("<stdin>", str(path)))
+    rejected(run("--lang", "en", "sr", "new", "--from-file", str(path)), error.replace("<stdin>", str(path)))
     assert snapshot(store.root) == before
     assert not (tmp_path / "pwned").exists()
 
@@ -280,16 +280,26 @@ def test_damaged_record_file_is_refused_by_commands_and_reported_by_check(run, s
     shown = str(sr_path.resolve())
     before = snapshot(store.root)
     for args in (["show", sr], ["history", sr], ["set", sr, "title=x"], ["status", sr, "done", "resolution=x"]):
-        rejected(run("sr", *args), f"Virhe: {shown}:{line}: {message}")
-    listed = run("sr", "list", "-q")
+        rejected(run("--lang", "en", "sr", *args), f"Error: {shown}:{line}: {message}")
+    listed = run("--lang", "en", "sr", "list", "-q")
     assert listed.exit_code == 0
     assert listed.stdout == ""
-    assert listed.stderr == f"Varoitus: {shown}:{line}: {message} (ohitettu; katso `crmctl check`)\n"
+    assert listed.stderr == f"Warning: {shown}:{line}: {message} (skipped; see `crmctl check`)\n"
     checked = run("--lang", "en", "check")
     assert checked.exit_code == 1
     assert checked.stdout == f"{shown}:{line}: error: {code}: {message}\n"
     assert snapshot(store.root) == before
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_damaged_file_is_reported_in_the_stores_language(run, store, sr, sr_path, tmp_path):
+    damage(sr_path, sr, DAMAGE["binary tag"][0])
+    shown = str(sr_path.resolve())
+    problem = "YAML-tagit eivät ole sallittuja (tag:yaml.org,2002:binary)"
+    rejected(run("sr", "show", sr), f"Virhe: {shown}:2: {problem}")
+    assert run("sr", "list", "-q").stderr == f"Varoitus: {shown}:2: {problem} (ohitettu; katso `crmctl check`)\n"
+    rejected(run("sr", "new", "--from-file", "-", input=b"title: !!binary aGVsbG8=\n"),
+             "Virhe: <stdin>:1: YAML-tagit eivät ole sallittuja (tag:yaml.org,2002:binary)")
 
 
 def test_record_whose_id_does_not_match_its_file_is_refused(run, store, sr, sr_path):
@@ -342,7 +352,7 @@ def test_damaged_configuration_is_reported_with_its_line(run, store, tmp_path, d
     settings.write_text(damage_text(settings.read_text()))
     before = snapshot(store.root)
     shown = str(settings.resolve())
-    rejected(run("sr", "list"), f"Virhe: {shown}:{line}: {message}")
+    rejected(run("--lang", "en", "sr", "list"), f"Error: {shown}:{line}: {message}")
     checked = run("--lang", "en", "check")
     assert checked.exit_code == 1
     assert checked.stdout == f"{shown}:{line}: error: config: {message}\n"

@@ -151,7 +151,7 @@ def test_edit_saves_a_valid_edit_with_its_history_event(run, store, monkeypatch)
       "meter_reading, gas_contract, billing, sales_inquiry, callback, feedback, fault, other"]),
     ("sed -i '/^title: /d'", ["Virhe: tietue rikkoo näitä sääntöjä:", "  title (Otsikko): pakollinen tieto"]),
     ("sed -i 's/^title: .*/title: !!python\\/name:os.system/'",
-     ["Virhe: <edited record>:2: YAML tags are not allowed (tag:yaml.org,2002:python/name:os.system)"]),
+     ["Virhe: <edited record>:2: YAML-tagit eivät ole sallittuja (tag:yaml.org,2002:python/name:os.system)"]),
     ("sed -i 's/^owner: .*/owner: nobody/'",
      ["Virhe: tietue rikkoo näitä sääntöjä:", "  owner (Vastuuhenkilö): tuntematon käyttäjä 'nobody'"]),
     ("false", ["Virhe: editori päättyi koodiin 1; mitään ei tallennettu"]),
