@@ -15,7 +15,7 @@ registry of your own, e.g. in a test.
 from crmctl.engine import query
 from crmctl.kernel.registry import DEFAULT
 from crmctl.reports import adoption, calls, leads as lead_report, monthly, quality
-from crmctl.workflows import leads, projects, sla, stages
+from crmctl.workflows import closing, delegation, leads, projects, sla, stages
 
 REPORTS = (monthly, calls, lead_report, adoption, quality)  # `report` lists them in this order
 
@@ -28,7 +28,7 @@ def load_builtins(registry=None):
 
 
 def _register(registry):
-    for module in (query, sla, stages, leads, projects):
+    for module in (query, sla, stages, leads, projects, delegation, closing):
         module.register(registry)
     for module in REPORTS:
         registry.add_report(module.DEFINITION)

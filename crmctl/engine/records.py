@@ -131,15 +131,19 @@ def change(store, record_id, actor, lang, mutate, event_name="changed", acknowle
     else they become one `changed` event. Problems it finds go to `engine.problems`, so
     they are reported together with the record's other broken rules;
     a change by an assignee acknowledges their assignment (unless
-    `acknowledges` is False: bookkeeping such as notify/escalate). Returns
-    (record, warnings, changed).
+    `acknowledges` is False: bookkeeping such as notify/escalate). The
+    registry's change hooks then see the record before and after and add what
+    the change implies (a new owner's delegation, closed assignments of
+    finished work) to the same write. Returns (record, warnings, changed).
     """
     engine = Engine(store, lang, actor)
     with store.lock():
         rtype = store.type_of(record_id)
         before = store.get(record_id)
         record = copy.deepcopy(before)
-        extra = mutate(record, engine) or []
+        extra = list(mutate(record, engine) or [])
+        for hook in registry().change_hooks:  # what every change implies: an owner change is a delegation, ...
+            extra += hook(before, record, engine, rtype, extra) or []
         record = ordered(rtype, record)
         diff = {k: [before.get(k), record.get(k)] for k, f in rtype.fields.items()
                 if before.get(k) != record.get(k) and f.get("track", True)}
