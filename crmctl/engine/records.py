@@ -1,10 +1,11 @@
 """Generic record operations for every type: create, change, with history events."""
 
 import copy
+import hashlib
 
 from crmctl.kernel import ids
 from crmctl.config.model import SYSTEM_KEYS
-from crmctl.kernel.errors import ValidationError
+from crmctl.kernel.errors import CrmError, ValidationError
 from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
 from crmctl.engine.rules import Engine, FieldError, Problem, is_empty
@@ -180,13 +181,32 @@ def update(store, record_id, values, actor, lang="fi"):
     return change(store, record_id, actor, lang, mutate)
 
 
-def replace(store, record_id, new_record, actor, lang="fi"):
-    """Replace a record's fields with an edited copy (history and id are kept)."""
+def file_digest(store, record_id):
+    """The digest of the record's file as it is now: what `replace` compares to refuse saving over a
+    change made since an edit read the record."""
+    return hashlib.sha256(store.path_of(record_id).read_bytes()).hexdigest()
+
+
+def replace(store, record_id, new_record, actor, lang="fi", read_digest=None):
+    """Replace a record's fields with an edited copy (history and id are kept).
+
+    The same rules as `update`: the status moves only by its verb, system
+    fields stay, an owner change is a delegation. With `read_digest` (the
+    file's `file_digest` when the copy was read) a record changed since then
+    is refused (`edit.changed_since_read`) rather than silently reverted.
+    """
     rtype = store.type_of(record_id)
+    status_field = (rtype.status or {}).get("field")
 
     def mutate(record, engine):
+        if read_digest is not None and file_digest(store, record_id) != read_digest:
+            raise CrmError(code="edit.changed_since_read", id=record_id)
         problems = []
         edited = {k: v for k, v in new_record.items() if k not in ("id",) + SYSTEM_KEYS}
+        if status_field and edited.get(status_field) != record.get(status_field):
+            problems.append(Problem(status_field, engine.label_of(rtype, status_field), "error", "status",
+                                    t("use_status", lang, command=rtype.command)))
+            edited[status_field] = record.get(status_field)
         for key in [k for k in record if k not in ("id",) + SYSTEM_KEYS]:
             field = rtype.fields.get(key)
             if field is not None and field.level != "system" and key not in edited:
