@@ -236,7 +236,8 @@ def record_group(type_key, name, help_text):
             if edited.get("id", full_id) != full_id:
                 raise CrmError(code="cli.id_unchangeable")
             try:
-                _, warnings, changed = records.replace(env.store, full_id, edited, env.actor, env.lang, read_digest)
+                _, warnings, changed = transitions.edit_record(env.store, full_id, edited, env.actor, env.lang,
+                                                                read_digest)
             except CrmError as err:
                 if err.code != "edit.changed_since_read":
                     raise

@@ -187,13 +187,15 @@ def file_digest(store, record_id):
     return hashlib.sha256(store.path_of(record_id).read_bytes()).hexdigest()
 
 
-def replace(store, record_id, new_record, actor, lang="fi", read_digest=None):
+def replace(store, record_id, new_record, actor, lang="fi", read_digest=None, move_status=None):
     """Replace a record's fields with an edited copy (history and id are kept).
 
-    The same rules as `update`: the status moves only by its verb, system
-    fields stay, an owner change is a delegation. With `read_digest` (the
-    file's `file_digest` when the copy was read) a record changed since then
-    is refused (`edit.changed_since_read`) rather than silently reverted.
+    The same rules as the verbs: system fields stay, an owner change is a
+    delegation (a change hook), and a changed status is moved by
+    `move_status(record, engine, wanted)` (the transition rules, see
+    `transitions.edit_record`), or refused without it. With `read_digest`
+    (the file's `file_digest` when the copy was read) a record changed since
+    then is refused (`edit.changed_since_read`) rather than silently reverted.
     """
     rtype = store.type_of(record_id)
     status_field = (rtype.status or {}).get("field")
@@ -203,11 +205,8 @@ def replace(store, record_id, new_record, actor, lang="fi", read_digest=None):
             raise CrmError(code="edit.changed_since_read", id=record_id)
         problems = []
         edited = {k: v for k, v in new_record.items() if k not in ("id",) + SYSTEM_KEYS}
-        if status_field and edited.get(status_field) != record.get(status_field):
-            problems.append(Problem(status_field, engine.label_of(rtype, status_field), "error", "status",
-                                    t("use_status", lang, command=rtype.command)))
-            edited[status_field] = record.get(status_field)
-        for key in [k for k in record if k not in ("id",) + SYSTEM_KEYS]:
+        wanted = edited.pop(status_field) if status_field in edited else record.get(status_field)
+        for key in [k for k in record if k not in ("id", status_field) + SYSTEM_KEYS]:
             field = rtype.fields.get(key)
             if field is not None and field.level != "system" and key not in edited:
                 del record[key]
@@ -220,5 +219,11 @@ def replace(store, record_id, new_record, actor, lang="fi", read_digest=None):
                 continue
             problems += apply_values(engine, rtype, record, {key: value})
         engine.problems += problems
+        if status_field and wanted != record.get(status_field):
+            if move_status is None:
+                raise ValidationError([Problem(status_field, engine.label_of(rtype, status_field), "error", "status",
+                                               t("use_status", lang, command=rtype.command))], t("rules_broken", lang))
+            return [move_status(record, engine, wanted)]
+        return []
 
     return change(store, record_id, actor, lang, mutate)
