@@ -49,6 +49,8 @@ def test_edit_refuses_to_save_over_a_change_made_since_it_read_the_record(run, s
         "open(sys.argv[1], 'w', encoding='utf-8').write(text.replace('title: Laskussa virhe', 'title: Muokattu'))\n",
         encoding="utf-8")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    others = path.read_text(encoding="utf-8").replace("priority: normal", "priority: high")
+    assert others != path.read_text(encoding="utf-8")
     result = run("sr", "edit", record_id, "--lang", "en")
     assert (result.exit_code, result.stdout) == (1, "")
     first = result.stderr.splitlines()[0]
@@ -58,6 +60,7 @@ def test_edit_refuses_to_save_over_a_change_made_since_it_read_the_record(run, s
     assert "title: Muokattu" in kept.read_text(encoding="utf-8")
     record = store.get(record_id)
     assert (record["priority"], record["title"]) == ("high", "Laskussa virhe")  # the other change stands
+    assert path.read_text(encoding="utf-8") == others  # byte for byte: edit wrote nothing
     kept.unlink()
 
 
