@@ -16,7 +16,7 @@ from crmctl.engine import query
 from crmctl.kernel.i18n import messages_folder
 from crmctl.kernel.registry import DEFAULT
 from crmctl.reports import adoption, calls, leads as lead_report, monthly, quality
-from crmctl.workflows import leads, projects, sla, stages
+from crmctl.workflows import closing, delegation, leads, projects, sla, stages
 
 REPORTS = (monthly, calls, lead_report, adoption, quality)  # `report` lists them in this order
 
@@ -30,7 +30,7 @@ def load_builtins(registry=None):
 
 def _register(registry):
     registry.add_catalogue(messages_folder())
-    for module in (query, sla, stages, leads, projects):
+    for module in (query, sla, stages, leads, projects, delegation, closing):
         module.register(registry)
     for module in REPORTS:
         registry.add_report(module.DEFINITION)

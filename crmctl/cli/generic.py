@@ -226,12 +226,26 @@ def record_group(type_key, name, help_text):
         """Edit the record in $EDITOR; the result is validated and rejected edits are not saved."""
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
+        read_digest = records.file_digest(env.store, full_id)  # before reading: a change in between is caught
         record = env.store.get(full_id)
         editable = {k: v for k, v in record.items() if k not in ("history", "assignments")}
-        edited = _run_editor(yamlio.dump(editable))
-        if edited.get("id", full_id) != full_id:
-            raise CrmError(code="cli.id_unchangeable")
-        _, warnings, changed = records.replace(env.store, full_id, edited, env.actor, env.lang)
+        path = _run_editor(yamlio.dump(editable))
+        keep = False
+        try:
+            edited = _read_edited(path)
+            if edited.get("id", full_id) != full_id:
+                raise CrmError(code="cli.id_unchangeable")
+            try:
+                _, warnings, changed = transitions.edit_record(env.store, full_id, edited, env.actor, env.lang,
+                                                                read_digest)
+            except CrmError as err:
+                if err.code != "edit.changed_since_read":
+                    raise
+                keep = True  # the person's work is not lost: they merge it by hand
+                raise CrmError(code="cli.edit_conflict", id=full_id, path=path) from None
+        finally:
+            if not keep:
+                os.unlink(path)
         env.warn(warnings)
         if not changed:
             env.say(t("nothing_changed", env.lang))
@@ -264,18 +278,21 @@ def _details(rtype, event, lang):
 
 
 def _run_editor(text):
+    """Open `text` in the person's editor; returns the path of the edited file (the caller removes it)."""
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as handle:
         handle.write(text)
         path = handle.name
-    try:
-        done = subprocess.run(f'{editor} "{path}"', shell=True)
-        if done.returncode != 0:
-            raise CrmError(code="cli.editor_failed", status=done.returncode)
-        with open(path, "rb") as handle:
-            data = yamlio.parse(handle.read(), "<edited record>")
-    finally:
+    done = subprocess.run(f'{editor} "{path}"', shell=True)
+    if done.returncode != 0:
         os.unlink(path)
+        raise CrmError(code="cli.editor_failed", status=done.returncode)
+    return path
+
+
+def _read_edited(path):
+    with open(path, "rb") as handle:
+        data = yamlio.parse(handle.read(), "<edited record>")
     if not isinstance(data, dict):
         raise UsageError(code="cli.edited_not_mapping")
     return data

@@ -13,8 +13,8 @@ def assign(record, user, reason, by, at, **extra):
 
 
 def is_open(item):
-    """True while the assignment waits for its user: neither acknowledged nor handed over."""
-    return not item.get("acknowledged") and not item.get("handed_over")
+    """True while the assignment waits for its user: neither acknowledged, handed over nor closed."""
+    return not item.get("acknowledged") and not item.get("handed_over") and not item.get("closed")
 
 
 def pending(record, user=None):
@@ -39,3 +39,13 @@ def hand_over(record, user, to_user, at):
         item["handed_over"] = at
         item["handed_over_to"] = to_user
     return len(mine)
+
+
+def close(items, by, at):
+    """Close open assignments whose work someone else finished (`closed: <time>`, `closed_by: <user>`):
+    they leave the inbox, the views and notify; returns how many were closed."""
+    shut = [item for item in items if is_open(item)]
+    for item in shut:
+        item["closed"] = at
+        item["closed_by"] = by
+    return len(shut)

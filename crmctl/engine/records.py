@@ -1,10 +1,11 @@
 """Generic record operations for every type: create, change, with history events."""
 
 import copy
+import hashlib
 
 from crmctl.kernel import ids
 from crmctl.config.model import SYSTEM_KEYS
-from crmctl.kernel.errors import ValidationError
+from crmctl.kernel.errors import CrmError, ValidationError
 from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
 from crmctl.engine.rules import Engine, FieldError, Problem, is_empty
@@ -131,15 +132,19 @@ def change(store, record_id, actor, lang, mutate, event_name="changed", acknowle
     else they become one `changed` event. Problems it finds go to `engine.problems`, so
     they are reported together with the record's other broken rules;
     a change by an assignee acknowledges their assignment (unless
-    `acknowledges` is False: bookkeeping such as notify/escalate). Returns
-    (record, warnings, changed).
+    `acknowledges` is False: bookkeeping such as notify/escalate). The
+    registry's change hooks then see the record before and after and add what
+    the change implies (a new owner's delegation, closed assignments of
+    finished work) to the same write. Returns (record, warnings, changed).
     """
     engine = Engine(store, lang, actor)
     with store.lock():
         rtype = store.type_of(record_id)
         before = store.get(record_id)
         record = copy.deepcopy(before)
-        extra = mutate(record, engine) or []
+        extra = list(mutate(record, engine) or [])
+        for hook in registry().change_hooks:  # what every change implies: an owner change is a delegation, ...
+            extra += hook(before, record, engine, rtype, extra) or []
         record = ordered(rtype, record)
         diff = {k: [before.get(k), record.get(k)] for k, f in rtype.fields.items()
                 if before.get(k) != record.get(k) and f.get("track", True)}
@@ -176,14 +181,32 @@ def update(store, record_id, values, actor, lang="fi"):
     return change(store, record_id, actor, lang, mutate)
 
 
-def replace(store, record_id, new_record, actor, lang="fi"):
-    """Replace a record's fields with an edited copy (history and id are kept)."""
+def file_digest(store, record_id):
+    """The digest of the record's file as it is now: what `replace` compares to refuse saving over a
+    change made since an edit read the record."""
+    return hashlib.sha256(store.path_of(record_id).read_bytes()).hexdigest()
+
+
+def replace(store, record_id, new_record, actor, lang="fi", read_digest=None, move_status=None):
+    """Replace a record's fields with an edited copy (history and id are kept).
+
+    The same rules as the verbs: system fields stay, an owner change is a
+    delegation (a change hook), and a changed status is moved by
+    `move_status(record, engine, wanted)` (the transition rules, see
+    `transitions.edit_record`), or refused without it. With `read_digest`
+    (the file's `file_digest` when the copy was read) a record changed since
+    then is refused (`edit.changed_since_read`) rather than silently reverted.
+    """
     rtype = store.type_of(record_id)
+    status_field = (rtype.status or {}).get("field")
 
     def mutate(record, engine):
+        if read_digest is not None and file_digest(store, record_id) != read_digest:
+            raise CrmError(code="edit.changed_since_read", id=record_id)
         problems = []
         edited = {k: v for k, v in new_record.items() if k not in ("id",) + SYSTEM_KEYS}
-        for key in [k for k in record if k not in ("id",) + SYSTEM_KEYS]:
+        wanted = edited.pop(status_field) if status_field in edited else record.get(status_field)
+        for key in [k for k in record if k not in ("id", status_field) + SYSTEM_KEYS]:
             field = rtype.fields.get(key)
             if field is not None and field.level != "system" and key not in edited:
                 del record[key]
@@ -196,5 +219,11 @@ def replace(store, record_id, new_record, actor, lang="fi"):
                 continue
             problems += apply_values(engine, rtype, record, {key: value})
         engine.problems += problems
+        if status_field and wanted != record.get(status_field):
+            if move_status is None:
+                raise ValidationError([Problem(status_field, engine.label_of(rtype, status_field), "error", "status",
+                                               t("use_status", lang, command=rtype.command))], t("rules_broken", lang))
+            return [move_status(record, engine, wanted)]
+        return []
 
     return change(store, record_id, actor, lang, mutate)

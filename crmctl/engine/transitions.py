@@ -3,7 +3,7 @@
 from crmctl.engine.directory import has_role
 from crmctl.kernel.errors import CrmError
 from crmctl.kernel.i18n import both, t
-from crmctl.engine.records import apply_values, change
+from crmctl.engine.records import apply_values, change, replace
 from crmctl.engine.rules import FieldError, Problem, is_empty
 
 
@@ -53,49 +53,76 @@ def transition(store, record_id, target, actor, lang="fi", values=None, system_v
     Returns (record, warnings).
     """
     rtype = store.type_of(record_id)
-    field = status_field(rtype)
+    status_field(rtype)  # a type without a status model: a clear error before anything is read
     values = dict(values or {})
     reason = values.pop("reason", None) if "reason" not in rtype.fields else values.get("reason")
 
     def mutate(record, engine):
-        try:
-            wanted = engine.convert(field, target)
-        except FieldError as err:
-            raise CrmError(code="about", what=field.key, problem=str(err)) from None
-        current = record.get(field.key)
-        if wanted == current:
-            raise CrmError(code="transition.already", id=record_id, status=wanted)
-        rule = find_transition(rtype, current, wanted)
-        if rule is None:
-            allowed = ", ".join(map(str, allowed_targets(rtype, current))) or both("word.none")
-            raise CrmError(code="transition.not_allowed", id=record_id, current=current, target=wanted, allowed=allowed)
-        if generic and rule.get("command"):
-            raise CrmError(code="transition_by_command", id=record_id, current=current, target=wanted,
-                           command=rule["command"])
-        if rule.get("role") and not has_role(store.config, actor, rule["role"]):
-            raise CrmError(code="transition.needs_role", current=current, target=wanted, role=rule["role"])
-        if rule.get("require_reason") and is_empty(reason):
-            raise CrmError(code="transition.needs_reason", current=current, target=wanted)
-        for key in rule.get("clear") or []:
-            record.pop(key, None)
-        engine.problems += apply_values(engine, rtype, record, values, allow_system=False)
-        engine.problems += apply_values(engine, rtype, record, system_values or {}, allow_system=True)
-        if rule.get("reason_field") and reason:
-            engine.problems += apply_values(engine, rtype, record, {rule["reason_field"]: reason}, allow_system=True)
-        for key in rule.get("set_today") or []:
-            if is_empty(values.get(key)) and is_empty((system_values or {}).get(key)):
-                record[key] = store.today()
-        for key in rule.get("require") or []:
-            if is_empty(record.get(key)):
-                engine.problems.append(Problem(key, engine.label_of(rtype, key), "error", "required",
-                                               t("required_when", lang, condition=f"{field.key} = {wanted}")))
-        record[field.key] = wanted
-        if before_save is not None:
-            before_save(record, engine, current, wanted)
-        event = {"at": store.now(), "by": actor, "event": "status", "from": current, "to": wanted}
-        if reason:
-            event["reason"] = reason
+        event = move(store, rtype, record, engine, target, actor, lang, values, system_values, before_save,
+                     generic, reason)
         return [event] + list(extra_events or [])
 
     record, warnings, _ = change(store, record_id, actor, lang, mutate)
     return record, warnings
+
+
+def move(store, rtype, record, engine, target, actor, lang, values=None, system_values=None, before_save=None,
+         generic=False, reason=None):
+    """Move `record` (in place) to status `target` under its type's rules; returns the `status` event.
+
+    The one place the rules of a move are applied: by the verbs (`transition`)
+    and by `edit` (`edit_record`), so an edit cannot move a status in a way
+    the verbs would refuse.
+    """
+    field = status_field(rtype)
+    values = values or {}
+    try:
+        wanted = engine.convert(field, target)
+    except FieldError as err:
+        raise CrmError(code="about", what=field.key, problem=str(err)) from None
+    record_id = record["id"]
+    current = record.get(field.key)
+    if wanted == current:
+        raise CrmError(code="transition.already", id=record_id, status=wanted)
+    rule = find_transition(rtype, current, wanted)
+    if rule is None:
+        allowed = ", ".join(map(str, allowed_targets(rtype, current))) or both("word.none")
+        raise CrmError(code="transition.not_allowed", id=record_id, current=current, target=wanted, allowed=allowed)
+    if generic and rule.get("command"):
+        raise CrmError(code="transition_by_command", id=record_id, current=current, target=wanted,
+                       command=rule["command"])
+    if rule.get("role") and not has_role(store.config, actor, rule["role"]):
+        raise CrmError(code="transition.needs_role", current=current, target=wanted, role=rule["role"])
+    if rule.get("require_reason") and is_empty(reason):
+        raise CrmError(code="transition.needs_reason", current=current, target=wanted)
+    for key in rule.get("clear") or []:
+        record.pop(key, None)
+    engine.problems += apply_values(engine, rtype, record, values, allow_system=False)
+    engine.problems += apply_values(engine, rtype, record, system_values or {}, allow_system=True)
+    if rule.get("reason_field") and reason:
+        engine.problems += apply_values(engine, rtype, record, {rule["reason_field"]: reason}, allow_system=True)
+    for key in rule.get("set_today") or []:
+        if is_empty(values.get(key)) and is_empty((system_values or {}).get(key)):
+            record[key] = store.today()
+    for key in rule.get("require") or []:
+        if is_empty(record.get(key)):
+            engine.problems.append(Problem(key, engine.label_of(rtype, key), "error", "required",
+                                           t("required_when", lang, condition=f"{field.key} = {wanted}")))
+    record[field.key] = wanted
+    if before_save is not None:
+        before_save(record, engine, current, wanted)
+    event = {"at": store.now(), "by": actor, "event": "status", "from": current, "to": wanted}
+    if reason:
+        event["reason"] = reason
+    return event
+
+
+def edit_record(store, record_id, new_record, actor, lang="fi", read_digest=None):
+    """`edit`: replace the record's fields with an edited copy; a changed status moves as the `status`
+    verb would move it (its rules, roles and reasons); returns (record, warnings, changed)."""
+    rtype = store.type_of(record_id)
+
+    def move_status(record, engine, wanted):
+        return move(store, rtype, record, engine, wanted, actor, lang, generic=True)
+
+    return replace(store, record_id, new_record, actor, lang, read_digest, move_status if rtype.status else None)

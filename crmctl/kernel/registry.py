@@ -32,6 +32,7 @@ class Registry:
         self.display = {}        # derived key -> fn(config, value, lang): how its value reads for people
         self.create_hooks = {}   # type key -> [fn(record, engine)], run before a new record is validated
         self.created_hooks = {}  # type key -> [fn(record, store, actor, lang)], run after it is saved
+        self.change_hooks = []   # fn(before, record, engine, rtype, events) -> [event]: run on every change
         self.record_rules = []   # fn(engine, rtype, record) -> [Problem]: validation beyond single fields
         self.record_checks = []  # fn(store, engine, rtype, record) -> [(key, level, code, message)]
         self.reports = {}        # report name -> its definition (crmctl.reports.Definition)
@@ -49,6 +50,9 @@ class Registry:
 
     def add_created_hook(self, type_key, fn):
         _append_once(self.created_hooks.setdefault(type_key, []), fn)
+
+    def add_change_hook(self, fn):
+        _append_once(self.change_hooks, fn)
 
     def add_record_rule(self, fn):
         _append_once(self.record_rules, fn)

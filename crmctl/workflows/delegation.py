@@ -8,7 +8,8 @@ emails. The previous owner's open assignments on the record are closed in
 the same write (`handed_over`, `handed_over_to`): the work is no longer
 theirs, so it leaves their inbox and is not emailed to them. When the
 previous owner delegates it onwards themselves, their own change
-acknowledges it instead. Works for every record type with an `owner` user field.
+acknowledges it instead. Works for every record type with an `owner` user field,
+and for every owner change, however it is made (`owner_changed`, a change hook).
 
 Decision: a record whose status is in a resolved or cancelled state cannot
 be delegated (there is no work left to hand over); reopen it first with
@@ -65,31 +66,60 @@ def _new_owner(store, rtype, user, lang, actor):
     return handle
 
 
+def _refuse_closed(store, rtype, record, actor, lang):
+    state = Evaluator(store, rtype, actor=actor, lang=lang).value(record, "state")
+    if state not in (None, "active"):
+        raise CrmError(code="delegate_closed", id=record["id"], status=record.get(rtype.status["field"]))
+
+
+def hand_to(store, rtype, record, from_user, to_user, actor, note=None):
+    """The bookkeeping of a delegation on `record`, whose owner is now `to_user`: the log line, the
+    previous owner's open assignments handed over, the new owner's assignment; returns the event."""
+    if LOG_FIELD in rtype.fields:
+        line = log_line(store.config, store.config.language, to_user, actor, store.today(), note)
+        old = str(record.get(LOG_FIELD) or "").rstrip("\n")
+        record[LOG_FIELD] = f"{old}\n{line}" if old else line
+    extra = {"note": note} if note else {}
+    if from_user != actor:  # the actor's own open assignment is acknowledged by `change`
+        hand_over(record, from_user, to_user, store.now())
+    assign(record, to_user, "delegated", actor, store.now(), **extra)
+    return event(store, actor, "delegated", **{"from": from_user, "to": to_user}, **extra)
+
+
 def delegate(store, record_id, user, actor, lang="fi", note=None):
     """Make `user` the owner of the record; returns (record, warnings)."""
     rtype = store.type_of(record_id)
     if OWNER_FIELD not in rtype.fields:
         raise CrmError(code="delegation.no_owner", what=rtype.label, field=OWNER_FIELD)
     to_user = _new_owner(store, rtype, user, lang, actor)
-    store_lang = store.config.language
 
     def mutate(record, engine):
-        state = Evaluator(store, rtype, actor=actor, lang=lang).value(record, "state")
-        if state not in (None, "active"):
-            raise CrmError(code="delegate_closed", id=record_id, status=record.get(rtype.status["field"]))
+        _refuse_closed(store, rtype, record, actor, lang)
         from_user = record.get(OWNER_FIELD)
         if from_user == to_user:
             raise CrmError(code="already_owner", id=record_id, user=to_user)
         record[OWNER_FIELD] = to_user
-        if LOG_FIELD in rtype.fields:
-            line = log_line(store.config, store_lang, to_user, actor, store.today(), note)
-            old = str(record.get(LOG_FIELD) or "").rstrip("\n")
-            record[LOG_FIELD] = f"{old}\n{line}" if old else line
-        extra = {"note": note} if note else {}
-        if from_user != actor:  # the actor's own open assignment is acknowledged by `change`
-            hand_over(record, from_user, to_user, store.now())
-        assign(record, to_user, "delegated", actor, store.now(), **extra)
-        return [event(store, actor, "delegated", **{"from": from_user, "to": to_user}, **extra)]
+        return [hand_to(store, rtype, record, from_user, to_user, actor, note)]
 
     record, warnings, _ = change(store, record_id, actor, lang, mutate)
     return record, warnings
+
+
+def owner_changed(before, record, engine, rtype, events):
+    """A change hook: an owner changed any other way (`set owner=`, `edit`, an import's update) is a
+    delegation too, with the same refusals (an inactive user, a closed record)."""
+    if OWNER_FIELD not in rtype.fields or any(e.get("event") == "delegated" for e in events):
+        return []
+    from_user, to_user = before.get(OWNER_FIELD), record.get(OWNER_FIELD)
+    if from_user == to_user or not to_user:
+        return []
+    store = engine.store
+    if store.config.users.get(to_user, {}).get("active") is False:
+        raise CrmError(code="inactive_user", value=to_user)
+    _refuse_closed(store, rtype, before, engine.actor, engine.lang)
+    return [hand_to(store, rtype, record, from_user, to_user, engine.actor)]
+
+
+def register(registry):
+    """Every owner change is a delegation (called by crmctl.builtins)."""
+    registry.add_change_hook(owner_changed)
