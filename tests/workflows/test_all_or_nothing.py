@@ -166,3 +166,40 @@ def test_a_crash_between_the_writes_of_request_process_leaves_no_orphan_and_no_d
     assert points >= 3
     check = run("check")
     assert check.exit_code == 0, check.stdout + check.stderr
+
+
+# -- check: links both ways ---------------------------------------------------
+
+def test_check_reports_a_link_that_does_not_point_back(run, store):
+    lead_id = created(run("lead", "new", *LEAD))
+    project_id = created(run("lead", "handle", lead_id, "--as", "jussi.myyja"))
+    assert run("check").exit_code == 0
+    break_record(store, project_id, lead=None)  # the project forgets its lead
+    result = run("--lang", "en", "check")
+    assert result.exit_code == 1
+    path = store.display_path(store.path_of(lead_id))
+    line = next(n for n, row in enumerate(store.path_of(lead_id).read_text().splitlines(), 1)
+                if row.startswith("project:"))
+    assert (f"{path}:{line}: error: link-one-way: {lead_id} project: {project_id} does not point back (lead: -)"
+            in result.stdout)
+
+
+def test_check_reports_a_service_request_whose_lead_names_another(run, store):
+    request_id = new_request(run)
+    lead_id = created(run("lead", "new", *LEAD, f"service_request={request_id}"))
+    other = new_request(run)
+    break_record(store, lead_id, service_request=other)
+    result = run("--lang", "en", "check")
+    assert result.exit_code == 1
+    assert f"error: link-one-way: {request_id} lead: {lead_id} does not point back (service_request: {other})" in (
+        result.stdout)
+
+
+def test_check_warns_when_a_project_names_a_lead_handled_into_another(run, store):
+    lead_id = created(run("lead", "new", *LEAD))
+    created(run("lead", "handle", lead_id, "--as", "jussi.myyja"))
+    second = created(run("project", "new", "type=gas_connection", "customer=CUST-GENERAL", "region=kotka",
+                         "title=Toinen", f"lead={lead_id}"))
+    result = run("--lang", "en", "check")
+    assert result.exit_code == 0
+    assert f"warning: link-mismatch: {second} lead: {lead_id} points to another record (project: " in result.stdout
