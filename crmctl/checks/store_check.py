@@ -66,6 +66,7 @@ def check_store(store, lang="en", paths=None):
     except CrmError as err:
         return [_config_finding(store, err)]
     findings += check_config(store, lang)
+    store.settle()  # a crashed command's journal is completed first: check judges the store as it will be
     engine = Engine(store, lang)  # one engine: its per-type evaluators and reference look-ups serve every file
     wanted = {Path(p).resolve() for p in paths} if paths else None
     seen_ids = {}

@@ -41,7 +41,7 @@ def commit(root, cache_dir, writes, atomic_write):
         _sync_folder(journal.parent)
     for path, data in writes:
         _write(path, data, atomic_write)
-    journal.unlink()
+    _remove(journal)
 
 
 def pending(root, cache_dir):
@@ -66,8 +66,16 @@ def complete(root, cache_dir, atomic_write):
         raise StoreError(code="store.journal_damaged", path=journal) from None
     for path, text in entries:
         _write(path, text, atomic_write)
-    journal.unlink()
+    _remove(journal)
     return True
+
+
+def _remove(journal):
+    """Delete a finished journal for good: were it to come back after a power cut, replaying it would undo
+    later changes to the same records."""
+    journal.unlink()
+    if os.environ.get("CRMCTL_FSYNC") != "0":
+        _sync_folder(journal.parent)
 
 
 def _inside(root, relative):

@@ -154,7 +154,7 @@ class Store:
         """The record with exactly this id."""
         if self._pending and record_id in self._pending:
             return copy.deepcopy(self._pending[record_id])
-        self._settle()
+        self.settle()
         path = self.path_of(record_id)
         if not path.is_file():
             raise NotFound(code="missing_ref", value=record_id)
@@ -195,7 +195,7 @@ class Store:
     def records(self, rtype):
         """Every record of a type, read once per run and cached on disk between runs."""
         if rtype.key not in self._records:
-            self._settle()
+            self.settle()
             self._records[rtype.key] = self._load_all(rtype)
         if self._pending:
             return self._with_pending(rtype, self._records[rtype.key])
@@ -275,7 +275,7 @@ class Store:
             finally:
                 self._locked = 0
 
-    def _settle(self):
+    def settle(self):
         """Readers never see a crashed command half-done: a waiting journal is completed (under the lock) first."""
         if self._settled or self._locked:
             return

@@ -75,3 +75,13 @@ def test_readers_complete_a_waiting_journal_before_they_read(store):
     target.write_text(json.dumps({"format": 1, "writes": [{"path": str(path.relative_to(store.root)), "text": text}]}))
     assert Store(store.root).get("CUST-GENERAL")["notes"] == "from the journal"
     assert not target.exists()
+
+
+def test_check_completes_a_waiting_journal_before_it_judges_the_files(store, run):
+    path = store.path_of("CUST-GENERAL")
+    text = path.read_text(encoding="utf-8").replace("\nhistory:", "\nnotes: from the journal\nhistory:")
+    target = journal.journal_path(store.root, CACHE_DIR)
+    target.write_text(json.dumps({"format": 1, "writes": [{"path": str(path.relative_to(store.root)), "text": text}]}))
+    assert run("check").exit_code == 0
+    assert path.read_text(encoding="utf-8") == text
+    assert not target.exists()

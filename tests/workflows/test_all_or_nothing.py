@@ -168,6 +168,20 @@ def test_a_crash_between_the_writes_of_request_process_leaves_no_orphan_and_no_d
     assert check.exit_code == 0, check.stdout + check.stderr
 
 
+def test_a_crash_between_the_writes_of_a_lead_from_a_service_request_leaves_both_or_neither(run, store):
+    points = 0
+    for request_id, code in crash_points(store, run, lambda: new_request(run),
+                                         lambda request_id: ("lead", "new", *LEAD, f"service_request={request_id}")):
+        points += 1
+        leads = [lead for lead in records_of(store, "lead") if lead.get("service_request") == request_id]
+        linked = get(store, request_id).get("lead")
+        assert (len(leads), linked) in ((0, None), (1, leads[0]["id"] if leads else None)), f"crash point {points}"
+        assert (code == 0) <= (len(leads) == 1)
+    assert points >= 3
+    check = run("check")
+    assert check.exit_code == 0, check.stdout + check.stderr
+
+
 # -- check: links both ways ---------------------------------------------------
 
 def test_check_reports_a_link_that_does_not_point_back(run, store):
