@@ -18,6 +18,7 @@ from crmctl.kernel.registry import registry
 from crmctl.engine.query import parse_filters
 from crmctl.engine.records import SYSTEM_USER
 from crmctl.engine.rules import Engine
+from crmctl.checks.links import check_links
 from crmctl.store.store import CACHE_DIR, _atomic_write
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 
@@ -65,6 +66,7 @@ def check_store(store, lang="en", paths=None):
     except CrmError as err:
         return [_config_finding(store, err)]
     findings += check_config(store, lang)
+    store.settle()  # a crashed command's journal is completed first: check judges the store as it will be
     engine = Engine(store, lang)  # one engine: its per-type evaluators and reference look-ups serve every file
     wanted = {Path(p).resolve() for p in paths} if paths else None
     seen_ids = {}
@@ -79,10 +81,27 @@ def check_store(store, lang="en", paths=None):
                 continue
             findings += _check_file(store, engine, rtype, path, seen_ids, shown_of(path), parsed)
     parsed.save(prune=wanted is None)
+    findings += _link_findings(store, lang, wanted)
     if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in config.types.values()}:
         if not store.exists(GENERAL_CUSTOMER):
             findings.append(Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "general-customer",
                                     t("check.general-customer", lang, id=GENERAL_CUSTOMER)))
+    return findings
+
+
+def _link_findings(store, lang, wanted):
+    """Links that do not point both ways (checks/links.py), at the line of the link in its record's file."""
+    def chosen(record_id):
+        return wanted is None or store.path_of(record_id).resolve() in wanted
+
+    findings = []
+    for record_id, key, level, code, message in check_links(store, lang, chosen):
+        path = store.path_of(record_id)
+        try:
+            line = key_line(path.read_text(encoding="utf-8"), key)
+        except (OSError, UnicodeDecodeError):
+            line = 1
+        findings.append(Finding(store.display_path(path), line, level, code, message))
     return findings
 
 

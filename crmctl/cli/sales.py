@@ -182,16 +182,27 @@ def stage_skip(env, project_id, stage_key, pairs, next_owner):
 @click.command("close")
 @click.argument("project_id")
 @click.argument("pairs", nargs=-1)
-@click.option("--completed", "outcome", flag_value="completed", help="Close as completed.")
-@click.option("--lost", "outcome", flag_value="lost", help="Close as lost; needs reason=..")
+@click.option("--completed", is_flag=True, help="Close as completed; stages not done need --force reason=..")
+@click.option("--lost", is_flag=True, help="Close as lost; needs reason=..")
+@click.option("--force", is_flag=True, help="With --completed: complete the stages not done; needs reason=.. (recorded).")
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="Closing date (default today).")
 @pass_env
-def project_close(env, project_id, pairs, outcome, on):
-    """Close a project: --completed, or --lost reason=.."""
-    if outcome is None:
+def project_close(env, project_id, pairs, completed, lost, force, on):
+    """Close a project: --completed [--force reason=..], or --lost reason=.."""
+    if completed and lost:  # the result cannot be undone, so neither flag may silently win
+        raise UsageError(code="cli.exclusive_options", first="--completed", second="--lost")
+    if not (completed or lost):
         raise UsageError(code="cli.completed_or_lost")
+    reason = _only_reason(pairs, "close")
+    if force and lost:
+        raise UsageError(code="cli.force_only_with", option="--completed")
+    if completed and force and reason is None:
+        raise UsageError(code="cli.force_needs_reason")
+    if completed and reason is not None and not force:
+        raise UsageError(code="cli.reason_needs_force")
+    outcome = "completed" if completed else "lost"
     projects.close_project(env.store, _project_id(env, project_id), outcome, env.actor, env.lang,
-                           _only_reason(pairs, "close"), on)
+                           None if completed else reason, on, force_reason=reason if completed else None)
 
 
 def _with_verbs(group, verbs):

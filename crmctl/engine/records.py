@@ -104,7 +104,7 @@ def raise_errors(problems, lang):
 def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=None, dry_run=False):
     """Validate and write a new record; returns (record, warnings). Nothing is written on error or dry_run."""
     engine = Engine(store, lang, actor)
-    with store.lock():
+    with store.transaction():  # the record and the links its hooks write land together or not at all
         record = {"id": None}
         problems = apply_values(engine, rtype, record, values)
         problems += apply_values(engine, rtype, record, system_values or {}, allow_system=True)
@@ -138,7 +138,7 @@ def change(store, record_id, actor, lang, mutate, event_name="changed", acknowle
     finished work) to the same write. Returns (record, warnings, changed).
     """
     engine = Engine(store, lang, actor)
-    with store.lock():
+    with store.transaction():  # joins the caller's, so a workflow's several changes land together
         rtype = store.type_of(record_id)
         before = store.get(record_id)
         record = copy.deepcopy(before)

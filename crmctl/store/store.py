@@ -4,6 +4,7 @@ Every read and write of records goes through `Store`, so an index can sit
 under it without touching commands.
 """
 
+import copy
 import os
 import pickle
 import tempfile
@@ -14,6 +15,7 @@ from filelock import FileLock
 
 from crmctl.kernel import ids
 from crmctl.kernel import yamlio
+from crmctl.store import journal
 from crmctl.kernel.clock import Clock
 from crmctl.config.model import load_config
 from crmctl.kernel.errors import ConfigError, NotFound, StoreError, UsageError, YamlError
@@ -50,6 +52,8 @@ class Store:
         self._records = {}
         self._calendar = None
         self.skipped = {}  # path -> YamlError of record files `records()` could not read
+        self._pending = None  # id -> record saved in the open transaction, not yet written
+        self._settled = False  # a crashed command's journal has been completed (or there was none)
 
     @property
     def config(self):
@@ -139,6 +143,8 @@ class Store:
         return data
 
     def exists(self, record_id):
+        if self._pending and record_id in self._pending:
+            return True
         try:
             return self.path_of(record_id).is_file()
         except (UsageError, NotFound):
@@ -146,6 +152,9 @@ class Store:
 
     def get(self, record_id):
         """The record with exactly this id."""
+        if self._pending and record_id in self._pending:
+            return copy.deepcopy(self._pending[record_id])
+        self.settle()
         path = self.path_of(record_id)
         if not path.is_file():
             raise NotFound(code="missing_ref", value=record_id)
@@ -186,8 +195,19 @@ class Store:
     def records(self, rtype):
         """Every record of a type, read once per run and cached on disk between runs."""
         if rtype.key not in self._records:
+            self.settle()
             self._records[rtype.key] = self._load_all(rtype)
+        if self._pending:
+            return self._with_pending(rtype, self._records[rtype.key])
         return self._records[rtype.key]
+
+    def _with_pending(self, rtype, loaded):
+        """The records of a type as the open transaction will leave them."""
+        mine = {rid: r for rid, r in self._pending.items() if self.type_of(rid).key == rtype.key}
+        if not mine:
+            return loaded
+        kept = [mine.pop(r["id"], r) for r in loaded]
+        return kept + list(mine.values())
 
     def all_records(self):
         for rtype in self.config.types.values():
@@ -249,14 +269,49 @@ class Store:
             self._locked = 1
             self._records.clear()  # another process may have written before we got the lock
             try:
+                journal.complete(self.root, CACHE_DIR, _atomic_write)  # a crashed command's writes, first
+                self._settled = True
                 yield
             finally:
                 self._locked = 0
+
+    def settle(self):
+        """Readers never see a crashed command half-done: a waiting journal is completed (under the lock) first."""
+        if self._settled or self._locked:
+            return
+        self._settled = True
+        if journal.pending(self.root, CACHE_DIR):
+            with self.lock():
+                pass
+
+    @contextmanager
+    def transaction(self):
+        """Every `save` inside lands together or not at all: nothing is written until the block ends
+        without an error, and then all through one journal (see journal.py). Nested blocks join the outer one."""
+        with self.lock():
+            if self._pending is not None:
+                yield
+                return
+            self._pending = {}
+            try:
+                yield
+                writes = [(self.path_of(rid), yamlio.dump(record).encode("utf-8"))
+                          for rid, record in self._pending.items()]
+            finally:
+                touched = {self.type_of(rid).key for rid in self._pending}
+                self._pending = None
+                for key in touched:
+                    self._records.pop(key, None)
+            journal.commit(self.root, CACHE_DIR, writes, _atomic_write)
 
     def save(self, record):
         """Write a record canonically and atomically (caller holds the lock)."""
         assert self._locked, "save() needs the store lock"
         path = self.path_of(record["id"])
+        if self._pending is not None:
+            self._pending[record["id"]] = copy.deepcopy(record)
+            self._records.pop(self.type_of(record["id"]).key, None)
+            return path
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, yamlio.dump(record).encode("utf-8"))
         self._records.pop(self.type_of(record["id"]).key, None)

@@ -57,7 +57,7 @@ def process(store, form_id, customer_number, actor, lang="fi"):
         raise UsageError(code="form.needs_customer_number")
     config = store.config
     customer_type = config.types["customer"]
-    with store.lock():
+    with store.transaction():  # all its records or none, also across a crash
         form = store.get(form_id)
         if form.get("status") != "sent":
             raise CrmError(code="form.not_sent", id=form_id, status=form.get("status"))

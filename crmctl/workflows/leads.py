@@ -58,7 +58,7 @@ def handle(store, lead_id, actor, lang="fi", values=None):
     values = dict(values or {})
     config = store.config
     project_type = config.types["sales_project"]
-    with store.lock():
+    with store.transaction():  # all its records or none, also across a crash
         lead = store.get(lead_id)
         if lead.get("status") != "open":
             raise CrmError(code="transition.already", id=lead_id, status=lead.get("status"))

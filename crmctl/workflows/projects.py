@@ -128,6 +128,23 @@ def _advance(store, record, finished, on, next_owner, actor):
     return nxt, None
 
 
+def _may_complete(store, actor, stage, force_reason):
+    """Who may complete a stage: its owner or an admin; anyone else only by force, with a reason."""
+    if actor != stage.get("owner") and not _is_admin(store, actor) and force_reason is None:
+        owner = stage.get("owner") or both("word.nobody")
+        raise CrmError(code="project.complete_not_owner", owner=owner, stage=stage["key"])
+
+
+def _completion_date(store, stage, on):
+    """The date a stage is completed on (default today): not in the future, not before the stage began."""
+    when = on or store.today()
+    if when > store.today():
+        raise CrmError(code="project.date_in_future", date=when)
+    if isinstance(stage.get("started"), date) and when < stage["started"]:
+        raise CrmError(code="project.date_before_start", date=when, started=stage["started"])
+    return when
+
+
 def complete_stage(store, project_id, actor, lang="fi", stage_key=None, on=None, next_owner=None,
                    force_reason=None):
     """Mark the current stage done on `on` (default today) and start the next one; returns the record.
@@ -150,14 +167,8 @@ def complete_stage(store, project_id, actor, lang="fi", stage_key=None, on=None,
                 raise CrmError(code=code, id=project_id, stage=stage_key, current=current["key"])
         if current is None:
             raise CrmError(code="project.nothing_to_complete", id=project_id)
-        if actor != current.get("owner") and not _is_admin(store, actor) and force_reason is None:
-            owner = current.get("owner") or both("word.nobody")
-            raise CrmError(code="project.complete_not_owner", owner=owner, stage=current["key"])
-        when = on or store.today()
-        if when > store.today():
-            raise CrmError(code="project.date_in_future", date=when)
-        if isinstance(current.get("started"), date) and when < current["started"]:
-            raise CrmError(code="project.date_before_start", date=when, started=current["started"])
+        _may_complete(store, actor, current, force_reason)
+        when = _completion_date(store, current, on)
         owner = _check_user(engine, rtype, next_owner) if next_owner else None
         current["status"] = "done"
         current["completed"] = when
@@ -264,14 +275,40 @@ def assign_stage(store, project_id, stage_key, user, actor, lang="fi"):
     return record
 
 
-def close_project(store, project_id, outcome, actor, lang="fi", reason=None, on=None):
-    """Close a project `completed` or `lost` (lost needs a reason); `on` is the closing date (default today)."""
+def close_project(store, project_id, outcome, actor, lang="fi", reason=None, on=None, force_reason=None):
+    """Close a project `completed` or `lost` (lost needs a reason); `on` is the closing date (default today).
+
+    Completing a project whose stages are not all done completes them too: that needs `force_reason`
+    (recorded on each stage and in the history) and the permission of completing the current stage.
+    """
     if outcome not in ("completed", "lost"):
         raise UsageError(code="project.close_how")
+    if force_reason is not None and (outcome != "completed" or is_empty(force_reason)):
+        raise UsageError(code="project.force_needs_reason")
     on = parse_date(on)
-    values = {"reason": reason} if reason else {}
+    values = {"reason": reason or force_reason} if (reason or force_reason) else {}
     system = {"closed": on} if on else {}
-    record, warnings = transition(store, project_id, outcome, actor, lang, values, system_values=system)
+    forced = []
+
+    def complete_open_stages(record, engine, old, new):
+        if outcome != "completed":
+            return
+        unfinished = [s for s in record.get("stages") or [] if s.get("status") not in FINISHED]
+        if not unfinished:
+            return
+        _may_complete(store, actor, unfinished[0], force_reason)
+        if force_reason is None:
+            raise CrmError(code="project.close_stages_open", id=project_id,
+                           stages=", ".join(str(s.get("key")) for s in unfinished))
+        when = _completion_date(store, unfinished[0], on)
+        for stage in unfinished:
+            stage.update(status="done", completed=when, reason=force_reason)
+            forced.append(event(store, actor, "stage_completed", stage=stage["key"], completed=when, forced=True,
+                                reason=force_reason))
+        tidy(record)
+
+    record, warnings = transition(store, project_id, outcome, actor, lang, values, system_values=system,
+                                  extra_events=forced, before_save=complete_open_stages)
     return record
 
 
