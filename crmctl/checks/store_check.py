@@ -262,7 +262,8 @@ def _check_history(store, record, lines, shown, lang="en"):
         if not isinstance(entry, dict) or not {"at", "by", "event"} <= set(entry):
             findings.append(Finding(shown, line, "error", "history", t("check.history-entry", lang, index=index)))
             continue
-        if entry["by"] not in store.config.users and entry["by"] != SYSTEM_USER:
+        by = entry["by"]
+        if not isinstance(by, str) or by not in store.config.users and by != SYSTEM_USER:  # `by: [a, b]` is no user
             findings.append(Finding(shown, line, "error", "unknown-user",
                                     t("check.history-user", lang, index=index, user=entry["by"])))
         if previous is not None and hasattr(entry["at"], "isoformat") and hasattr(previous, "isoformat"):
