@@ -62,8 +62,6 @@ def select(env, rtype, view_key=None, filter_texts=()):
         evaluator.actor = env.actor
         evaluator.engine.actor = env.actor
     found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
-    for path, err in env.store.skipped.items():
-        env.say(f"{t('warning', env.lang)}: {err.located(env.store.display_path(path))} ({t('skipped', env.lang)})")
     return sort_records(found, sort, evaluator), columns, evaluator
 
 

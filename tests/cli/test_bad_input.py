@@ -284,7 +284,8 @@ def test_damaged_record_file_is_refused_by_commands_and_reported_by_check(run, s
     listed = run("sr", "list", "-q")
     assert listed.exit_code == 0
     assert listed.stdout == ""
-    assert listed.stderr == f"Varoitus: {shown}:{line}: {message} (ohitettu; katso `crmctl check`)\n"
+    assert listed.stderr == (f"Varoitus: {shown}:{line}: {message} (ohitettu; katso `crmctl check`)\n"
+                             "tietuetiedostoja jätetty pois: 1 (katso `crmctl check`)\n")  # issue 11 item 6: counted
     checked = run("--lang", "en", "check")
     assert checked.exit_code == 1
     assert checked.stdout == f"{shown}:{line}: error: {code}: {message}\n"

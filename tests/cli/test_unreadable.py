@@ -59,7 +59,7 @@ def test_bad_value_is_named_by_check_and_every_reader(run, store, name):
         assert result.exit_code == 0, (args, result.output)
         assert "internal error" not in result.output, args
         assert f"Warning: {where}" in result.stderr, (args, result.stderr)
-        assert "1 unreadable record file left out" in result.stderr, (args, result.stderr)
+        assert "record files left out: 1 " in result.stderr, (args, result.stderr)
         strict = run("--lang", "en", *args, "--strict")
         assert strict.exit_code == 1, (args, strict.output)
         assert f"{where}" in strict.stderr, args
@@ -84,7 +84,7 @@ def test_escalate_dry_run_names_an_overdue_request_it_cannot_read(run, store, mo
     result = run("--lang", "en", "escalate", "--dry-run")
     assert result.exit_code == 0
     assert f"{path.resolve()}:2: merge-conflict marker" in result.stderr
-    assert "1 unreadable record file left out" in result.stderr
+    assert "record files left out: 1 " in result.stderr
 
 
 def test_record_copied_to_two_folders_is_read_once_and_reported(run, store):
