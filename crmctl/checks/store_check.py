@@ -15,6 +15,7 @@ from crmctl.config.model import LANGUAGES
 from crmctl.kernel.errors import CrmError, YamlError
 from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
+from crmctl.checks.config_check import check_people_and_settings
 from crmctl.engine.query import parse_filters
 from crmctl.engine.records import SYSTEM_USER
 from crmctl.engine.rules import Engine
@@ -65,8 +66,15 @@ def check_store(store, lang="en", paths=None):
     except CrmError as err:
         return [_config_finding(store, err)]
     findings += check_config(store, lang)
+    people = check_people_and_settings(store, store.display_path, lang)
+    findings += [Finding(where, line, "error", code, message) for where, line, code, message in people]
+    if any(code == "settings" for _, _, code, _ in people):
+        return findings  # without a clock or a calendar no record can be validated
     engine = Engine(store, lang)  # one engine: its per-type evaluators and reference look-ups serve every file
-    wanted = {Path(p).resolve() for p in paths} if paths else None
+    wanted = None
+    if paths:
+        wanted, missing = _wanted(paths)
+        findings += [Finding(str(path), 1, "error", "missing-path", t("check.missing-path", lang)) for path in missing]
     seen_ids = {}
     shown_of = _displayer(store)
     parsed = ParseCache(store.root / CACHE_DIR / "check.pickle")
@@ -75,7 +83,7 @@ def check_store(store, lang="en", paths=None):
         if not base.is_dir():
             continue
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
-            if wanted is not None and path.resolve() not in wanted:
+            if wanted is not None and not wanted(path.resolve()):
                 continue
             findings += _check_file(store, engine, rtype, path, seen_ids, shown_of(path), parsed)
     parsed.save(prune=wanted is None)
@@ -84,6 +92,21 @@ def check_store(store, lang="en", paths=None):
             findings.append(Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "general-customer",
                                     t("check.general-customer", lang, id=GENERAL_CUSTOMER)))
     return findings
+
+
+def _wanted(paths):
+    """A test for the record files that `paths` name (files, or directories holding them), and the paths
+    that do not exist: a path given to check that checks nothing must not pass."""
+    files, folders, missing = set(), [], []
+    for given in paths:
+        path = Path(given).resolve()
+        if path.is_dir():
+            folders.append(path)
+        elif path.exists():
+            files.add(path)
+        else:
+            missing.append(given)
+    return (lambda path: path in files or any(folder in path.parents for folder in folders)), missing
 
 
 def _config_finding(store, err):
