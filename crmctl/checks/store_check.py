@@ -114,7 +114,27 @@ def _config_finding(store, err):
     match = re.match(r"^(.*?):(\d+): (.*)$", text)
     if match:
         return Finding(store.display_path(match.group(1)), int(match.group(2)), "error", "config", match.group(3))
+    where = (getattr(err, "params", None) or {}).get("where")
+    located = _config_place(store, where) if isinstance(where, str) else None
+    if located is not None:
+        return Finding(store.display_path(located[0]), located[1], "error", "config", text)
     return Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "config", text)
+
+
+def _config_place(store, where):
+    """The file and line a `where` of a configuration error (`service_request.yaml: priority`) names: the
+    fault is in that file, at its field when one is named, not in crmctl.yaml."""
+    name, *keys = [part.strip() for part in where.split(":")]
+    for folder in (store.root / "config" / "types", store.root / "config", store.root):
+        path = folder / name
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            line = 1
+            for key in keys:
+                pattern = re.compile(rf"^[\s-]*(key:\s*{re.escape(key)}\s*$|{re.escape(key)}\s*:)")
+                line = next((n for n, row in enumerate(lines[line - 1:], line) if pattern.match(row)), line)
+            return path, line
+    return None
 
 
 def check_config(store, lang="en"):

@@ -93,3 +93,20 @@ def test_skipping_a_later_stage_passes_check(run, store):
 
 def test_the_default_store_passes_check(run):
     assert run("check").exit_code == 0
+
+
+def test_fault_in_a_type_file_is_reported_in_that_file_at_its_field(run, store):
+    path = store.root / "config" / "types" / "service_request.yaml"
+    edit(path, "    type: enum\n    values: priorities\n", "    type: enumm\n    values: priorities\n")
+    result = run("--lang", "en", "check")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{store.display_path(path)}:{line_of(path, 'key: priority')}: error: config: ")
+
+
+def test_project_type_without_a_key_is_a_configuration_error(run, store):
+    path = store.root / "config" / "project_types.yaml"
+    edit(path, "  - key: gas_connection\n", "  - kee: gas_connection\n")
+    result = run("--lang", "en", "check")
+    assert result.exit_code == 1
+    assert "internal error" not in result.output
+    assert result.stdout.startswith(f"{store.display_path(path)}:")
