@@ -61,6 +61,7 @@ def select(env, rtype, view_key=None, filter_texts=()):
     if any(f.raw == "me" or "," in f.raw and "me" in f.raw.split(",") for f in filters):
         evaluator.actor = env.actor
         evaluator.engine.actor = env.actor
+    evaluator.check_filters(filters)
     found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
     return sort_records(found, sort, evaluator), columns, evaluator
 
