@@ -15,6 +15,7 @@ from crmctl.config.model import LANGUAGES
 from crmctl.kernel.errors import CrmError, YamlError
 from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
+from crmctl.checks.config_check import check_people_and_settings
 from crmctl.engine.query import parse_filters
 from crmctl.engine.records import SYSTEM_USER
 from crmctl.engine.rules import Engine
@@ -67,8 +68,15 @@ def check_store(store, lang="en", paths=None):
         return [_config_finding(store, err)]
     findings += check_config(store, lang)
     store.settle()  # a crashed command's journal is completed first: check judges the store as it will be
+    people = check_people_and_settings(store, store.display_path, lang)
+    findings += [Finding(where, line, "error", code, message) for where, line, code, message in people]
+    if any(code == "settings" for _, _, code, _ in people):
+        return findings  # without a clock or a calendar no record can be validated
     engine = Engine(store, lang)  # one engine: its per-type evaluators and reference look-ups serve every file
-    wanted = {Path(p).resolve() for p in paths} if paths else None
+    wanted = None
+    if paths:
+        wanted, missing = _wanted(paths)
+        findings += [Finding(str(path), 1, "error", "missing-path", t("check.missing-path", lang)) for path in missing]
     seen_ids = {}
     shown_of = _displayer(store)
     parsed = ParseCache(store.root / CACHE_DIR / "check.pickle")
@@ -77,7 +85,7 @@ def check_store(store, lang="en", paths=None):
         if not base.is_dir():
             continue
         for path in sorted(p for p in base.rglob("*") if p.is_file()):
-            if wanted is not None and path.resolve() not in wanted:
+            if wanted is not None and not wanted(path.resolve()):
                 continue
             findings += _check_file(store, engine, rtype, path, seen_ids, shown_of(path), parsed)
     parsed.save(prune=wanted is None)
@@ -92,7 +100,7 @@ def check_store(store, lang="en", paths=None):
 def _link_findings(store, lang, wanted):
     """Links that do not point both ways (checks/links.py), at the line of the link in its record's file."""
     def chosen(record_id):
-        return wanted is None or store.path_of(record_id).resolve() in wanted
+        return wanted is None or wanted(store.path_of(record_id).resolve())
 
     findings = []
     for record_id, key, level, code, message in check_links(store, lang, chosen):
@@ -105,12 +113,47 @@ def _link_findings(store, lang, wanted):
     return findings
 
 
+def _wanted(paths):
+    """A test for the record files that `paths` name (files, or directories holding them), and the paths
+    that do not exist: a path given to check that checks nothing must not pass."""
+    files, folders, missing = set(), [], []
+    for given in paths:
+        path = Path(given).resolve()
+        if path.is_dir():
+            folders.append(path)
+        elif path.exists():
+            files.add(path)
+        else:
+            missing.append(given)
+    return (lambda path: path in files or any(folder in path.parents for folder in folders)), missing
+
+
 def _config_finding(store, err):
     text = str(err)
     match = re.match(r"^(.*?):(\d+): (.*)$", text)
     if match:
         return Finding(store.display_path(match.group(1)), int(match.group(2)), "error", "config", match.group(3))
+    where = (getattr(err, "params", None) or {}).get("where")
+    located = _config_place(store, where) if isinstance(where, str) else None
+    if located is not None:
+        return Finding(store.display_path(located[0]), located[1], "error", "config", text)
     return Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "config", text)
+
+
+def _config_place(store, where):
+    """The file and line a `where` of a configuration error (`service_request.yaml: priority`) names: the
+    fault is in that file, at its field when one is named, not in crmctl.yaml."""
+    name, *keys = [part.strip() for part in where.split(":")]
+    for folder in (store.root / "config" / "types", store.root / "config", store.root):
+        path = folder / name
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            line = 1
+            for key in keys:
+                pattern = re.compile(rf"^[\s-]*(key:\s*{re.escape(key)}\s*$|{re.escape(key)}\s*:)")
+                line = next((n for n, row in enumerate(lines[line - 1:], line) if pattern.match(row)), line)
+            return path, line
+    return None
 
 
 def check_config(store, lang="en"):
@@ -281,7 +324,8 @@ def _check_history(store, record, lines, shown, lang="en"):
         if not isinstance(entry, dict) or not {"at", "by", "event"} <= set(entry):
             findings.append(Finding(shown, line, "error", "history", t("check.history-entry", lang, index=index)))
             continue
-        if entry["by"] not in store.config.users and entry["by"] != SYSTEM_USER:
+        by = entry["by"]
+        if not isinstance(by, str) or by not in store.config.users and by != SYSTEM_USER:  # `by: [a, b]` is no user
             findings.append(Finding(shown, line, "error", "unknown-user",
                                     t("check.history-user", lang, index=index, user=entry["by"])))
         if previous is not None and hasattr(entry["at"], "isoformat") and hasattr(previous, "isoformat"):

@@ -27,7 +27,8 @@ FORMAT_OF_EXTENSION = {".md": "md", ".csv": "csv", ".json": "json", ".yaml": "ya
 class Env:
     """Global options, and the store and acting user they select (found lazily)."""
 
-    def __init__(self, root=None, actor=None, lang=None, fmt=None, quiet=False, reveal=False, debug=False):
+    def __init__(self, root=None, actor=None, lang=None, fmt=None, quiet=False, reveal=False, debug=False,
+                 strict=False):
         self.root_option = root
         self.actor_option = actor
         self.lang_option = lang
@@ -35,6 +36,7 @@ class Env:
         self.quiet = quiet
         self.reveal = reveal
         self.debug = debug
+        self.strict = strict  # record files left out (unreadable, or a second copy of an id) fail the command
         self.out_format = None  # the format `--out FILE` implies by its extension
         self.default_format = "table"  # the running command's first declared format
 
@@ -114,6 +116,23 @@ class Env:
         """A message for people: always stderr, so machine output stays clean."""
         click.echo(text, err=True)
 
+    def report_left_out(self):
+        """Name on stderr every record file the command's reading left out, and how many: nothing unreadable
+        is silently omitted from a list, report, export, inbox or escalation (cli.md, "Output safety")."""
+        store = self.__dict__.get("store")  # a command that never opened the store read nothing
+        if store is None or not (store.skipped or store.duplicates):
+            return
+        lang = self.lang_or_english()
+        for path, err in store.skipped.items():
+            self.say(f"{t('warning', lang)}: {err.located(store.display_path(path), lang)} ({t('skipped', lang)})")
+        for path, kept in store.duplicates.items():
+            self.say(f"{t('warning', lang)}: " + t("unreadable.duplicate", lang, path=store.display_path(path),
+                                                   id=path.stem, kept=store.display_path(kept)))
+        count = len(store.skipped) + len(store.duplicates)
+        self.say(t("unreadable.count", lang, count=count))
+        if self.strict:
+            raise CrmError(code="unreadable.strict", count=count)
+
     def warn(self, problems):
         for problem in problems:
             self.say(f"{t('warning', self.lang_or_english())}: {problem.text}")
@@ -156,6 +175,8 @@ def _global_option_list(produced=None):
                      help="Show confidential fields unmasked."),
         click.Option(["--debug"], is_flag=True, expose_value=False, callback=_set_on_env("debug"),
                      help="Show tracebacks."),
+        click.Option(["--strict"], is_flag=True, expose_value=False, callback=_set_on_env("strict"),
+                     help="Record files that cannot be read are an error (exit 1), not a warning."),
     ]
 
 
@@ -253,7 +274,11 @@ class RootGroup(LazyGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            env = ctx.find_object(Env)
+            if env is not None:
+                env.report_left_out()
+            return result
         except CrmError as err:
             env = ctx.find_object(Env)
             if env is not None and env.debug:

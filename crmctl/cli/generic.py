@@ -61,9 +61,8 @@ def select(env, rtype, view_key=None, filter_texts=()):
     if any(f.raw == "me" or "," in f.raw and "me" in f.raw.split(",") for f in filters):
         evaluator.actor = env.actor
         evaluator.engine.actor = env.actor
+    evaluator.check_filters(filters)
     found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
-    for path, err in env.store.skipped.items():
-        env.say(f"{t('warning', env.lang)}: {err.located(env.store.display_path(path), env.lang)} ({t('skipped', env.lang)})")
     return sort_records(found, sort, evaluator), columns, evaluator
 
 

@@ -141,6 +141,9 @@ def load_config(root):
     projects = read_yaml(conf_dir / "project_types.yaml", {})
     vocabularies = {name: [_value(v, f"vocabularies.yaml: {name}") for v in values]
                     for name, values in raw_vocab.items()}
+    for spec in projects.get("types", []):
+        if not isinstance(spec, dict) or "key" not in spec:
+            raise ConfigError(code="config.value_needs_key", where="project_types.yaml: types")
     project_types = {p["key"]: p for p in projects.get("types", [])}
     vocabularies["project_types"] = [Value(p["key"], p["label"]) for p in project_types.values()]
     types = {}

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from crmctl.engine.assignments import pending
-from crmctl.kernel.errors import UsageError
+from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.kernel.registry import registry as default_registry
 from crmctl.engine.rules import Engine, FieldError, get_path, is_empty
 from crmctl.kernel.i18n import t
@@ -78,6 +78,20 @@ class Evaluator:
             self._parsed[texts] = parse_filters(texts)
         return self._parsed[texts]
 
+    def check_filters(self, filters):
+        """Refuse filters that can match nothing because they are wrong: an unknown key, or a value its field
+        cannot hold (`subject=nope`, `received<2011-13-01`). An empty list would look like a true answer."""
+        for flt in filters:
+            if flt.key != "id" and self.rtype.field_at(flt.key) is None and flt.key not in self.registry.derived:
+                raise CrmError(code="query.unknown_key", key=flt.key, filter=str(flt))
+            if flt.op == "~" or flt.raw == "":
+                continue
+            parts = flt.raw.split(",") if flt.op in ("=", "!=") else [flt.raw]
+            for part in parts:
+                memo = (flt.key, part.strip(), self.actor)
+                if memo not in self._operands:
+                    self._operands[memo] = self._convert_operand(flt.key, part.strip(), strict=True)
+
     def matches(self, record, filters):
         return all(self._match(record, f) for f in filters)
 
@@ -88,7 +102,9 @@ class Evaluator:
             self._operands[memo] = self._convert_operand(key, raw)
         return self._operands[memo]
 
-    def _convert_operand(self, key, raw):
+    def _convert_operand(self, key, raw, strict=False):
+        """`strict` (filters a person typed): a value the field cannot hold is an error naming it; rules and
+        views of the configuration keep comparing such a value as text (`check` reports their keys)."""
         if raw == "me":
             if not self.actor:
                 raise UsageError(code="query.me_needs_actor")
@@ -97,12 +113,17 @@ class Evaluator:
         if field is not None and field.type not in ("line", "text", "list", "object"):
             try:
                 return self.engine.convert(field, raw)
-            except FieldError:
+            except FieldError as err:
+                if strict:
+                    raise CrmError(code="query.bad_value", key=key, value=raw, reason=str(err)) from None
                 return raw
         if raw.lower() in ("true", "false"):
             return raw.lower() == "true"
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            return date.fromisoformat(raw)
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:  # 2011-13-01 names no day: nothing could ever match it
+                raise CrmError(code="query.bad_date", key=key, value=raw) from None
         return raw
 
     def _match(self, record, flt):

@@ -37,6 +37,47 @@ class Loader(_BaseLoader):
     resolve = _memo_resolve(_BaseLoader.resolve)
 
 
+class _BadValue(yaml.constructor.ConstructorError):
+    """A value the YAML grammar allows but no record can hold; carries the catalogue code `yaml.<code>`."""
+
+    def __init__(self, node, message, code, params):
+        super().__init__(None, None, message, node.start_mark)
+        self.code = code
+        self.params = params
+
+
+def _construct_checked(construct, code, message):
+    """`construct`, with the ValueError of an impossible value (2011-02-30, hour 25, 5,000 digits) made a
+    parse error at the value's line: one damaged file must not take every reader down."""
+    def checked(loader, node):
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            value = str(node.value)
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            raise _BadValue(node, message.format(value=shown), code, {"value": shown}) from None
+    return checked
+
+
+def _construct_mapping(loader, node, deep=False):
+    """A mapping whose keys are unique: a key written twice would silently lose one of its values."""
+    seen = set()
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.value in seen:
+                raise _BadValue(key_node, f"duplicate key {key_node.value!r}", "duplicate-key",
+                                {"key": key_node.value})
+            seen.add(key_node.value)
+    return _BaseLoader.construct_mapping(loader, node, deep=deep)
+
+
+Loader.construct_mapping = _construct_mapping
+Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_checked(
+    _BaseLoader.construct_yaml_timestamp, "impossible-value", "impossible date or time {value!r}"))
+Loader.add_constructor("tag:yaml.org,2002:int", _construct_checked(
+    _BaseLoader.construct_yaml_int, "number-too-long", "number too long ({value})"))
+
+
 class CanonicalDumper(_BaseDumper):
     """Block style, no aliases, ISO timestamps with `T`, multi-line text as literal blocks."""
 
@@ -99,6 +140,8 @@ def load(text, name="<input>"):
         _refuse_tags_and_aliases(text)
     try:
         return yaml.load(text, Loader=Loader)
+    except _BadValue as err:
+        raise YamlError(err.problem, err.problem_mark.line + 1, err.code, err.params) from None
     except yaml.YAMLError as err:
         problem = _problem(err)
         raise YamlError(f"unparsable YAML: {problem}", _error_line(err, text), "yaml", {"problem": problem}) from None

@@ -54,6 +54,7 @@ class Store:
         self.skipped = {}  # path -> YamlError of record files `records()` could not read
         self._pending = None  # id -> record saved in the open transaction, not yet written
         self._settled = False  # a crashed command's journal has been completed (or there was none)
+        self.duplicates = {}  # path -> path of the copy read instead: a record id found in two files is read once
 
     @property
     def config(self):
@@ -217,7 +218,7 @@ class Store:
     def _load_all(self, rtype):
         cache_path = self.root / CACHE_DIR / f"{rtype.dir}.pickle"
         cached = _read_cache(cache_path)
-        fresh, records = {}, []
+        fresh, read = {}, []
         for path in self.record_paths(rtype):
             stat = path.stat()
             stamp = (stat.st_mtime_ns, stat.st_size)
@@ -232,10 +233,32 @@ class Store:
                     self.skipped[path] = err  # reported by the caller; `check` explains
                     continue
             fresh[key] = (stamp, record)
-            records.append(record)
+            read.append((path, record))
         if fresh != cached:
             self._write_cache(cache_path, fresh)
-        return records
+        return self._once_each(read)
+
+    def _once_each(self, read):
+        """The records of (path, record) pairs with each id once: a record copied to a second folder
+        would be listed, counted and exported twice. The copy at the id's own path wins; the others
+        are left out and noted in `duplicates` for the caller to report."""
+        kept = {}
+        for path, record in read:
+            first = kept.get(record["id"])
+            if first is None:
+                kept[record["id"]] = (path, record)
+                continue
+            if path == self._own_path(record["id"]):
+                path, first = first[0], (path, record)
+                kept[record["id"]] = first
+            self.duplicates[path] = first[0]
+        return [record for _, record in kept.values()]
+
+    def _own_path(self, record_id):
+        try:
+            return self.path_of(record_id)
+        except (UsageError, NotFound):
+            return None
 
     def _write_cache(self, path, entries):
         try:

@@ -284,7 +284,8 @@ def test_damaged_record_file_is_refused_by_commands_and_reported_by_check(run, s
     listed = run("--lang", "en", "sr", "list", "-q")
     assert listed.exit_code == 0
     assert listed.stdout == ""
-    assert listed.stderr == f"Warning: {shown}:{line}: {message} (skipped; see `crmctl check`)\n"
+    assert listed.stderr == (f"Warning: {shown}:{line}: {message} (skipped; see `crmctl check`)\n"
+                             "record files left out: 1 (see `crmctl check`)\n")  # issue 11 item 6: counted
     checked = run("--lang", "en", "check")
     assert checked.exit_code == 1
     assert checked.stdout == f"{shown}:{line}: error: {code}: {message}\n"
@@ -297,7 +298,8 @@ def test_a_damaged_file_is_reported_in_the_stores_language(run, store, sr, sr_pa
     shown = str(sr_path.resolve())
     problem = "YAML-tagit eivät ole sallittuja (tag:yaml.org,2002:binary)"
     rejected(run("sr", "show", sr), f"Virhe: {shown}:2: {problem}")
-    assert run("sr", "list", "-q").stderr == f"Varoitus: {shown}:2: {problem} (ohitettu; katso `crmctl check`)\n"
+    assert run("sr", "list", "-q").stderr == (f"Varoitus: {shown}:2: {problem} (ohitettu; katso `crmctl check`)\n"
+                                              "tietuetiedostoja jätetty pois: 1 (katso `crmctl check`)\n")
     rejected(run("sr", "new", "--from-file", "-", input=b"title: !!binary aGVsbG8=\n"),
              "Virhe: <stdin>:1: YAML-tagit eivät ole sallittuja (tag:yaml.org,2002:binary)")
 

@@ -70,16 +70,16 @@ def test_nested_transactions_land_together_at_the_end_of_the_outer_one(store):
 
 def test_readers_complete_a_waiting_journal_before_they_read(store):
     path = store.path_of("CUST-GENERAL")
-    text = path.read_text(encoding="utf-8").replace("\nhistory:", "\nnotes: from the journal\nhistory:")
+    text = path.read_text(encoding="utf-8").replace("\nhistory:", "\ncontact_person: from the journal\nhistory:")
     target = journal.journal_path(store.root, CACHE_DIR)
     target.write_text(json.dumps({"format": 1, "writes": [{"path": str(path.relative_to(store.root)), "text": text}]}))
-    assert Store(store.root).get("CUST-GENERAL")["notes"] == "from the journal"
+    assert Store(store.root).get("CUST-GENERAL")["contact_person"] == "from the journal"
     assert not target.exists()
 
 
 def test_check_completes_a_waiting_journal_before_it_judges_the_files(store, run):
     path = store.path_of("CUST-GENERAL")
-    text = path.read_text(encoding="utf-8").replace("\nhistory:", "\nnotes: from the journal\nhistory:")
+    text = path.read_text(encoding="utf-8").replace("\nhistory:", "\ncontact_person: from the journal\nhistory:")
     target = journal.journal_path(store.root, CACHE_DIR)
     target.write_text(json.dumps({"format": 1, "writes": [{"path": str(path.relative_to(store.root)), "text": text}]}))
     assert run("check").exit_code == 0

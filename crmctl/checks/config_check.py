@@ -1,0 +1,152 @@
+"""`check` of the people and settings in the configuration: users, regions, SLA targets, time zone, calendar.
+
+A supervisor who does not exist sends escalations to nobody, a region's default owner who cannot
+take the work routes leads to nobody, a misspelt SLA key never matches: each is a finding at the
+file and line where it is written.
+"""
+
+import re
+from pathlib import Path
+
+from crmctl.kernel.clock import Clock
+from crmctl.kernel.i18n import t
+from crmctl.kernel.workdays import Calendar
+
+SLA_TARGET_KEYS = {"when", "working_days"}
+SLA_SETTINGS = {"stalled_after_working_days"}  # top-level numbers in sla.yaml that are not a record type
+
+
+class Lines:
+    """The lines of one configuration file, to find where a top-level entry's key is written."""
+
+    def __init__(self, path):
+        try:
+            self.lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            self.lines = []
+
+    def of(self, top, key=None, nth=0):
+        """1-based line of `top:` at the left margin, or of its `key:` below it (the nth one), or 1."""
+        start = next((n for n, row in enumerate(self.lines) if re.match(rf"^{re.escape(str(top))}\s*:", row)), None)
+        if start is None:
+            return 1
+        if key is None:
+            return start + 1
+        seen = 0
+        for number in range(start + 1, len(self.lines)):
+            row = self.lines[number]
+            if row and not row[0].isspace() and not row.startswith("#"):
+                break  # the next top-level entry
+            if re.match(rf"^[\s-]+{re.escape(str(key))}\s*:", row):
+                if seen == nth:
+                    return number + 1
+                seen += 1
+        return start + 1
+
+
+def check_people_and_settings(store, shown, lang="en"):
+    """Findings as (path shown, line, code, message) tuples, all errors."""
+    config = store.config
+    return (_users(config, shown(store.root / "users.yaml"), Lines(store.root / "users.yaml"), lang)
+            + _regions(config, shown(store.root / "regions.yaml"), Lines(store.root / "regions.yaml"), lang)
+            + _sla(config, shown(store.root / "config" / "sla.yaml"), Lines(store.root / "config" / "sla.yaml"), lang)
+            + _settings(config, shown(store.root / "crmctl.yaml"), Lines(store.root / "crmctl.yaml"), lang))
+
+
+def _users(config, where, lines, lang):
+    found, owners_of_email = [], {}
+    for handle, user in config.users.items():
+        if not isinstance(user, dict):
+            found.append((where, lines.of(handle), "user", t("check.user-not-mapping", lang, user=handle)))
+            continue
+        supervisor = user.get("supervisor")
+        if supervisor is not None and (not isinstance(supervisor, str) or supervisor not in config.users):
+            found.append((where, lines.of(handle, "supervisor"), "supervisor",
+                          t("check.user-supervisor", lang, user=handle, supervisor=supervisor)))
+        email = user.get("email")
+        if not isinstance(email, str) or not email.strip() or re.search(r"[\x00-\x1f\x7f]", email):
+            found.append((where, lines.of(handle, "email"), "email", t("check.user-email", lang, user=handle)))
+            continue
+        key = email.strip().lower()
+        if key in owners_of_email:  # the git-email identity of a user must be one user
+            found.append((where, lines.of(handle, "email"), "duplicate-email",
+                          t("check.user-email-duplicate", lang, user=handle, email=email, other=owners_of_email[key])))
+        owners_of_email.setdefault(key, handle)
+    return found
+
+
+def _regions(config, where, lines, lang):
+    found = []
+    for key, region in config.regions.items():
+        owners = region.get("owners") if isinstance(region, dict) else None
+        if not isinstance(owners, dict):
+            continue
+        for nth, (role, handle) in enumerate(owners.items()):
+            if handle in (None, ""):
+                continue
+            user = config.users.get(handle) if isinstance(handle, str) else None
+            if not isinstance(user, dict):
+                problem = "check.region-owner-unknown"
+            elif user.get("active") is False:
+                problem = "check.region-owner-inactive"
+            elif role not in (user.get("roles") or []):
+                problem = "check.region-owner-role"
+            else:
+                continue
+            found.append((where, lines.of(key, role), "region-owner",
+                          t(problem, lang, region=key, role=role, user=handle)))
+    return found
+
+
+def _sla(config, where, lines, lang):
+    found = []
+    for key, targets in config.sla.items():
+        if key in SLA_SETTINGS:
+            if not _number(targets):
+                found.append((where, lines.of(key), "sla", t("check.sla-number", lang, key=key, value=targets)))
+            continue
+        if key not in config.types:
+            found.append((where, lines.of(key), "sla", t("check.sla-unknown-type", lang, key=key)))
+            continue
+        if not isinstance(targets, list):
+            found.append((where, lines.of(key), "sla", t("check.sla-not-list", lang, key=key)))
+            continue
+        for index, target in enumerate(targets):
+            if not isinstance(target, dict):
+                found.append((where, lines.of(key), "sla", t("check.sla-not-list", lang, key=key)))
+                continue
+            for unknown in sorted(set(target) - SLA_TARGET_KEYS, key=str):
+                found.append((where, lines.of(key, unknown), "sla",
+                              t("check.sla-unknown-key", lang, key=f"{key}[{index}]", unknown=unknown)))
+            if not _number(target.get("working_days")):
+                found.append((where, lines.of(key, "working_days", _nth_days(targets, index)), "sla",
+                              t("check.sla-number", lang, key=f"{key}[{index}].working_days",
+                                value=target.get("working_days"))))
+    return found
+
+
+def _nth_days(targets, index):
+    return sum(1 for target in targets[:index] if isinstance(target, dict) and "working_days" in target)
+
+
+def _number(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _settings(config, where, lines, lang):
+    found = []
+    zone = config.settings.get("timezone", "Europe/Helsinki")
+    try:
+        if not isinstance(zone, str):
+            raise ValueError
+        Clock(zone)
+    except (KeyError, ValueError, OSError):  # zoneinfo: unknown key KeyError, malformed ValueError
+        found.append((where, lines.of("timezone"), "settings", t("check.settings-timezone", lang, zone=zone)))
+    country = config.settings.get("calendar", "FI")
+    try:
+        if not isinstance(country, str):
+            raise ValueError
+        Calendar(country)
+    except ValueError:
+        found.append((where, lines.of("calendar"), "settings", t("check.settings-calendar", lang, country=country)))
+    return found
