@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from crmctl.kernel.errors import ConfigError
+
 
 def target_days(evaluator, record):
     """Working days allowed for a record: the first SLA target of its type that matches."""
@@ -25,7 +27,10 @@ def due(evaluator, record):
     start = start_date(evaluator, record)
     if days is None or start is None:
         return None
-    return evaluator.calendar.add_working_days(start, int(days))
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        # a fault in the configuration, not in the record: name the file and key (check reports it too)
+        raise ConfigError(code="config.sla_days", type=evaluator.rtype.key, value=days)
+    return evaluator.calendar.add_working_days(start, days)
 
 
 def overdue(evaluator, record):

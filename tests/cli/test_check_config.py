@@ -5,6 +5,7 @@ validated, each finding at the file and line it is in; a directory path checks t
 it, a missing path is an error; whatever crmctl writes passes check.
 """
 
+import re
 import pytest
 
 from conftest import new_request, snapshot
@@ -110,3 +111,15 @@ def test_project_type_without_a_key_is_a_configuration_error(run, store):
     assert result.exit_code == 1
     assert "internal error" not in result.output
     assert result.stdout.startswith(f"{store.display_path(path)}:")
+
+
+def test_a_bad_sla_target_is_a_configuration_error_in_views_not_an_internal_error(run, store):
+    sla = store.root / "config" / "sla.yaml"
+    sla.write_text(re.sub(r"working_days: \d+", "working_days: abc", sla.read_text(encoding="utf-8")), encoding="utf-8")
+    assert "working_days: abc" in sla.read_text(encoding="utf-8")
+    new = run("sr", "new", "title=x", "customer=CUST-GENERAL", "person_name=Matti M", "subject=meter_reading",
+              "meter_reading=1", "priority=high")
+    result = run("--lang", "en", "sr", "list", "--view", "overdue")
+    assert result.exit_code == 1, (new.stderr, result.stderr)
+    assert "internal error" not in result.stderr
+    assert result.stderr.startswith("Error: config/sla.yaml: service_request: working_days: 'abc' is not a whole number")
