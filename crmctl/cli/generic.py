@@ -47,6 +47,9 @@ def select(env, rtype, view_key=None, filter_texts=()):
     """The records of a view and filters, sorted; with the evaluator that read them."""
     evaluator = Evaluator(env.store, rtype, actor=None, lang=env.lang)
     filters = parse_filters(filter_texts)
+    probed = display.confidential_keys(rtype, [f.key for f in filters])
+    if probed and not env.reveal:  # else the answer (a row or none) tells the masked value a guess at a time
+        raise CrmError(code="cli.confidential_filter", keys=", ".join(probed))
     sort, columns = ["id"], default_columns(rtype)
     if isinstance(env.store.config.sla.get(rtype.key), list) and "due" not in columns:
         columns.append("due")  # types with SLA targets show their due date in plain lists too

@@ -35,6 +35,16 @@ def mask(rtype, record):
     return shown
 
 
+def confidential_keys(rtype, keys):
+    """Those of `keys` that name a confidential field (or a part of one)."""
+    found = []
+    for key in keys:
+        field = rtype.field_at(key) or rtype.fields.get(key.split(".")[0])
+        if field is not None and field.get("confidential") and key not in found:
+            found.append(key)
+    return found
+
+
 def _masked(field, value):
     if field.type == "personal_id":
         try:
