@@ -97,6 +97,8 @@ def record_group(type_key, name, help_text):
     def group():
         pass
 
+    group.add_command(erase_command(type_key))
+
     @formats(*TEXT_ONLY)
     @group.command("new")
     @click.argument("pairs", nargs=-1)
@@ -282,3 +284,26 @@ def _run_editor(text):
     if not isinstance(data, dict):
         raise UsageError(code="cli.edited_not_mapping")
     return data
+
+
+# -- erase (issue 11: personal values can be forgotten) ----------------------------------------------------------
+
+def erase_command(type_key):
+    """`<type> erase ID FIELD...`: an admin removes personal values from a record and its whole history."""
+
+    @formats(*TEXT_ONLY)
+    @click.command("erase")
+    @click.argument("record_id")
+    @click.argument("fields", nargs=-1, required=True)
+    @pass_env
+    def erase_(env, record_id, fields):
+        """Remove the values of personal FIELDs from the record and every event of its history (admin only)."""
+        from crmctl.workflows.erase import erase
+
+        rtype = record_type(env, type_key)
+        full_id = env.store.resolve(record_id, rtype)
+        _, erased = erase(env.store, full_id, list(fields), env.actor, env.lang)
+        if not erased:
+            env.say(t("nothing_changed", env.lang))
+
+    return erase_

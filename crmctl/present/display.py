@@ -5,6 +5,7 @@ import copy
 from crmctl.kernel import validators
 from crmctl.kernel.i18n import t
 from crmctl.config.model import label
+from crmctl.workflows.erase import ERASED
 from crmctl.engine.wording import cell, display  # noqa: F401 (display: read by the CLI as display.display)
 
 # Derived key -> catalogue key of its label.
@@ -46,6 +47,8 @@ def confidential_keys(rtype, keys):
 
 
 def _masked(field, value):
+    if value == ERASED:
+        return value
     if field.type == "personal_id":
         try:
             return validators.mask_personal_id(str(value))

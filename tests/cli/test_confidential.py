@@ -31,3 +31,40 @@ def test_a_personal_id_born_in_the_future_is_invalid(run, monkeypatch):
                  "personal_id=010150A002D")
     assert result.exit_code == 1
     assert "date of birth is in the future" in result.stderr
+
+
+def test_erase_removes_a_personal_value_from_the_record_and_its_whole_history(run, store):
+    customer = new_customer(run, f"personal_id={HETU}")
+    assert run("customer", "set", customer, "personal_id=010594Y9021").exit_code == 0
+    assert run("customer", "set", customer, "personal_id=").exit_code == 0
+    path = store.path_of(customer)
+    assert HETU in path.read_text(encoding="utf-8")  # clearing the field kept every value in the history
+    result = run("customer", "erase", customer, "personal_id")
+    assert result.exit_code == 0, result.stderr
+    text = path.read_text(encoding="utf-8")
+    assert HETU not in text and "010594Y9021" not in text and "308T" not in text
+    record = store.get(customer)
+    assert "personal_id" not in record
+    changes = [e["changes"]["personal_id"] for e in record["history"] if "personal_id" in (e.get("changes") or {})]
+    assert changes == [["[erased]", "[erased]"], ["[erased]", None]]
+    last = record["history"][-1]
+    assert last["event"] == "erased" and last["fields"] == ["personal_id"] and last["by"] == "mette.murto"
+    history = run("customer", "history", customer, "--reveal")
+    assert "[erased]" in history.stdout and "010594" not in history.stdout
+    assert run("customer", "erase", customer, "personal_id").exit_code == 0  # nothing left: nothing written
+    assert store.get(customer) == record
+    checked = run("check")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+
+
+def test_erase_is_for_admins_and_personal_fields_only(run, store):
+    customer = new_customer(run, f"personal_id={HETU}")
+    before = snapshot(store.root)
+    refused = run("--lang", "en", "--as", "taija.halme", "customer", "erase", customer, "personal_id")
+    assert refused.exit_code == 1 and "admin" in refused.stderr
+    not_personal = run("--lang", "en", "customer", "erase", customer, "phone")
+    assert not_personal.exit_code == 1 and "personal_id" in not_personal.stderr
+    unknown = run("--lang", "en", "customer", "erase", customer, "bogus")
+    assert unknown.exit_code == 1 and "bogus" in unknown.stderr
+    assert run("customer", "erase", customer).exit_code == 2
+    assert snapshot(store.root) == before
