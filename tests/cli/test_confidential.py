@@ -68,3 +68,19 @@ def test_erase_is_for_admins_and_personal_fields_only(run, store):
     assert unknown.exit_code == 1 and "bogus" in unknown.stderr
     assert run("customer", "erase", customer).exit_code == 2
     assert snapshot(store.root) == before
+
+
+def test_quality_report_finds_customers_with_the_same_personal_id_without_printing_it(run):
+    first = new_customer(run, f"personal_id={HETU}")
+    second = run("customer", "new", "name=M. Meikäläinen", "kind=person", "phone=050 1111111",
+                 f"personal_id={HETU}").stdout.strip()
+    other = run("customer", "new", "name=Joku Muu", "kind=person", "phone=050 2222222",
+                "personal_id=010594Y9021").stdout.strip()
+    for fmt in ("table", "csv", "json", "md"):
+        result = run("--lang", "en", "--format", fmt, "report", "quality")
+        assert result.exit_code == 0, result.stderr
+        assert HETU not in result.stdout and "308T" not in result.stdout and "9021" not in result.stdout
+    data = __import__("json").loads(run("--format", "json", "report", "quality").stdout)
+    duplicates = [d for d in data["duplicates"] if "personal_id" in d["same"]]
+    assert [d["ids"] for d in duplicates] == [sorted([first, second])]
+    assert other not in str(data["duplicates"])
