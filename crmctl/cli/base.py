@@ -266,6 +266,14 @@ class RootGroup(LazyGroup):
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except OSError as err:  # a full disk, a file where a folder should be: the system's words, and the path
+            env = ctx.find_object(Env)
+            if env is not None and env.debug:
+                raise
+            lang = env.lang_or_english() if env is not None else "en"
+            where = err.filename if err.filename is not None else "-"
+            click.echo(f"{t('error', lang)}: {t('cli.os_error', lang, path=where, reason=err.strerror or err)}", err=True)
+            ctx.exit(1)
         except Exception as err:  # a bug: say so plainly, show the traceback only with --debug
             env = ctx.find_object(Env)
             if env is not None and env.debug:

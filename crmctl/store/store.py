@@ -224,7 +224,7 @@ class Store:
             if not ignore.exists():
                 ignore.write_text("*\n")
             _atomic_write(path, pickle.dumps((CACHE_FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
+        except (OSError, StoreError):
             pass  # the cache is an optimisation; a read-only store still works
 
     # -- writing -----------------------------------------------------------
@@ -293,15 +293,18 @@ def _atomic_write(path, data):
     for the disk (a crash could then lose the write). Production always fsyncs.
     """
     path = Path(path)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = None
     try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             if os.environ.get("CRMCTL_FSYNC") != "0":
                 os.fsync(handle.fileno())
         os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
+    except BaseException as err:
+        if temp is not None and os.path.exists(temp):
             os.unlink(temp)
+        if isinstance(err, OSError):  # a full disk, a read-only store: the file is as it was, say which
+            raise StoreError(code="store.cannot_write", path=path, reason=err.strerror or err) from None
         raise

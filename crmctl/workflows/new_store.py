@@ -17,13 +17,18 @@ def create_store(path):
     root = Path(path)
     if (root / MARKER).exists():
         raise StoreError(code="store.exists", root=root)
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(defaults_dir(), root, dirs_exist_ok=True)
-    for name in ("users.yaml", "regions.yaml"):
-        if not (root / name).exists():
-            (root / name).write_text("{}\n", encoding="utf-8")
-    (root / CACHE_DIR).mkdir(exist_ok=True)
-    (root / CACHE_DIR / ".gitignore").write_text("*\n")
+    if root.exists() and not root.is_dir():
+        raise StoreError(code="store.not_a_folder", root=root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(defaults_dir(), root, dirs_exist_ok=True)
+        for name in ("users.yaml", "regions.yaml"):
+            if not (root / name).exists():
+                (root / name).write_text("{}\n", encoding="utf-8")
+        (root / CACHE_DIR).mkdir(exist_ok=True)
+        (root / CACHE_DIR / ".gitignore").write_text("*\n")
+    except (OSError, shutil.Error) as err:
+        raise StoreError(code="store.cannot_create", root=root, reason=getattr(err, "strerror", None) or err) from None
     store = Store(root)
     ensure_general_customer(store)
     return store
