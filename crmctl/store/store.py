@@ -6,11 +6,14 @@ under it without touching commands.
 
 import os
 import pickle
+import re
+import socket
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from crmctl.kernel import ids
 from crmctl.kernel import yamlio
@@ -21,6 +24,10 @@ from crmctl.kernel.errors import ConfigError, NotFound, StoreError, UsageError, 
 MARKER = "crmctl.yaml"
 CACHE_DIR = ".cache"
 CACHE_FORMAT = 1
+HOLDER_FILE = "lock.holder"  # in CACHE_DIR, beside the lock: who holds it
+DEFAULT_LOCK_TIMEOUT = 30.0
+# The temporary copy `_atomic_write` makes of ID.yaml: `.ID.yaml.<random>.tmp`.
+LEFTOVER = re.compile(r"\..+\.yaml\.[^.]+\.tmp")
 
 
 def discover(root=None, cwd=None):
@@ -49,6 +56,7 @@ class Store:
         self._locked = 0
         self._records = {}
         self._calendar = None
+        self._swept = set()  # folders whose leftover temporary files this lock's holder removed
         self.skipped = {}  # path -> YamlError of record files `records()` could not read
 
     @property
@@ -245,13 +253,23 @@ class Store:
         if not ignore.exists():
             ignore.write_text("*\n")
         # filelock, not fcntl: the same exclusive lock file on every platform (fcntl does not exist on Windows).
-        with FileLock(lock_dir / "lock"):
+        try:
+            lock = FileLock(lock_dir / "lock", timeout=_lock_timeout())
+            lock.acquire()
+        except Timeout:
+            raise StoreError(code="store.lock_timeout", seconds=_lock_timeout(),
+                             holder=_read_holder(lock_dir / HOLDER_FILE)) from None
+        try:
+            _write_holder(lock_dir / HOLDER_FILE)
             self._locked = 1
+            self._swept = set()
             self._records.clear()  # another process may have written before we got the lock
             try:
                 yield
             finally:
                 self._locked = 0
+        finally:
+            lock.release()
 
     def save(self, record):
         """Write a record canonically and atomically (caller holds the lock)."""
@@ -259,8 +277,24 @@ class Store:
         path = self.path_of(record["id"])
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, yamlio.dump(record).encode("utf-8"))
+        self._sweep_leftovers(self.root / self.type_of(record["id"]).dir)
         self._records.pop(self.type_of(record["id"]).key, None)
         return path
+
+    def _sweep_leftovers(self, folder):
+        """Remove the temporary copies a crash between write and rename left in `folder` (they may hold
+        confidential values, and `git add -A` would stage them). Under the lock no write is under way, so every
+        `.NAME.yaml.*.tmp` is a leftover. Once per folder and lock."""
+        if folder in self._swept:
+            return
+        self._swept.add(folder)
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                if LEFTOVER.fullmatch(name):
+                    try:
+                        os.unlink(os.path.join(parent, name))
+                    except OSError:
+                        pass  # gone already, or not ours to remove: the next write tries again
 
     def write_config_file(self, name, data):
         """Write users.yaml, regions.yaml or another configuration file canonically."""
@@ -286,6 +320,30 @@ def _read_cache(path):
         return {}
 
 
+def _lock_timeout():
+    """Seconds to wait for the lock: $CRMCTL_LOCK_TIMEOUT, else 30."""
+    text = os.environ.get("CRMCTL_LOCK_TIMEOUT", "").strip()
+    try:
+        return max(0.0, float(text)) if text else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        raise UsageError(code="store.bad_lock_timeout", text=text) from None
+
+
+def _write_holder(path):
+    """Who holds the lock, for those who wait for it: process id, host and command."""
+    try:
+        path.write_text(f"{os.getpid()} {socket.gethostname()} {' '.join(sys.argv[:4])}\n", encoding="utf-8")
+    except OSError:
+        pass  # the lock works without it; only the message of a waiter is poorer
+
+
+def _read_holder(path):
+    try:
+        return path.read_text(encoding="utf-8").strip() or "?"
+    except OSError:
+        return "?"
+
+
 def _atomic_write(path, data):
     """Temp file in the same directory, fsync, rename: never a half-written file.
 
@@ -297,6 +355,8 @@ def _atomic_write(path, data):
     try:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
+            # mkstemp makes the file 0600; a store shared by a group needs the mode the umask gives other files.
+            os.chmod(temp, 0o666 & ~_umask())
             handle.write(data)
             handle.flush()
             if os.environ.get("CRMCTL_FSYNC") != "0":
@@ -308,3 +368,9 @@ def _atomic_write(path, data):
         if isinstance(err, OSError):  # a full disk, a read-only store: the file is as it was, say which
             raise StoreError(code="store.cannot_write", path=path, reason=err.strerror or err) from None
         raise
+
+
+def _umask():
+    mask = os.umask(0o022)  # reading the umask means setting it: set it straight back
+    os.umask(mask)
+    return mask
