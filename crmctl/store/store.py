@@ -281,6 +281,16 @@ class Store:
         self._records.pop(self.type_of(record["id"]).key, None)
         return path
 
+    @property
+    def cache_dir(self):
+        """The folder of derived data (deletable, git-ignored)."""
+        return self.root / CACHE_DIR
+
+    def write_cache_file(self, name, data):
+        """Write derived data (bytes) under the cache folder atomically (caller holds the lock)."""
+        assert self._locked, "write_cache_file() needs the store lock"
+        _atomic_write(self.cache_dir / name, data)
+
     def _sweep_leftovers(self, folder):
         """Remove the temporary copies a crash between write and rename left in `folder` (they may hold
         confidential values, and `git add -A` would stage them). Under the lock no write is under way, so every

@@ -5,7 +5,18 @@ import subprocess
 import sys
 import time
 
-from conftest import new_request, snapshot
+from pathlib import Path
+
+from conftest import NOW, USER, new_request, snapshot
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _cli(store, *args):
+    """crmctl in a process of its own (to run beside the test's commands)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "CRMCTL_NOW": NOW, "CRMCTL_USER": USER}
+    return subprocess.Popen([sys.executable, "-m", "crmctl", "--root", str(store.root), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 HOLD = """
 import sys, time
@@ -73,3 +84,33 @@ def test_record_files_respect_the_umask(run, store):
         assert store.path_of(sr).stat().st_mode & 0o777 == 0o600
     finally:
         os.umask(old)
+
+
+def test_notify_does_not_hold_the_lock_while_the_server_does_not_answer(run, store, monkeypatch):
+    import socket
+
+    sr = new_request(run)
+    assert run("sr", "delegate", sr, "taija.halme").exit_code == 0
+    silent = socket.socket()  # accepts the connection, never greets: smtplib waits for its 30 s timeout
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(1)
+    silent.settimeout(30)
+    host, port = silent.getsockname()
+    notifier = _cli(store, "notify", "--smtp", f"{host}:{port}", "--from", "crm@example.fi")
+    try:
+        connection, _ = silent.accept()  # notify is talking to the server now
+        monkeypatch.setenv("CRMCTL_LOCK_TIMEOUT", "5")
+        started = time.monotonic()
+        result = run("sr", "set", sr, "title=Kirjoitettu kesken lähetyksen")
+        assert result.exit_code == 0, result.stderr
+        assert time.monotonic() - started < 5
+        # A second notify meanwhile does not send the claimed email again.
+        second = run("notify", "--smtp", f"{host}:{port}", "--from", "crm@example.fi", "-q")
+        assert second.exit_code == 0 and second.stdout == ""
+        connection.close()
+    finally:
+        notifier.kill()
+        notifier.wait()
+        silent.close()
+    assert store.get(sr)["title"] == "Kirjoitettu kesken lähetyksen"
+    assert "notified" not in store.get(sr)["assignments"][0]
