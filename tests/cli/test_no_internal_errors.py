@@ -108,3 +108,12 @@ def test_every_command_fails_cleanly(words, store, tmp_path, monkeypatch):
         result = runner.invoke(cli, args, catch_exceptions=True)
         assert_no_internal_error(result, args)
         assert result.exit_code in (0, 1, 2), (args, result.exit_code)
+
+
+def test_an_argument_that_is_not_utf8_is_an_error(run, store):
+    before = snapshot(store.root)
+    name = b"name=\x9bx".decode("utf-8", "surrogateescape")  # what Python makes of such bytes in argv
+    result = run("--lang", "en", "customer", "new", name, "kind=person")
+    assert_no_internal_error(result, "customer new")
+    assert result.exit_code == 2 and "UTF-8" in result.stderr
+    assert snapshot(store.root) == before

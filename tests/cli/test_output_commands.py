@@ -3,6 +3,7 @@
 import yaml
 
 from conftest import new_request
+from smtp_server import smtp  # noqa: F401  (fixture)
 
 NASTY = "Lasku\x1b[2J\x1b]0;pwned\x07\x9b\u202eexe.txt"
 
@@ -34,3 +35,22 @@ def test_export_neutralises_formulas_and_import_restores_them(run, store, tmp_pa
     result = run("import", "sr", str(out))
     assert result.exit_code == 0, result.stderr
     assert store.get(result.stdout.strip())["title"] == formula
+
+
+def test_quality_report_in_markdown_shows_names_as_text(run):
+    for name in ("Pipe | Oy <b>x</b>", "Pipe | Oy <b>x</b>"):
+        made = run("customer", "new", f"name={name}", "kind=person", "phone=040 1111111")
+        assert made.exit_code == 0, made.stderr  # two alike: the quality report lists them as duplicates
+    page = run("--lang", "en", "--format", "md", "report", "quality").stdout
+    rows = [line for line in page.splitlines() if "Pipe" in line]
+    assert rows and all("<b>" not in row and "Pipe \\| Oy" in row for row in rows)
+
+
+def test_messages_escape_what_would_drive_the_terminal(run, smtp):
+    sr = new_request(run)
+    assert run("sr", "delegate", sr, "taija.halme").exit_code == 0
+    smtp.inbox.refuse = "550 Mailbox \x1b]0;pwned\x07 unavailable\u202e"  # the server's answer is shown in the error
+    result = run("--lang", "en", "notify", "--smtp", smtp.address, "--from", "crm@example.fi")
+    assert result.exit_code == 1
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
+    assert "\\x1b]0;pwned\\x07" in result.stderr
