@@ -113,8 +113,8 @@ class Env:
                 self.out(render_rows(rows, columns, headers, self.fmt))
 
     def say(self, text):
-        """A message for people: always stderr, so machine output stays clean."""
-        click.echo(text, err=True)
+        """A message for people: always stderr, so machine output stays clean (record text in it escaped)."""
+        click.echo(_shown(text), err=True)
 
     def report_left_out(self):
         """Name on stderr every record file the command's reading left out, and how many: nothing unreadable
@@ -139,6 +139,13 @@ class Env:
 
 
 pass_env = click.make_pass_decorator(Env)
+
+
+def _shown(text):
+    """A message as it may reach a terminal: characters that would drive it escaped (cli.md, Output safety)."""
+    from crmctl.present.formats import escape_unsafe
+
+    return escape_unsafe(text)
 
 
 # -- global options ------------------------------------------------------------------------------------------------
@@ -284,13 +291,21 @@ class RootGroup(LazyGroup):
             if env is not None and env.debug:
                 raise
             lang = env.lang_or_english() if env is not None else "en"
-            lines = err.lines(lang)
+            lines = [_shown(line) for line in err.lines(lang)]
             click.echo(f"{t('error', lang)}: {lines[0]}", err=True)
             for line in lines[1:]:
                 click.echo(line, err=True)
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except OSError as err:  # a full disk, a file where a folder should be: the system's words, and the path
+            env = ctx.find_object(Env)
+            if env is not None and env.debug:
+                raise
+            lang = env.lang_or_english() if env is not None else "en"
+            where = err.filename if err.filename is not None else "-"
+            click.echo(f"{t('error', lang)}: {t('cli.os_error', lang, path=where, reason=err.strerror or err)}", err=True)
+            ctx.exit(1)
         except Exception as err:  # a bug: say so plainly, show the traceback only with --debug
             env = ctx.find_object(Env)
             if env is not None and env.debug:
@@ -323,11 +338,21 @@ def parse_pairs(args):
     """`key=value` arguments as a dict (usage error for anything else)."""
     values = {}
     for arg in args:
+        if not _valid_text(arg):  # bytes that are not UTF-8 arrive as lone surrogates, which no file can hold
+            raise UsageError(code="cli.not_utf8", arg=arg.encode("utf-8", "surrogateescape").decode("latin-1"))
         match = PAIR.match(arg)
         if not match:
             raise UsageError(code="cli.expected_pair", arg=arg)
         values[match.group(1)] = match.group(2)
     return values
+
+
+def _valid_text(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_mapping(path):

@@ -47,6 +47,9 @@ def select(env, rtype, view_key=None, filter_texts=()):
     """The records of a view and filters, sorted; with the evaluator that read them."""
     evaluator = Evaluator(env.store, rtype, actor=None, lang=env.lang)
     filters = parse_filters(filter_texts)
+    probed = display.confidential_keys(rtype, [f.key for f in filters])
+    if probed and not env.reveal:  # else the answer (a row or none) tells the masked value a guess at a time
+        raise CrmError(code="cli.confidential_filter", keys=", ".join(probed))
     sort, columns = ["id"], default_columns(rtype)
     if isinstance(env.store.config.sla.get(rtype.key), list) and "due" not in columns:
         columns.append("due")  # types with SLA targets show their due date in plain lists too
@@ -92,6 +95,8 @@ def record_group(type_key, name, help_text):
     @click.group(name=name, help=help_text, cls=CrmGroup)
     def group():
         pass
+
+    group.add_command(erase_command(type_key))
 
     @formats(*TEXT_ONLY)
     @group.command("new")
@@ -295,3 +300,26 @@ def _read_edited(path):
     if not isinstance(data, dict):
         raise UsageError(code="cli.edited_not_mapping")
     return data
+
+
+# -- erase (issue 11: personal values can be forgotten) ----------------------------------------------------------
+
+def erase_command(type_key):
+    """`<type> erase ID FIELD...`: an admin removes personal values from a record and its whole history."""
+
+    @formats(*TEXT_ONLY)
+    @click.command("erase")
+    @click.argument("record_id")
+    @click.argument("fields", nargs=-1, required=True)
+    @pass_env
+    def erase_(env, record_id, fields):
+        """Remove the values of personal FIELDs from the record and every event of its history (admin only)."""
+        from crmctl.workflows.erase import erase
+
+        rtype = record_type(env, type_key)
+        full_id = env.store.resolve(record_id, rtype)
+        _, erased = erase(env.store, full_id, list(fields), env.actor, env.lang)
+        if not erased:
+            env.say(t("nothing_changed", env.lang))
+
+    return erase_

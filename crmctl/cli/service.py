@@ -96,7 +96,8 @@ def notify_command(env, server, sender, dry_run):
     batch = notify_core.notify(env.store, bookkeeping_actor(env), address, sender, dry_run=dry_run, lang=env.lang)
     sent = [o for o in batch if not o.error]
     failed = [o for o in batch if o.error]
-    rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": o.message["Subject"]} for o in sent]
+    rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": str(o.message["Subject"])}
+            for o in sent]
     headers = headings(env.lang, "column.id", "column.user", "column.email", "column.subject")
     env.listing([r["id"] for r in rows], rows, lambda: (rows, ["id", "user", "email", "subject"], headers),
                 skip_empty=True)

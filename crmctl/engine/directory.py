@@ -43,14 +43,30 @@ def resolve_actor(store, given=None):
     if handle:
         if handle not in users:
             raise CrmError(code="directory.unknown_user", handle=handle)
-        return handle
+        return _active(users, handle)
     email = _git_email(store.root)
     if email:
         for key, user in users.items():
             if str(user.get("email", "")).casefold() == email.casefold():
-                return key
+                return _active(users, key)
         raise CrmError(code="directory.email_unknown", email=email)
     raise CrmError(code="directory.who_are_you")
+
+
+def _active(users, handle):
+    """`handle`, when that user is active: someone who has left acts no more (their work was handed over)."""
+    if (users.get(handle) or {}).get("active") is False:
+        raise CrmError(code="directory.inactive_actor", handle=handle)
+    return handle
+
+
+def _email_taken(users, email, handle):
+    """The other user who has `email` already (the git identity must name one user), or None."""
+    wanted = str(email or "").strip().casefold()
+    for other, user in users.items():
+        if other != handle and wanted and str(user.get("email") or "").strip().casefold() == wanted:
+            return other
+    return None
 
 
 def _git_email(root):
@@ -116,6 +132,7 @@ def add_user(store, handle, values, actor, lang="fi"):
         engine = Engine(store, lang, actor)
         # The supervisor may be the user being added's future colleague, but must exist now.
         user = _convert_all(engine, fields, values, problems)
+        _refuse_taken_email(config.users, user, handle, lang, problems)
         for key, field in fields.items():
             if key not in user and field.default is not None:
                 user[key] = field.default
@@ -129,6 +146,13 @@ def add_user(store, handle, values, actor, lang="fi"):
     return users[handle]
 
 
+def _refuse_taken_email(users, values, handle, lang, problems):
+    other = _email_taken(users, values.get("email"), handle) if values.get("email") else None
+    if other:
+        problems.append(Problem("email", t("directory.email", lang), "error", "duplicate",
+                                t("directory.email_taken", lang, other=other)))
+
+
 def set_user(store, handle, values, actor, lang="fi"):
     """Change fields of a user (e.g. `active=false`, `supervisor=..`)."""
     with store.lock():
@@ -139,6 +163,7 @@ def set_user(store, handle, values, actor, lang="fi"):
             raise NotFound(code="directory.no_user", handle=handle)
         problems = []
         changes = _convert_all(Engine(store, lang, actor), _user_fields(config), values, problems)
+        _refuse_taken_email(config.users, changes, handle, lang, problems)
         if problems:
             raise ValidationError(problems, t("rules_broken", lang))
         users = dict(config.users)
@@ -202,10 +227,19 @@ def _owners(store, values, actor, lang):
             problems.append(Problem(role, role, "error", "unknown_role",
                                     t("unknown_role", lang, roles=", ".join(roles))))
             continue
+        role_label = roles[role].get(lang) or role
         try:
             owners[role] = engine.convert(user_field, handle)
         except FieldError as err:
-            problems.append(Problem(role, roles[role].get(lang) or role, "error", "invalid", str(err)))
+            problems.append(Problem(role, role_label, "error", "invalid", str(err)))
+            continue
+        # Leads and requests are routed to the default owner: one who has left or lacks the role never sees them.
+        user = store.config.users.get(owners[role]) or {}
+        if user.get("active") is False:
+            problems.append(Problem(role, role_label, "error", "invalid", t("inactive_user", lang, value=owners[role])))
+        elif role not in (user.get("roles") or []):
+            problems.append(Problem(role, role_label, "error", "invalid",
+                                    t("directory.owner_lacks_role", lang, user=owners[role], role=role)))
     if problems:
         raise ValidationError(problems, t("rules_broken", lang))
     return owners

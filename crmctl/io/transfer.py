@@ -7,7 +7,7 @@ import json
 from crmctl.engine import records
 from crmctl.config.model import SYSTEM_KEYS
 from crmctl.kernel.errors import CrmError, ValidationError
-from crmctl.present.formats import plain
+from crmctl.present.formats import neutralise_formula, plain, restore_formula
 
 
 def flatten(record, rtype):
@@ -34,11 +34,18 @@ def export_records(found, rtype, fmt):
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: "" if v is None else plain(v) for k, v in row.items()})
+            writer.writerow({k: _export_cell(v) for k, v in row.items()})
         return buffer.getvalue()
     if fmt == "jsonl":
         return "".join(json.dumps(plain(r), ensure_ascii=False) + "\n" for r in found)
     return json.dumps(plain(list(found)), ensure_ascii=False, indent=2) + "\n"
+
+
+def _export_cell(value):
+    """A value as an exported CSV cell, exact but for a `'` before what a spreadsheet would run."""
+    if value is None:
+        return ""
+    return neutralise_formula(value) if isinstance(value, str) else plain(value)
 
 
 def read_rows(text, kind):
@@ -62,7 +69,8 @@ def read_rows(text, kind):
         if None in row:
             yield reader.line_num, None, "more cells than header columns"
             continue
-        yield reader.line_num, {k: v for k, v in row.items() if v not in (None, "")}, None
+        # Cells that export neutralised against spreadsheets (`'=...`) get their value back.
+        yield reader.line_num, {k: restore_formula(v) for k, v in row.items() if v not in (None, "")}, None
 
 
 def _unflatten_lists(row, rtype):

@@ -38,7 +38,9 @@ def parse_moment(text, zone):
         raise UsageError(code="clock.bad_now", text=text) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment.replace(microsecond=0)
+    # A moment given with another offset (22:30Z) is that instant in the store's zone (00:30 the next day in
+    # Helsinki), so dates stamped from it are the store's dates.
+    return moment.astimezone(zone).replace(microsecond=0)
 
 
 def stamp(moment):

@@ -9,6 +9,8 @@ non-ASCII digits are rejected.
 import re
 from datetime import date
 
+from crmctl.kernel.clock import Clock
+
 # Longer input is rejected before any pattern runs, so huge values fail fast.
 MAX_LENGTH = 254
 
@@ -66,9 +68,11 @@ def personal_id(value: str) -> str:
         raise ValueError("must be of the form DDMMYYCZZZQ")
     day, month, year, sign, individual, control = match.groups()
     try:
-        date(CENTURY_BY_SIGN[sign] + int(year), int(month), int(day))
+        born = date(CENTURY_BY_SIGN[sign] + int(year), int(month), int(day))
     except ValueError:
         raise ValueError("date of birth is not a real date") from None
+    if born > Clock().today():
+        raise ValueError("date of birth is in the future")
     if int(individual) < 2:
         raise ValueError("individual number must be 002-999")
     if control != PERSONAL_ID_CONTROL[int(day + month + year + individual) % 31]:

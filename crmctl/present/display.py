@@ -5,6 +5,7 @@ import copy
 from crmctl.kernel import validators
 from crmctl.kernel.i18n import t
 from crmctl.config.model import label
+from crmctl.workflows.erase import ERASED
 from crmctl.engine.wording import cell, display  # noqa: F401 (display: read by the CLI as display.display)
 
 # Derived key -> catalogue key of its label.
@@ -35,7 +36,19 @@ def mask(rtype, record):
     return shown
 
 
+def confidential_keys(rtype, keys):
+    """Those of `keys` that name a confidential field (or a part of one)."""
+    found = []
+    for key in keys:
+        field = rtype.field_at(key) or rtype.fields.get(key.split(".")[0])
+        if field is not None and field.get("confidential") and key not in found:
+            found.append(key)
+    return found
+
+
 def _masked(field, value):
+    if value == ERASED:
+        return value
     if field.type == "personal_id":
         try:
             return validators.mask_personal_id(str(value))

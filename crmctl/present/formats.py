@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 
 from crmctl.kernel import yamlio
@@ -30,6 +31,61 @@ def render_data(data, fmt):
     return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
 
 
+# Characters that drive a terminal instead of being read: C0 controls but newline and tab, DEL, C1 controls
+# (U+009B is a one-character CSI) and the bidirectional marks, embeddings, overrides and isolates that reorder
+# what is shown (U+202E makes "exe.txt" read "txt.exe").
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+# A cell beginning with one of these is run as a formula by spreadsheets; a plain number is safe as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+# Markdown and HTML punctuation that would change a table (|) or be rendered instead of shown.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def escape_unsafe(text):
+    """`text` with every terminal-driving character written as its escape (`\\x1b`, `\\u202e`)."""
+    return UNSAFE.sub(_escape_one, text)
+
+
+def _escape_one(match):
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def neutralise_formula(text):
+    """A CSV cell that a spreadsheet would run, with a leading `'` (import removes it again). A value that
+    already begins with quotes before a formula start gets one more, so `restore_formula` gives every value back."""
+    return "'" + text if _runs_as_formula(text.lstrip("'")) else text
+
+
+def restore_formula(text):
+    """The value of a CSV cell that crmctl neutralised: the `'` before a formula start removed."""
+    if text.startswith("'") and _runs_as_formula(text.lstrip("'")):
+        return text[1:]
+    return text
+
+
+def _runs_as_formula(text):
+    return text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text)
+
+
+def markdown_text(text):
+    """A value shown as text in a Markdown table: its punctuation escaped, HTML as entities."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "<br>")
+
+
+def csv_cell(value):
+    """A value as a CSV cell: text neutralised when a spreadsheet would run it (numbers stay numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise_formula(value)
+    return _cell(value)
+
+
 def render_rows(rows, columns, headers, fmt):
     """A list of flat rows: tables for people (labelled headers), csv keyed by column."""
     if fmt == "csv":
@@ -37,17 +93,23 @@ def render_rows(rows, columns, headers, fmt):
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in columns])
+            writer.writerow([csv_cell(_safe(row.get(c))) for c in columns])
         return buffer.getvalue()
     if fmt in ("json", "yaml"):
         return render_data([{c: row.get(c) for c in columns} for row in rows], fmt)
     from tabulate import tabulate  # here, not at the top: commands that print no table start faster
 
-    table = [[_cell(row.get(c)) for c in columns] for row in rows]
+    shown = markdown_text if fmt == "md" else (lambda text: text)
+    table = [[shown(escape_unsafe(_cell(row.get(c)))) for c in columns] for row in rows]
+    headers = [shown(escape_unsafe(str(h))) for h in headers]
     style = "github" if fmt == "md" else "simple"
     if not table and fmt == "table":
         return ""
     return tabulate(table, headers=headers, tablefmt=style, disable_numparse=True) + "\n"
+
+
+def _safe(value):
+    return escape_unsafe(value) if isinstance(value, str) else value
 
 
 def _cell(value):

@@ -14,6 +14,9 @@ from crmctl.workflows import record_types
 
 TITLE = Words("report.quality")
 MATCH_KEYS = ("phone", "email", "business_id")
+# A personal id names one person whatever the spelling of the name: equal ids are duplicates on their own.
+# The values are compared, never printed (the report names the key only).
+PERSONAL_KEYS = ("personal_id",)
 # Column -> catalogue key of its heading.
 HEAD = {
     "type": "report.quality.type", "field": "column.field", "filled": "report.quality.filled",
@@ -35,30 +38,35 @@ def normalised_name(name):
 
 
 def probable_duplicates(customers):
-    """Customers with the same normalised name and the same phone, email or business ID."""
+    """Customers with the same normalised name and the same phone, email or business ID, and customers with the
+    same personal id."""
     groups = {}
-    for record in customers:
-        if day_of(record.get("id") or "") is None:
-            continue
+    known = [record for record in customers if day_of(record.get("id") or "") is not None]
+    for record in known:
         groups.setdefault(normalised_name(record.get("name")), []).append(record)
     found = []
     for name, members in sorted(groups.items()):
         if len(members) < 2 or not name:
             continue
         for key in MATCH_KEYS:
-            by_value = {}
-            for record in members:
-                if not is_empty(record.get(key)):
-                    by_value.setdefault(str(record[key]).casefold(), []).append(record["id"])
-            for ids in by_value.values():
-                if len(ids) > 1:
-                    found.append({"name": members[0].get("name"), "ids": sorted(ids), "same": key})
+            found += _same_value(members, key)
+    for key in PERSONAL_KEYS:
+        found += _same_value(known, key)
     merged = {}
     for item in found:  # one entry per set of customers, naming every matching key
-        entry = merged.setdefault((item["name"], tuple(item["ids"])), {"name": item["name"], "ids": item["ids"],
-                                                                        "same": []})
+        entry = merged.setdefault(tuple(item["ids"]), {"name": item["name"], "ids": item["ids"], "same": []})
         entry["same"].append(item["same"])
     return list(merged.values())
+
+
+def _same_value(members, key):
+    """One finding (name, ids, key) per value of `key` that several of `members` share."""
+    by_value = {}
+    for record in members:
+        if not is_empty(record.get(key)):
+            by_value.setdefault(str(record[key]).strip().casefold(), []).append(record)
+    return [{"name": records[0].get("name"), "ids": sorted(r["id"] for r in records), "same": key}
+            for records in by_value.values() if len(records) > 1]
 
 
 def build(context, months):

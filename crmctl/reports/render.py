@@ -182,7 +182,9 @@ def render_snapshot(report, fmt, lang, store_root, out):
         for title, columns, headers, rows in sections:
             parts.append(title + "\n" + (formats.render_rows(rows, columns, headers, "table") or "-\n"))
         return "\n".join(parts), {}
-    tables = [(title, markdown_table(headers, [{c: "" if r.get(c) is None else r[c] for c in columns} for r in rows],
+    # Snapshot rows carry record text (customer names): shown as text, not as Markdown or HTML.
+    tables = [(title, markdown_table(headers, [{c: "" if r.get(c) is None else formats.markdown_text(
+                                                    formats.escape_unsafe(str(r[c]))) for c in columns} for r in rows],
                                      columns))
               for title, columns, headers, rows in sections]
     text = page_template(environment(store_root), report).render(

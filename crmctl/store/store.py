@@ -7,11 +7,14 @@ under it without touching commands.
 import copy
 import os
 import pickle
+import re
+import socket
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 from crmctl.kernel import ids
 from crmctl.kernel import yamlio
@@ -23,6 +26,10 @@ from crmctl.kernel.errors import ConfigError, NotFound, StoreError, UsageError, 
 MARKER = "crmctl.yaml"
 CACHE_DIR = ".cache"
 CACHE_FORMAT = 1
+HOLDER_FILE = "lock.holder"  # in CACHE_DIR, beside the lock: who holds it
+DEFAULT_LOCK_TIMEOUT = 30.0
+# The temporary copy `_atomic_write` makes of ID.yaml: `.ID.yaml.<random>.tmp`.
+LEFTOVER = re.compile(r"\..+\.yaml\.[^.]+\.tmp")
 
 
 def discover(root=None, cwd=None):
@@ -51,6 +58,7 @@ class Store:
         self._locked = 0
         self._records = {}
         self._calendar = None
+        self._swept = set()  # folders whose leftover temporary files this lock's holder removed
         self.skipped = {}  # path -> YamlError of record files `records()` could not read
         self._pending = None  # id -> record saved in the open transaction, not yet written
         self._settled = False  # a crashed command's journal has been completed (or there was none)
@@ -267,7 +275,7 @@ class Store:
             if not ignore.exists():
                 ignore.write_text("*\n")
             _atomic_write(path, pickle.dumps((CACHE_FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
+        except (OSError, StoreError):
             pass  # the cache is an optimisation; a read-only store still works
 
     # -- writing -----------------------------------------------------------
@@ -288,8 +296,16 @@ class Store:
         if not ignore.exists():
             ignore.write_text("*\n")
         # filelock, not fcntl: the same exclusive lock file on every platform (fcntl does not exist on Windows).
-        with FileLock(lock_dir / "lock"):
+        try:
+            lock = FileLock(lock_dir / "lock", timeout=_lock_timeout())
+            lock.acquire()
+        except Timeout:
+            raise StoreError(code="store.lock_timeout", seconds=_lock_timeout(),
+                             holder=_read_holder(lock_dir / HOLDER_FILE)) from None
+        try:
+            _write_holder(lock_dir / HOLDER_FILE)
             self._locked = 1
+            self._swept = set()
             self._records.clear()  # another process may have written before we got the lock
             try:
                 journal.complete(self.root, CACHE_DIR, _atomic_write)  # a crashed command's writes, first
@@ -297,6 +313,8 @@ class Store:
                 yield
             finally:
                 self._locked = 0
+        finally:
+            lock.release()
 
     def settle(self):
         """Readers never see a crashed command half-done: a waiting journal is completed (under the lock) first."""
@@ -321,11 +339,13 @@ class Store:
                 writes = [(self.path_of(rid), yamlio.dump(record).encode("utf-8"))
                           for rid, record in self._pending.items()]
             finally:
-                touched = {self.type_of(rid).key for rid in self._pending}
+                touched = {self.type_of(rid).key: self.type_of(rid).dir for rid in self._pending}
                 self._pending = None
                 for key in touched:
                     self._records.pop(key, None)
             journal.commit(self.root, CACHE_DIR, writes, _atomic_write)
+            for folder in touched.values():
+                self._sweep_leftovers(self.root / folder)
 
     def save(self, record):
         """Write a record canonically and atomically (caller holds the lock)."""
@@ -337,8 +357,34 @@ class Store:
             return path
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, yamlio.dump(record).encode("utf-8"))
+        self._sweep_leftovers(self.root / self.type_of(record["id"]).dir)
         self._records.pop(self.type_of(record["id"]).key, None)
         return path
+
+    @property
+    def cache_dir(self):
+        """The folder of derived data (deletable, git-ignored)."""
+        return self.root / CACHE_DIR
+
+    def write_cache_file(self, name, data):
+        """Write derived data (bytes) under the cache folder atomically (caller holds the lock)."""
+        assert self._locked, "write_cache_file() needs the store lock"
+        _atomic_write(self.cache_dir / name, data)
+
+    def _sweep_leftovers(self, folder):
+        """Remove the temporary copies a crash between write and rename left in `folder` (they may hold
+        confidential values, and `git add -A` would stage them). Under the lock no write is under way, so every
+        `.NAME.yaml.*.tmp` is a leftover. Once per folder and lock."""
+        if folder in self._swept:
+            return
+        self._swept.add(folder)
+        for parent, _, names in os.walk(folder):
+            for name in names:
+                if LEFTOVER.fullmatch(name):
+                    try:
+                        os.unlink(os.path.join(parent, name))
+                    except OSError:
+                        pass  # gone already, or not ours to remove: the next write tries again
 
     def write_config_file(self, name, data):
         """Write users.yaml, regions.yaml or another configuration file canonically."""
@@ -364,6 +410,30 @@ def _read_cache(path):
         return {}
 
 
+def _lock_timeout():
+    """Seconds to wait for the lock: $CRMCTL_LOCK_TIMEOUT, else 30."""
+    text = os.environ.get("CRMCTL_LOCK_TIMEOUT", "").strip()
+    try:
+        return max(0.0, float(text)) if text else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        raise UsageError(code="store.bad_lock_timeout", text=text) from None
+
+
+def _write_holder(path):
+    """Who holds the lock, for those who wait for it: process id, host and command."""
+    try:
+        path.write_text(f"{os.getpid()} {socket.gethostname()} {' '.join(sys.argv[:4])}\n", encoding="utf-8")
+    except OSError:
+        pass  # the lock works without it; only the message of a waiter is poorer
+
+
+def _read_holder(path):
+    try:
+        return path.read_text(encoding="utf-8").strip() or "?"
+    except OSError:
+        return "?"
+
+
 def _atomic_write(path, data):
     """Temp file in the same directory, fsync, rename: never a half-written file.
 
@@ -371,15 +441,26 @@ def _atomic_write(path, data):
     for the disk (a crash could then lose the write). Production always fsyncs.
     """
     path = Path(path)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = None
     try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
+            # mkstemp makes the file 0600; a store shared by a group needs the mode the umask gives other files.
+            os.chmod(temp, 0o666 & ~_umask())
             handle.write(data)
             handle.flush()
             if os.environ.get("CRMCTL_FSYNC") != "0":
                 os.fsync(handle.fileno())
         os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
+    except BaseException as err:
+        if temp is not None and os.path.exists(temp):
             os.unlink(temp)
+        if isinstance(err, OSError):  # a full disk, a read-only store: the file is as it was, say which
+            raise StoreError(code="store.cannot_write", path=path, reason=err.strerror or err) from None
         raise
+
+
+def _umask():
+    mask = os.umask(0o022)  # reading the umask means setting it: set it straight back
+    os.umask(mask)
+    return mask

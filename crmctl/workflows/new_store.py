@@ -9,6 +9,8 @@ from crmctl.engine.records import SYSTEM_USER, event, ordered
 from crmctl.store.store import CACHE_DIR, MARKER, Store
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 
+LEFTOVER_PATTERN = ".*.tmp"
+
 GENERAL_CUSTOMER_NAME = "_Asiakaspalvelun yleisasiakas"
 
 
@@ -17,16 +19,30 @@ def create_store(path):
     root = Path(path)
     if (root / MARKER).exists():
         raise StoreError(code="store.exists", root=root)
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(defaults_dir(), root, dirs_exist_ok=True)
-    for name in ("users.yaml", "regions.yaml"):
-        if not (root / name).exists():
-            (root / name).write_text("{}\n", encoding="utf-8")
-    (root / CACHE_DIR).mkdir(exist_ok=True)
-    (root / CACHE_DIR / ".gitignore").write_text("*\n")
+    if root.exists() and not root.is_dir():
+        raise StoreError(code="store.not_a_folder", root=root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(defaults_dir(), root, dirs_exist_ok=True)
+        for name in ("users.yaml", "regions.yaml"):
+            if not (root / name).exists():
+                (root / name).write_text("{}\n", encoding="utf-8")
+        (root / CACHE_DIR).mkdir(exist_ok=True)
+        (root / CACHE_DIR / ".gitignore").write_text("*\n")
+        _ignore_leftovers(root / ".gitignore")
+    except (OSError, shutil.Error) as err:
+        raise StoreError(code="store.cannot_create", root=root, reason=getattr(err, "strerror", None) or err) from None
     store = Store(root)
     ensure_general_customer(store)
     return store
+
+
+def _ignore_leftovers(path):
+    """The store's .gitignore keeps the temporary copies of a crashed write (`.ID.yaml.*.tmp`) out of git."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if LEFTOVER_PATTERN not in text.splitlines():
+        path.write_text(text + ("" if not text or text.endswith("\n") else "\n") + LEFTOVER_PATTERN + "\n",
+                        encoding="utf-8")
 
 
 def ensure_general_customer(store):

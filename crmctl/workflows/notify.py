@@ -6,7 +6,8 @@ from the templates `email/assignment_subject.<lang>.txt` and `email/assignment_b
 recorded on the assignment (`notified: <time>`, `notified_to: <address>`)
 with a `notified` history event, so re-running sends nothing twice; a
 failed send leaves the assignment pending for the next run. The store lock
-is held for the whole run, so two runs in parallel cannot both send.
+is held only while claiming the batch and recording each send, never during
+the SMTP conversation; a claim keeps two runs in parallel from both sending.
 Assignments already acknowledged, or handed over by a delegation, need no
 reminder and are not emailed.
 Each send is recorded right after the server accepted it; only a crash
@@ -131,44 +132,122 @@ def _text(value):
 
 
 def notify(store, actor, server=None, sender=None, dry_run=False, lang="fi"):
-    """Email every outstanding assignment; returns the Outgoing list (`error` set on those that failed)."""
+    """Email every outstanding assignment; returns the Outgoing list (`error` set on those that failed).
+
+    The lock is held only to claim the batch and to record each send, never while talking to the server: an
+    unresponsive server must not stop every writer of the store. A claim keeps a parallel run from sending the
+    same email; it ends with the run (or with its process).
+    """
     import smtplib
 
     from crmctl.kernel.templates import environment
 
     with store.lock():
+        claimed = live_claims(store)
         batch = []
         templates = environment(store.root)  # one environment for the batch: templates parsed once
         for rtype, record, index, item in outstanding(store):
+            if claim_key(record["id"], index, item) in claimed:
+                continue  # another run is sending it now
             address = str((store.config.users.get(item["user"]) or {}).get("email") or "")
             batch.append(Outgoing(record["id"], index, item["user"], address,
                                   compose(store, rtype, record, item, sender, templates, lang), extra={"item": item}))
         if dry_run or not batch:
             return batch
-        host, port = server
-        try:
-            smtp = smtplib.SMTP(host, port, timeout=30)
-        except (OSError, smtplib.SMTPException) as err:
-            for out in batch:
-                out.error = f"{host}:{port}: {_server_answer(err)}"
-            return batch
-        try:
-            for out in batch:
-                if not out.address:
-                    out.error = f"{out.user} has no email address"
-                    continue
-                try:
-                    smtp.send_message(out.message)
-                except (OSError, smtplib.SMTPException) as err:
-                    out.error = _server_answer(err)
-                    continue
-                _record(store, out, actor, lang)
-        finally:
-            try:
-                smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
+        keys = [claim_key(out.record_id, out.index, out.extra["item"]) for out in batch]
+        write_claims(store, {**claimed, **{key: this_process() for key in keys}})
+    try:
+        _send(store, batch, server, actor, lang, smtplib)
+    finally:
+        with store.lock():
+            claims = live_claims(store)
+            write_claims(store, {key: owner for key, owner in claims.items() if key not in keys})
     return batch
+
+
+def _send(store, batch, server, actor, lang, smtplib):
+    """Send the batch (outside the lock), recording each accepted email at once (under the lock)."""
+    host, port = server
+    try:
+        smtp = smtplib.SMTP(host, port, timeout=30)
+    except (OSError, smtplib.SMTPException) as err:
+        for out in batch:
+            out.error = f"{host}:{port}: {_server_answer(err)}"
+        return
+    try:
+        for out in batch:
+            if not out.address:
+                out.error = f"{out.user} has no email address"
+                continue
+            try:
+                smtp.send_message(out.message)
+            except (OSError, smtplib.SMTPException) as err:
+                out.error = _server_answer(err)
+                continue
+            _record(store, out, actor, lang)
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+
+
+# -- claims: which assignments a running notify is sending (derived data: deleting it only risks a duplicate) --
+
+CLAIMS_FILE = "notify-claims.json"
+
+
+def claim_key(record_id, index, item):
+    return f"{record_id}#{index}#{item.get('user')}#{item.get('at')}"
+
+
+def this_process():
+    import os
+    import socket
+
+    import time
+
+    return {"host": socket.gethostname(), "pid": os.getpid(), "at": int(time.time())}
+
+
+def live_claims(store):
+    """The claims of runs still alive (read under the lock)."""
+    import json
+
+    path = store.cache_dir / CLAIMS_FILE
+    try:
+        claims = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(claims, dict):
+        return {}
+    return {key: owner for key, owner in claims.items() if _alive(owner)}
+
+
+def write_claims(store, claims):
+    import json
+
+    store.write_cache_file(CLAIMS_FILE, json.dumps(claims, sort_keys=True).encode("utf-8"))
+
+
+def _alive(owner):
+    """Whether the process that claimed is still running (a claim from another host, which cannot be asked,
+    for an hour: far longer than a batch takes)."""
+    import os
+    import socket
+    import time
+
+    if not isinstance(owner, dict) or not isinstance(owner.get("pid"), int):
+        return False
+    if owner.get("host") != socket.gethostname():
+        return isinstance(owner.get("at"), int) and time.time() - owner["at"] < 3600
+    try:
+        os.kill(owner["pid"], 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
 
 
 def _record(store, out, actor, lang):

@@ -67,6 +67,13 @@ def test_business_id_huge_input():
 
 # personal_id
 
+@pytest.fixture
+def after_2023(monkeypatch):
+    """Ids born up to 2023 (the new century signs) are in the past, as they are today: a birth date in the
+    future makes an id invalid, and the suite's frozen now is in 2011."""
+    monkeypatch.setenv("CRMCTL_NOW", "2026-01-01")
+
+
 def test_hetu_control_helper_matches_official_example():
     assert hetu_control("131052308") == "T"
 
@@ -81,7 +88,7 @@ def test_hetu_control_helper_matches_official_example():
     "010123B900D",
     "150587U1234",
 ])
-def test_personal_id_valid(value):
+def test_personal_id_valid(value, after_2023):
     assert v.personal_id(value) == value
 
 
@@ -89,7 +96,7 @@ def test_personal_id_valid(value):
     ("010199", "-", "002"), ("311299", "+", "899"), ("280218", "F", "123"),
     ("010160", "W", "500"), ("291296", "X", "950"),
 ])
-def test_personal_id_valid_computed(birth, sign, individual):
+def test_personal_id_valid_computed(birth, sign, individual, after_2023):
     value = f"{birth}{sign}{individual}{hetu_control(birth + individual)}"
     assert v.personal_id(value) == value
 
