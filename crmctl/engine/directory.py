@@ -246,8 +246,13 @@ def _owners(store, values, actor, lang):
 
 
 def region_owner(config, region, role):
-    """The default owner of `role` in `region`, or None."""
-    return ((config.regions.get(region) or {}).get("owners") or {}).get(role)
+    """The default owner of `role` in `region`, or None: also when that user has since left or lost the role, so
+    that nothing is routed to someone who will never see it (`check` reports such a region)."""
+    owner = ((config.regions.get(region) or {}).get("owners") or {}).get(role)
+    user = config.users.get(owner) or {}
+    if owner is None or user.get("active") is False or role not in (user.get("roles") or []):
+        return None
+    return owner
 
 
 def default_owner(config, record, role="sales"):

@@ -48,3 +48,13 @@ def test_a_utc_now_stamps_the_stores_date(run, store, monkeypatch):
     record = store.get(sr)
     created = record["history"][0]["at"]
     assert created.isoformat() == "2011-01-04T00:30:00+02:00"
+
+
+def test_work_is_not_routed_to_a_default_owner_who_has_since_left(run, store):
+    assert run("user", "set", "jussi.myyja", "active=false").exit_code == 0  # kotka's default seller
+    before = snapshot(store.root)
+    result = run("--lang", "en", "lead", "new", "title=Kaasulämmitys", "customer=CUST-GENERAL", "region=kotka",
+                 "topic=heating", "person_name=Matti M", "phone=040 1234567")
+    assert result.exit_code == 1, result.stdout
+    assert "owner" in result.stderr
+    assert snapshot(store.root) == before
