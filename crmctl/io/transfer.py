@@ -5,6 +5,7 @@ import io
 import json
 
 from crmctl.engine import records
+from crmctl.workflows.delegation import created_for_someone_else
 from crmctl.config.model import SYSTEM_KEYS
 from crmctl.kernel.errors import CrmError, ValidationError
 from crmctl.present.formats import neutralise_formula, plain, restore_formula
@@ -103,7 +104,10 @@ def import_rows(store, rtype, rows, actor, lang="fi", dry_run=False):
             row.pop(key, None)
         system = {k: row.pop(k) for k in list(row) if k in rtype.fields and rtype.fields[k].level == "system"}
         try:
-            record, _ = records.create(store, rtype, row, actor, lang, system_values=system, dry_run=dry_run)
+            # a row naming its owner puts the work in that person's hands: they are told, as by a delegation
+            tell = created_for_someone_else if row.get("owner") else None
+            record, _ = records.create(store, rtype, row, actor, lang, system_values=system, dry_run=dry_run,
+                                       prepare=tell)
         except ValidationError as err:
             rejects.append((line, row, "; ".join(p.text for p in err.problems)))
             continue

@@ -16,7 +16,7 @@ be delegated (there is no work left to hand over); reopen it first with
 `status`. Types without a status model can always be delegated.
 """
 
-from crmctl.engine.assignments import assign, hand_over
+from crmctl.engine.assignments import assign, hand_over, is_open
 from crmctl.kernel.errors import CrmError, ValidationError
 from crmctl.kernel.i18n import t
 from crmctl.engine.query import Evaluator
@@ -118,6 +118,20 @@ def owner_changed(before, record, engine, rtype, events):
         raise CrmError(code="inactive_user", value=to_user)
     _refuse_closed(store, rtype, before, engine.actor, engine.lang)
     return [hand_to(store, rtype, record, from_user, to_user, engine.actor)]
+
+
+def created_for_someone_else(record, engine):
+    """A `prepare` step for records created in someone else's name (an import row naming its owner): an active
+    record owned by another user reaches that owner as a delegation, so the owner is told like any other."""
+    rtype = engine.store.type_of(record["id"])
+    owner, actor = record.get(OWNER_FIELD), engine.actor
+    if OWNER_FIELD not in rtype.fields or not owner or owner == actor:
+        return
+    if any(item.get("user") == owner and is_open(item) for item in record.get("assignments") or []):
+        return  # a workflow's own hook already gave it to the owner (a lead routed to its seller)
+    if Evaluator(engine.store, rtype, actor=actor, lang=engine.lang).value(record, "state") not in (None, "active"):
+        return  # finished work from an earlier system: nothing for the owner to do
+    record["history"].append(hand_to(engine.store, rtype, record, None, owner, actor))
 
 
 def register(registry):

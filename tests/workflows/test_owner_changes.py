@@ -1,6 +1,8 @@
 """Every owner change is a delegation (issue 11, item 1): `set owner=`, `edit` and `project set owner=`
 write the actions line, the `delegated` event and the new owner's assignment, as `delegate` does."""
 
+import json
+
 from conftest import new_request, snapshot
 
 from crmctl.engine import records
@@ -102,3 +104,23 @@ def test_set_of_other_fields_is_no_delegation(run, store):
     assert run("sr", "set", record_id, "priority=high").exit_code == 0
     record = store.get(record_id)
     assert _delegated(record) == [] and "actions" not in record and pending(record) == []
+
+
+def test_an_imported_row_owned_by_someone_else_reaches_its_owner(run, store):
+    rows = "\n".join(json.dumps(row, ensure_ascii=False) for row in (
+        {"title": "Mittarilukema", "customer": "CUST-GENERAL", "person_name": "Matti M", "subject": "meter_reading",
+         "meter_reading": 4821, "phone": "040 1234567", "owner": "taija.halme"},
+        {"title": "Laskutus", "customer": "CUST-GENERAL", "person_name": "Liisa L", "subject": "billing",
+         "phone": "040 7654321", "owner": "mette.murto"},
+    )) + "\n"
+    result = run("import", "sr", "-", input=rows)
+    assert result.exit_code == 0, result.stderr
+    created = run("sr", "list", "-q").stdout.split()
+    by_owner = {store.get(i)["owner"]: store.get(i) for i in created}
+    theirs, mine = by_owner["taija.halme"], by_owner["mette.murto"]
+    assert [e["event"] for e in theirs["history"]] == ["created", "delegated"]
+    assert theirs["actions"] == "Delegoitu: käyttäjälle Taija Halme, delegoija mmu, 2011-01-25"
+    assert [(a["user"], a["reason"]) for a in pending(theirs)] == [("taija.halme", "delegated")]
+    assert run("inbox", "--user", "taija.halme", "-q").stdout == f"{theirs['id']}\n"
+    assert [e["event"] for e in mine["history"]] == ["created"] and not pending(mine)  # the importer's own
+    assert run("check").exit_code == 0
