@@ -91,3 +91,14 @@ def test_demo_adoption_and_leads(generated):
                               "--to", "2011-03").stdout)["months"]
     projects_from_leads = sum(m["converted"] for m in leads)
     assert projects_from_leads == sum(m["handled"] for m in leads) > 0
+
+
+def test_committed_demo_store_is_what_the_generator_writes(generated):
+    """records/ is regenerated, never edited: a change to the workflows that changes what they write shows here."""
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and ".cache" not in p.relative_to(root).parts}
+
+    committed, fresh = files(REPO_RECORDS), files(generated)
+    assert sorted(committed) == sorted(fresh)
+    assert [name for name in committed if committed[name] != fresh[name]] == []
