@@ -30,6 +30,7 @@ HOLDER_FILE = "lock.holder"  # in CACHE_DIR, beside the lock: who holds it
 DEFAULT_LOCK_TIMEOUT = 30.0
 # The temporary copy `_atomic_write` makes of ID.yaml: `.ID.yaml.<random>.tmp`.
 LEFTOVER = re.compile(r"\..+\.yaml\.[^.]+\.tmp")
+LEFTOVER_PATTERN = ".*.tmp"  # the same files, as a .gitignore line
 
 
 def discover(root=None, cwd=None):
@@ -377,6 +378,8 @@ class Store:
         `.NAME.yaml.*.tmp` is a leftover. Once per folder and lock."""
         if folder in self._swept:
             return
+        if not self._swept:
+            ignore_leftovers(self.root)  # a store made before crmctl wrote this line gets it with its next write
         self._swept.add(folder)
         for parent, _, names in os.walk(folder):
             for name in names:
@@ -432,6 +435,18 @@ def _read_holder(path):
         return path.read_text(encoding="utf-8").strip() or "?"
     except OSError:
         return "?"
+
+
+def ignore_leftovers(root):
+    """The store's .gitignore keeps the temporary copies of a crashed write (`.ID.yaml.*.tmp`) out of git."""
+    path = Path(root) / ".gitignore"
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if LEFTOVER_PATTERN not in text.splitlines():
+            path.write_text(text + ("" if not text or text.endswith("\n") else "\n") + LEFTOVER_PATTERN + "\n",
+                            encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass  # an unreadable or unwritable .gitignore is the user's; the write itself goes on
 
 
 def _atomic_write(path, data):

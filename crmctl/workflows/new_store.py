@@ -6,10 +6,8 @@ from pathlib import Path
 from crmctl.kernel.errors import StoreError
 from crmctl.kernel.resources import defaults_dir
 from crmctl.engine.records import SYSTEM_USER, event, ordered
-from crmctl.store.store import CACHE_DIR, MARKER, Store
+from crmctl.store.store import CACHE_DIR, MARKER, Store, ignore_leftovers
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
-
-LEFTOVER_PATTERN = ".*.tmp"
 
 GENERAL_CUSTOMER_NAME = "_Asiakaspalvelun yleisasiakas"
 
@@ -29,20 +27,12 @@ def create_store(path):
                 (root / name).write_text("{}\n", encoding="utf-8")
         (root / CACHE_DIR).mkdir(exist_ok=True)
         (root / CACHE_DIR / ".gitignore").write_text("*\n")
-        _ignore_leftovers(root / ".gitignore")
+        ignore_leftovers(root)
     except (OSError, shutil.Error) as err:
         raise StoreError(code="store.cannot_create", root=root, reason=getattr(err, "strerror", None) or err) from None
     store = Store(root)
     ensure_general_customer(store)
     return store
-
-
-def _ignore_leftovers(path):
-    """The store's .gitignore keeps the temporary copies of a crashed write (`.ID.yaml.*.tmp`) out of git."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if LEFTOVER_PATTERN not in text.splitlines():
-        path.write_text(text + ("" if not text or text.endswith("\n") else "\n") + LEFTOVER_PATTERN + "\n",
-                        encoding="utf-8")
 
 
 def ensure_general_customer(store):

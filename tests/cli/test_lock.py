@@ -114,3 +114,13 @@ def test_notify_does_not_hold_the_lock_while_the_server_does_not_answer(run, sto
         silent.close()
     assert store.get(sr)["title"] == "Kirjoitettu kesken lähetyksen"
     assert "notified" not in store.get(sr)["assignments"][0]
+
+
+def test_a_store_made_before_the_ignore_line_gets_it_with_its_next_write(run, store):
+    ignore = store.root / ".gitignore"
+    ignore.write_text("notes.txt\n", encoding="utf-8")  # a user's own .gitignore, from before the line existed
+    refused = run("sr", "set", "SR-nothing", "title=x")
+    assert refused.exit_code == 1 and ignore.read_text(encoding="utf-8") == "notes.txt\n"  # a failed command: as it was
+    assert run("sr", "new", "title=x", "customer=CUST-GENERAL", "person_name=A B", "subject=billing",
+               "phone=040 1234567").exit_code == 0
+    assert ignore.read_text(encoding="utf-8") == "notes.txt\n.*.tmp\n"
