@@ -292,6 +292,9 @@ class RootGroup(LazyGroup):
                 raise
             lang = env.lang_or_english() if env is not None else "en"
             lines = [_shown(line) for line in err.lines(lang)]
+            if err.exit_code == 0:  # what was asked already holds: a notice on stderr, not an error
+                click.echo("\n".join(lines), err=True)
+                ctx.exit(0)
             click.echo(f"{t('error', lang)}: {lines[0]}", err=True)
             for line in lines[1:]:
                 click.echo(line, err=True)

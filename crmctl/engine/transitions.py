@@ -1,7 +1,7 @@
 """Status transitions, driven by each type's `status:` configuration."""
 
 from crmctl.engine.directory import has_role
-from crmctl.kernel.errors import CrmError
+from crmctl.kernel.errors import AlreadyHolds, CrmError
 from crmctl.kernel.i18n import both, t
 from crmctl.engine.records import apply_values, change, replace
 from crmctl.engine.rules import FieldError, Problem, is_empty
@@ -83,7 +83,7 @@ def move(store, rtype, record, engine, target, actor, lang, values=None, system_
     record_id = record["id"]
     current = record.get(field.key)
     if wanted == current:
-        raise CrmError(code="transition.already", id=record_id, status=wanted)
+        raise AlreadyHolds(code="transition.already_holds", id=record_id, status=wanted)
     rule = find_transition(rtype, current, wanted)
     if rule is None:
         allowed = ", ".join(map(str, allowed_targets(rtype, current))) or both("word.none")

@@ -42,6 +42,13 @@ class CrmError(Exception):
         return self.text(lang).splitlines() or [""]
 
 
+class AlreadyHolds(CrmError):
+    """What was asked already holds (a status to the current status, an `ack` of an acknowledged assignment):
+    nothing is written, the message says so on stderr and the command succeeds (exit code 0)."""
+
+    exit_code = 0
+
+
 class NotFound(CrmError):
     """No record, user, region or view by that name."""
 

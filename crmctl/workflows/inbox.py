@@ -1,7 +1,7 @@
 """A user's inbox: unacknowledged assignments on records of every type, and acknowledging them."""
 
 from crmctl.engine.assignments import acknowledge, pending
-from crmctl.kernel.errors import CrmError
+from crmctl.kernel.errors import AlreadyHolds, CrmError
 from crmctl.kernel.i18n import has, t
 from crmctl.engine.wording import cell
 from crmctl.workflows.projects import stage_label
@@ -51,6 +51,8 @@ def ack(store, record_id, actor, lang="fi"):
 
     def mutate(record, engine):
         if not acknowledge(record, actor, store.now()):
+            if any(item.get("user") == actor and item.get("acknowledged") for item in record.get("assignments") or []):
+                raise AlreadyHolds(code="ack.already_holds", user=actor, id=record_id)
             raise CrmError(code="nothing_to_ack", user=actor, id=record_id)
         return [event(store, actor, "acknowledged")]
 

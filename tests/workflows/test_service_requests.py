@@ -152,3 +152,12 @@ def test_mine_feedback_and_callbacks_views(run, store):
     assert run("sr", "list", "--view", "callbacks", "-q").stdout == f"{callback}\n"
     run("sr", "status", callback, "done", "resolution=Soitettu")
     assert run("sr", "list", "--view", "callbacks", "-q").stdout == ""
+
+
+def test_a_status_to_the_current_status_succeeds_and_writes_nothing(run, store):
+    record_id = new_request(run)
+    assert run("sr", "status", record_id, "in_progress").exit_code == 0
+    before = snapshot(store.root)
+    again = run("sr", "status", record_id, "in_progress")
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", f"{record_id} on jo tilassa in_progress; ei muutoksia.\n")
+    assert snapshot(store.root) == before
