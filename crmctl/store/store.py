@@ -8,17 +8,15 @@ import copy
 import os
 import pickle
 import re
-import socket
-import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 
 from crmctl.kernel import ids
 from crmctl.kernel import yamlio
 from crmctl.store import journal
+from crmctl.store.lock import ExclusiveLock, LockTimeout, read_holder, timeout_seconds, write_holder
 from crmctl.kernel.clock import Clock
 from crmctl.config.model import load_config
 from crmctl.kernel.errors import ConfigError, NotFound, StoreError, UsageError, YamlError
@@ -27,7 +25,6 @@ MARKER = "crmctl.yaml"
 CACHE_DIR = ".cache"
 CACHE_FORMAT = 1
 HOLDER_FILE = "lock.holder"  # in CACHE_DIR, beside the lock: who holds it
-DEFAULT_LOCK_TIMEOUT = 30.0
 # The temporary copy `_atomic_write` makes of ID.yaml: `.ID.yaml.<random>.tmp`.
 LEFTOVER = re.compile(r"\..+\.yaml\.[^.]+\.tmp")
 LEFTOVER_PATTERN = ".*.tmp"  # the same files, as a .gitignore line
@@ -296,15 +293,14 @@ class Store:
         ignore = lock_dir / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n")
-        # filelock, not fcntl: the same exclusive lock file on every platform (fcntl does not exist on Windows).
+        lock, seconds = ExclusiveLock(lock_dir / "lock"), timeout_seconds()
         try:
-            lock = FileLock(lock_dir / "lock", timeout=_lock_timeout())
-            lock.acquire()
-        except Timeout:
-            raise StoreError(code="store.lock_timeout", seconds=_lock_timeout(),
-                             holder=_read_holder(lock_dir / HOLDER_FILE)) from None
+            lock.acquire(seconds)
+        except LockTimeout:
+            raise StoreError(code="store.lock_timeout", seconds=seconds,
+                             holder=read_holder(lock_dir / HOLDER_FILE)) from None
         try:
-            _write_holder(lock_dir / HOLDER_FILE)
+            write_holder(lock_dir / HOLDER_FILE)
             self._locked = 1
             self._swept = set()
             self._records.clear()  # another process may have written before we got the lock
@@ -411,30 +407,6 @@ def _read_cache(path):
         return entries if version == CACHE_FORMAT else {}
     except Exception:  # a missing, stale or damaged cache is simply rebuilt
         return {}
-
-
-def _lock_timeout():
-    """Seconds to wait for the lock: $CRMCTL_LOCK_TIMEOUT, else 30."""
-    text = os.environ.get("CRMCTL_LOCK_TIMEOUT", "").strip()
-    try:
-        return max(0.0, float(text)) if text else DEFAULT_LOCK_TIMEOUT
-    except ValueError:
-        raise UsageError(code="store.bad_lock_timeout", text=text) from None
-
-
-def _write_holder(path):
-    """Who holds the lock, for those who wait for it: process id, host and command."""
-    try:
-        path.write_text(f"{os.getpid()} {socket.gethostname()} {' '.join(sys.argv[:4])}\n", encoding="utf-8")
-    except OSError:
-        pass  # the lock works without it; only the message of a waiter is poorer
-
-
-def _read_holder(path):
-    try:
-        return path.read_text(encoding="utf-8").strip() or "?"
-    except OSError:
-        return "?"
 
 
 def ignore_leftovers(root):
