@@ -1,8 +1,9 @@
 """Messages people read, in Finnish and English, from one YAML catalogue per language (`messages/*.yaml`).
 
 `t(key, lang, **params)` fills a message; `translate()` words a validator's reason. Nothing registers messages at
-import time: every text lives in the catalogues, whose folders `crmctl.builtins.load_builtins()` registers (an
-extension may add a folder whose keys override), so a message reads the same whatever was imported before.
+import time: every text lives in the catalogues, so a message reads the same whatever was imported before. crmctl's
+own catalogue is always read; `crmctl.builtins.load_builtins()` registers it, and an extension may register a folder
+of its own whose keys override.
 """
 
 from functools import lru_cache
@@ -20,9 +21,12 @@ def catalogue(lang):
     """The whole catalogue of `lang` as a mapping (section `reasons` maps validators' English reasons)."""
     if lang not in LANGUAGES:
         raise MissingMessage(f"no message catalogue for language {lang!r}")
-    from crmctl.kernel.registry import registry
+    from crmctl.kernel.registry import DEFAULT
 
-    return _merged(lang, tuple(registry().catalogues))
+    # crmctl's own catalogue first, then what extensions registered. Not `registry()`: wording a message (also the
+    # last-resort "internal error") must not import every workflow and report to load the built-ins.
+    own = messages_folder()
+    return _merged(lang, (own, *(folder for folder in DEFAULT.catalogues if folder != own)))
 
 
 @lru_cache(maxsize=None)

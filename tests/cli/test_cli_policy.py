@@ -2,6 +2,8 @@
 configuration faults reported as such (never "internal error")."""
 
 import json
+import subprocess
+import sys
 
 import click
 import pytest
@@ -219,3 +221,15 @@ def test_a_finnish_store_words_the_format_error_in_finnish(run):
 def test_a_commands_help_names_the_formats_it_produces(run):
     assert "--format [jsonl|json|csv]  Output format (default: jsonl)." in run("export", "--help").stdout
     assert "--format [table|json|yaml|csv|md]" in run("sr", "list", "--help").stdout
+
+
+def test_the_last_resort_message_needs_no_built_ins(store):
+    """Wording "internal error" reads only crmctl's own catalogue: when loading the built-ins is what failed, the
+    message still comes out, in one line, without a traceback."""
+    program = ("import sys; sys.modules['crmctl.builtins'] = None\n"
+               "from crmctl.cli import main; sys.argv = ['crmctl', '--root', sys.argv[1], 'sr', 'list']; main()")
+    done = subprocess.run([sys.executable, "-c", program, str(store.root)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("Virhe: sisäinen virhe (internal error): ")
