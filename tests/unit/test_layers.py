@@ -24,7 +24,7 @@ LAYERS = {
     "workflows": 4,
     "present": 5,
     "checks": 6,
-    "io": 7, "reports": 7, "manual": 7, "demo": 7,
+    "io": 7, "reports": 7, "manual": 7, "demo": 7, "team": 7,
     "builtins": 8,          # registers the built-ins of every layer below
     "cli": 9, "__main__": 9,
 }
