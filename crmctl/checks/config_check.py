@@ -13,6 +13,7 @@ from crmctl.kernel.i18n import t
 from crmctl.kernel.workdays import Calendar
 
 SLA_TARGET_KEYS = {"when", "working_days"}
+GIT_COMMIT_VALUES = ("auto", "off")  # `git: {commit: ...}` in crmctl.yaml
 SLA_SETTINGS = {"stalled_after_working_days"}  # top-level numbers in sla.yaml that are not a record type
 
 
@@ -149,4 +150,19 @@ def _settings(config, where, lines, lang):
         Calendar(country)
     except ValueError:
         found.append((where, lines.of("calendar"), "settings", t("check.settings-calendar", lang, country=country)))
+    found += _git_settings(config.settings.get("git"), where, lines, lang)
+    return found
+
+
+def _git_settings(value, where, lines, lang):
+    """`git: {commit: auto|off}`: a misspelt value would silently leave every change uncommitted."""
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [(where, lines.of("git"), "settings", t("check.settings-git", lang, key="git", value=value))]
+    found = []
+    for key, item in value.items():
+        if key != "commit" or item not in GIT_COMMIT_VALUES:
+            found.append((where, lines.of("git", key), "settings",
+                          t("check.settings-git", lang, key=f"git.{key}", value=item)))
     return found

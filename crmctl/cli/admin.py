@@ -25,15 +25,27 @@ USER_COLUMNS = {"handle": "column.handle", "name": "column.name", "email": "colu
 @click.command("init")
 @click.argument("path", required=False, default=".")
 @click.option("--demo", is_flag=True, help="Also fill the store with the fictional demo company's data.")
+@click.option("--git", "use_git", is_flag=True,
+              help="Make PATH a git repository (unless inside one), set it up for sharing, turn auto-commit on "
+                   "and commit the new store.")
 @pass_env
-def init_command(env, path, demo):
+def init_command(env, path, demo, use_git):
     """Create a new store with the default configuration (and demo data)."""
+    if use_git:
+        from crmctl.team.setup import check_hook_free
+
+        check_hook_free(path)
     if demo:
         from crmctl.demo.people import create_demo_store
 
         create_demo_store(path)
     else:
         create_store(path)
+    if use_git:
+        from crmctl.store.store import Store
+        from crmctl.team.setup import init_repository
+
+        init_repository(path, [rtype.dir for rtype in Store(path).config.types.values()])
     env.say(t("cli.initialised", env.lang, path=os.path.abspath(path)))
 
 

@@ -39,6 +39,8 @@ class Env:
         self.strict = strict  # record files left out (unreadable, or a second copy of an id) fail the command
         self.out_format = None  # the format `--out FILE` implies by its extension
         self.default_format = "table"  # the running command's first declared format
+        self.command = None  # the running command's words (`sr set`): auto-commit's subject starts with them
+        self.argument = None  # its first argument (an id, a handle) when it is text
 
     @cached_property
     def store(self):
@@ -53,6 +55,7 @@ class Env:
     def accept_formats(self, command, produced):
         """Make sure the chosen format is one that `command` produces (usage error otherwise)."""
         self.default_format = produced[0]
+        self.command = command
         if self.format_option is not None:
             if self.format_option not in produced:
                 raise UsageError(code="cli.format_not_produced", command=command, fmt=self.format_option,
@@ -133,6 +136,23 @@ class Env:
         if self.strict:
             raise CrmError(code="unreadable.strict", count=count)
 
+    def commit_writes(self):
+        """Auto-commit (`git: {commit: auto}`): the files this command wrote, as the acting user; a store outside
+        git gets a warning, not a failure."""
+        store = self.__dict__.get("store")
+        if store is None or not store.written:
+            return
+        from crmctl.team.autocommit import commit_command, enabled
+
+        try:
+            if not enabled(store.config):
+                return
+        except CrmError:
+            return
+        problem = commit_command(store, self.command or "crmctl", self.argument, self.actor_if_known())
+        if problem is not None:
+            self.say(f"{t('warning', self.lang_or_english())}: {problem.lines(self.lang_or_english())[0]}")
+
     def warn(self, problems):
         for problem in problems:
             self.say(f"{t('warning', self.lang_or_english())}: {problem.text}")
@@ -207,7 +227,11 @@ def formats(*produced):
         @functools.wraps(callback)
         def checked(*args, **kwargs):
             ctx = click.get_current_context()
-            ctx.ensure_object(Env).accept_formats(command_words(ctx), produced)
+            env = ctx.ensure_object(Env)
+            env.accept_formats(command_words(ctx), produced)
+            first = next((p.name for p in command.params if isinstance(p, click.Argument)), None)
+            if isinstance(ctx.params.get(first), str):
+                env.argument = ctx.params[first]
             return callback(*args, **kwargs)
 
         command.callback = checked
@@ -285,6 +309,7 @@ class RootGroup(LazyGroup):
             env = ctx.find_object(Env)
             if env is not None:
                 env.report_left_out()
+                env.commit_writes()
             return result
         except CrmError as err:
             env = ctx.find_object(Env)

@@ -61,6 +61,7 @@ class Store:
         self._pending = None  # id -> record saved in the open transaction, not yet written
         self._settled = False  # a crashed command's journal has been completed (or there was none)
         self.duplicates = {}  # path -> path of the copy read instead: a record id found in two files is read once
+        self.written = []  # every file this Store wrote (records, users.yaml, ...): what auto-commit commits
 
     @property
     def config(self):
@@ -341,6 +342,7 @@ class Store:
                 for key in touched:
                     self._records.pop(key, None)
             journal.commit(self.root, CACHE_DIR, writes, _atomic_write)
+            self.written += [path for path, _ in writes]
             for folder in touched.values():
                 self._sweep_leftovers(self.root / folder)
 
@@ -354,6 +356,7 @@ class Store:
             return path
         path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(path, yamlio.dump(record).encode("utf-8"))
+        self.written.append(path)
         self._sweep_leftovers(self.root / self.type_of(record["id"]).dir)
         self._records.pop(self.type_of(record["id"]).key, None)
         return path
@@ -389,6 +392,7 @@ class Store:
         """Write users.yaml, regions.yaml or another configuration file canonically."""
         assert self._locked, "write_config_file() needs the store lock"
         _atomic_write(self.root / name, yamlio.dump(data).encode("utf-8"))
+        self.written.append(self.root / name)
         self._config = None
 
     def display_path(self, path):

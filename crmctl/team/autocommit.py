@@ -1,0 +1,153 @@
+"""Auto-commit (`git: {commit: auto}`): a writing command commits exactly the files it wrote, by the acting user.
+
+The commit is built with git's plumbing on a temporary index that starts from HEAD, so nothing else of the working
+tree is committed and whatever the user has staged stays staged (and uncommitted). The real index then gets the
+committed versions of the written files, so `git status` shows them as committed.
+"""
+
+import os
+from pathlib import Path
+
+from crmctl.kernel import yamlio
+from crmctl.kernel.errors import CrmError, YamlError
+from crmctl.team.repo import git, toplevel
+
+SUBJECT_WIDTH = 100  # a longer summary is cut with "…": the subject is a line in `git log --oneline`
+FALLBACK = ("crmctl", "crmctl@localhost")  # a commit of a store nobody is a user of yet, on a machine without git identity
+
+
+def enabled(config):
+    """Whether the store's settings ask for auto-commit."""
+    settings = config.settings.get("git")
+    return isinstance(settings, dict) and settings.get("commit") == "auto"
+
+
+def identity(name, email):
+    """The environment that makes a person both the author and the committer: the commit says who did the work,
+    whoever's machine or git configuration ran it (crmctl needs no git identity of its own)."""
+    return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+
+
+def fallback_identity(top):
+    """git's own identity when it has one, else crmctl's placeholder (a new store has no users yet)."""
+    if git(top, "var", "GIT_COMMITTER_IDENT", check=False).returncode == 0:
+        return {}
+    return identity(*FALLBACK)
+
+
+def commit_paths(top, paths, message, env=None):
+    """Commit the current contents of `paths` (relative to the work tree top `top`; a missing file is a deletion)
+    on top of HEAD, and nothing else; the new commit's id, or None when they hold what HEAD holds already."""
+    if not paths:
+        return None
+    head = git(top, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).stdout.strip() or None
+    index = Path(top) / git(top, "rev-parse", "--git-path", "index").stdout.strip()
+    temporary = index.with_name(f"{index.name}.crmctl-{os.getpid()}")
+    listed = "".join(f"{path}\0" for path in paths)
+    own = {"GIT_INDEX_FILE": str(temporary)}
+    try:
+        if head:
+            git(top, "read-tree", head, env=own)
+        git(top, "update-index", "--add", "--remove", "-z", "--stdin", stdin=listed, env=own)
+        tree = git(top, "write-tree", env=own).stdout.strip()
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    if head and git(top, "rev-parse", head + "^{tree}").stdout.strip() == tree:
+        return None
+    parents = ["-p", head] if head else []
+    commit = git(top, "commit-tree", tree, *parents, stdin=message, env=env).stdout.strip()
+    git(top, "update-ref", "-m", "commit (crmctl): " + message.splitlines()[0], "HEAD", commit, head or "")
+    git(top, "update-index", "--add", "--remove", "-z", "--stdin", stdin=listed)
+    return commit
+
+
+def commit_command(store, words, argument, actor):
+    """After a writing command succeeded: commit the files it wrote as `actor`, with a subject of the command
+    words, the record id and a short summary. A store outside git is a warning (returned), never a failure."""
+    root = store.root.resolve()
+    top = toplevel(root)
+    if top is None:
+        return CrmError(code="git.autocommit_no_repository", path=store.display_path(root))
+    written = list(dict.fromkeys(Path(path).resolve() for path in store.written))
+    paths = [os.path.relpath(path, top) for path in written]
+    subject = _subject(store, top, words, argument, written)
+    body = "".join(f"{os.path.relpath(path, root)}\n" for path in written)
+    user = store.config.users.get(actor) if actor else None
+    if isinstance(user, dict) and user.get("email"):
+        env = identity(str(user.get("name") or actor), str(user["email"]))
+    else:
+        env = fallback_identity(top)
+    commit_paths(top, paths, f"{subject}\n\n{body}", env)
+    return None
+
+
+def _subject(store, top, words, argument, written):
+    """`sr set SR-…: priority normal → high`: the record the command acted on (one it changed, else one it
+    created) and what its new history events say, with confidential values masked."""
+    records = []
+    for path in written:
+        try:
+            rtype = store.type_of(path.stem)
+        except CrmError:
+            continue
+        if path.is_file() and path.name.endswith(".yaml"):
+            records.append((rtype, path))
+    if not records:
+        named = f" {argument}" if argument else ""
+        return _cut(f"{words}{named}: " + ", ".join(path.name for path in written))
+    summaries = [(_summary(store, top, rtype, path)) for rtype, path in records]
+    changed = [item for item in summaries if not item[0]] or summaries
+    _, record_id, text = changed[0]
+    more = f" (+{len(records) - 1})" if len(records) > 1 else ""
+    return _cut(f"{words} {record_id}{more}: {text}")
+
+
+def _summary(store, top, rtype, path):
+    """(created?, id, summary) of one written record: the events it gained since HEAD."""
+    from crmctl.present.display import mask
+
+    record = mask(rtype, store.read_path(path))
+    relative = os.path.relpath(path, top)
+    before = git(top, "cat-file", "blob", f"HEAD:{relative}", check=False, binary=True)
+    old_events = []
+    if before.returncode == 0:
+        try:
+            old = yamlio.load(yamlio.decode(before.stdout))
+            old_events = (old.get("history") or []) if isinstance(old, dict) else []
+        except YamlError:
+            pass
+    events = (record.get("history") or [])[len(old_events):]
+    created = any(e.get("event") == "created" for e in events) or before.returncode != 0
+    return created, record["id"], "; ".join(describe(rtype, record, e) for e in events) or "-"
+
+
+def describe(rtype, record, entry):
+    """One history event in a few words: `priority normal → high`, `new → in_progress`, `→ user`, the title."""
+    kind = entry.get("event")
+    if kind == "created":
+        return str(record.get(rtype.title_field) or "")
+    if kind == "delegated":
+        return f"→ {entry.get('to')}"
+    parts = []
+    if kind == "status":
+        parts.append(f"{entry.get('from')} → {entry.get('to')}")
+    elif kind != "changed":
+        details = [f"{key}={value}" for key, value in entry.items()
+                   if key not in ("at", "by", "event", "changes") and not isinstance(value, (dict, list))]
+        parts.append(" ".join([str(kind), *details]))
+    for key, pair in (entry.get("changes") or {}).items():
+        if kind == "changed" and isinstance(pair, list) and len(pair) == 2:
+            parts.append(f"{key} {_word(pair[0])} → {_word(pair[1])}")
+    return ", ".join(parts)
+
+
+def _word(value):
+    text = "-" if value is None or value == "" else str(value)
+    return text.replace("\n", " ")
+
+
+def _cut(text):
+    text = text.replace("\n", " ")
+    return text if len(text) <= SUBJECT_WIDTH else text[:SUBJECT_WIDTH - 1] + "…"
