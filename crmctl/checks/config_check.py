@@ -20,10 +20,11 @@ SLA_SETTINGS = {"stalled_after_working_days"}  # top-level numbers in sla.yaml t
 class Lines:
     """The lines of one configuration file, to find where a top-level entry's key is written."""
 
-    def __init__(self, path):
+    def __init__(self, path, files=None):
         try:
-            self.lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+            raw = files[Path(path)] if files is not None else Path(path).read_bytes()
+            self.lines = raw.decode("utf-8", errors="replace").splitlines()
+        except (OSError, KeyError):
             self.lines = []
 
     def of(self, top, key=None, nth=0):
@@ -47,11 +48,13 @@ class Lines:
 
 def check_people_and_settings(store, shown, lang="en"):
     """Findings as (path shown, line, code, message) tuples, all errors."""
-    config = store.config
-    return (_users(config, shown(store.root / "users.yaml"), Lines(store.root / "users.yaml"), lang)
-            + _regions(config, shown(store.root / "regions.yaml"), Lines(store.root / "regions.yaml"), lang)
-            + _sla(config, shown(store.root / "config" / "sla.yaml"), Lines(store.root / "config" / "sla.yaml"), lang)
-            + _settings(config, shown(store.root / "crmctl.yaml"), Lines(store.root / "crmctl.yaml"), lang))
+    config, files = store.config, store.files
+    users, regions = store.root / "users.yaml", store.root / "regions.yaml"
+    sla, settings = store.root / "config" / "sla.yaml", store.root / "crmctl.yaml"
+    return (_users(config, shown(users), Lines(users, files), lang)
+            + _regions(config, shown(regions), Lines(regions, files), lang)
+            + _sla(config, shown(sla), Lines(sla, files), lang)
+            + _settings(config, shown(settings), Lines(settings, files), lang))
 
 
 def _users(config, where, lines, lang):

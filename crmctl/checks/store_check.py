@@ -81,10 +81,7 @@ def check_store(store, lang="en", paths=None):
     shown_of = _displayer(store)
     parsed = ParseCache(store.root / CACHE_DIR / "check.pickle")
     for rtype in config.types.values():
-        base = store.root / rtype.dir
-        if not base.is_dir():
-            continue
-        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        for path in store.files_under(rtype.dir):
             if wanted is not None and not wanted(path.resolve()):
                 continue
             findings += _check_file(store, engine, rtype, path, seen_ids, shown_of(path), parsed)
@@ -106,7 +103,7 @@ def _link_findings(store, lang, wanted):
     for record_id, key, level, code, message in check_links(store, lang, chosen):
         path = store.path_of(record_id)
         try:
-            line = key_line(path.read_text(encoding="utf-8"), key)
+            line = key_line(store.read_bytes(path).decode("utf-8"), key)
         except (OSError, UnicodeDecodeError):
             line = 1
         findings.append(Finding(store.display_path(path), line, level, code, message))
@@ -146,8 +143,8 @@ def _config_place(store, where):
     name, *keys = [part.strip() for part in where.split(":")]
     for folder in (store.root / "config" / "types", store.root / "config", store.root):
         path = folder / name
-        if path.is_file():
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if store.is_file(path):
+            lines = store.read_bytes(path).decode("utf-8", errors="replace").splitlines()
             line = 1
             for key in keys:
                 pattern = re.compile(rf"^[\s-]*(key:\s*{re.escape(key)}\s*$|{re.escape(key)}\s*:)")
@@ -210,7 +207,7 @@ def _displayer(store):
     except ValueError:
         shown_root = str(root)
     prefix = "" if shown_root == "." else shown_root + os.sep
-    start = len(str(store.root)) + 1
+    start = 0 if str(store.root) == "." else len(str(store.root)) + 1  # Path("./x") is "x": no "./" to cut
     return lambda path: prefix + str(path)[start:]
 
 
@@ -274,7 +271,7 @@ def _check_file(store, engine, rtype, path, seen_ids, shown=None, parsed=None):
     lang = engine.lang
     if path.suffix != ".yaml":
         return [Finding(shown, 1, "warning", "stray-file", t("check.stray-file", lang))]
-    raw = path.read_bytes()
+    raw = store.read_bytes(path)
     record, error, canonical = parsed.parse(raw) if parsed is not None else _parse(raw)
     if error is not None:
         line, code, params = error

@@ -53,10 +53,18 @@ def init_command(env, path, demo, use_git):
 @click.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option("--staged", is_flag=True,
+              help="Check the versions staged in git's index (what a commit would record), not the working tree.")
 @pass_env
-def check_command(env, paths, strict):
+def check_command(env, paths, strict, staged):
     """Validate the configuration and every record; one line per problem."""
-    findings = check_store(env.store, env.lang, paths or None)
+    store = env.store
+    if staged:  # the pre-commit hook's check: the index's bytes, read through the same checker
+        from crmctl.store.store import Store
+        from crmctl.team.staged import staged_files
+
+        store = Store(store.root, files=staged_files(store.root))
+    findings = check_store(store, env.lang, paths or None)
     if env.fmt == "json" or env.fmt == "yaml":
         env.out(render_data([f.as_dict() for f in findings], env.fmt))
     else:

@@ -116,13 +116,14 @@ class Config:
         return None
 
 
-def read_yaml(path, default=None):
-    """Load one configuration file; a missing file gives `default`."""
+def read_yaml(path, default=None, files=None):
+    """Load one configuration file (from `files`, {path: bytes}, when given); a missing file gives `default`."""
     path = Path(path)
-    if not path.exists():
+    if not (path in files if files is not None else path.exists()):
         return default
     try:
-        data = yamlio.load(yamlio.decode(path.read_bytes(), str(path)), str(path))
+        raw = files[path] if files is not None else path.read_bytes()
+        data = yamlio.load(yamlio.decode(raw, str(path)), str(path))
     except YamlError as err:
         raise ConfigError(code="located", where=path, line=err.line or 1, problem=err.both()) from None
     except OSError as err:
@@ -132,13 +133,13 @@ def read_yaml(path, default=None):
     return default if data is None else data
 
 
-def load_config(root):
-    """Read every configuration file of the store at `root`."""
+def load_config(root, files=None):
+    """Read every configuration file of the store at `root` (or their contents in `files`: {path: bytes})."""
     root = Path(root)
-    settings = read_yaml(root / "crmctl.yaml", {})
+    settings = read_yaml(root / "crmctl.yaml", {}, files)
     conf_dir = root / "config"
-    raw_vocab = read_yaml(conf_dir / "vocabularies.yaml", {})
-    projects = read_yaml(conf_dir / "project_types.yaml", {})
+    raw_vocab = read_yaml(conf_dir / "vocabularies.yaml", {}, files)
+    projects = read_yaml(conf_dir / "project_types.yaml", {}, files)
     vocabularies = {name: [_value(v, f"vocabularies.yaml: {name}") for v in values]
                     for name, values in raw_vocab.items()}
     for spec in projects.get("types", []):
@@ -147,8 +148,10 @@ def load_config(root):
     project_types = {p["key"]: p for p in projects.get("types", [])}
     vocabularies["project_types"] = [Value(p["key"], p["label"]) for p in project_types.values()]
     types = {}
-    for path in sorted((conf_dir / "types").glob("*.yaml")):
-        spec = read_yaml(path, {})
+    type_files = ([path for path in files if path.parent == conf_dir / "types"] if files is not None
+                  else (conf_dir / "types").glob("*.yaml"))
+    for path in sorted(p for p in type_files if p.suffix == ".yaml"):
+        spec = read_yaml(path, {}, files)
         rtype = _record_type(spec, vocabularies, path.name)
         types[rtype.key] = rtype
     return Config(
@@ -157,9 +160,9 @@ def load_config(root):
         types=types,
         project_types=project_types,
         stage_labels=projects.get("stages", {}),
-        sla=read_yaml(conf_dir / "sla.yaml", {}),
-        users=read_yaml(root / "users.yaml", {}),
-        regions=read_yaml(root / "regions.yaml", {}),
+        sla=read_yaml(conf_dir / "sla.yaml", {}, files),
+        users=read_yaml(root / "users.yaml", {}, files),
+        regions=read_yaml(root / "regions.yaml", {}, files),
         root=root,
     )
 

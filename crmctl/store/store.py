@@ -50,8 +50,11 @@ def discover(root=None, cwd=None):
 class Store:
     """A store directory: configuration, records, lock and cache."""
 
-    def __init__(self, root):
+    def __init__(self, root, files=None):
         self.root = Path(root)
+        # Given contents instead of the disk (`check --staged` reads git's index): {root / relative path: bytes}
+        # of every file of the store. Such a store is read-only.
+        self.files = files
         self._config = None
         self._locked = 0
         self._records = {}
@@ -66,7 +69,7 @@ class Store:
     @property
     def config(self):
         if self._config is None:
-            self._config = load_config(self.root)
+            self._config = load_config(self.root, self.files)
         return self._config
 
     def reload_config(self):
@@ -126,10 +129,28 @@ class Store:
 
     def record_paths(self, rtype):
         """Every record file of a type, sorted by path."""
-        base = self.root / rtype.dir
+        return [path for path in self.files_under(rtype.dir) if path.suffix == ".yaml"]
+
+    def files_under(self, folder):
+        """Every file under the store's `folder` (its records and anything else there), sorted by path."""
+        base = self.root / folder
+        if self.files is not None:
+            return sorted(path for path in self.files if base in path.parents)
         if not base.is_dir():
             return []
-        return sorted(p for p in base.rglob("*.yaml") if p.is_file())
+        return sorted(p for p in base.rglob("*") if p.is_file())
+
+    def read_bytes(self, path):
+        """A file's bytes, from the given contents when the store has them."""
+        if self.files is not None:
+            try:
+                return self.files[Path(path)]
+            except KeyError:
+                raise FileNotFoundError(2, "No such file or directory", str(path)) from None
+        return Path(path).read_bytes()
+
+    def is_file(self, path):
+        return Path(path) in self.files if self.files is not None else Path(path).is_file()
 
     # -- reading -----------------------------------------------------------
 
@@ -140,7 +161,7 @@ class Store:
         write a second file under the other id.
         """
         path = Path(path)
-        raw = path.read_bytes()
+        raw = self.read_bytes(path)
         text = yamlio.decode(raw, str(path))
         data = yamlio.load(text, str(path))
         if not isinstance(data, dict):
@@ -154,7 +175,7 @@ class Store:
         if self._pending and record_id in self._pending:
             return True
         try:
-            return self.path_of(record_id).is_file()
+            return self.is_file(self.path_of(record_id))
         except (UsageError, NotFound):
             return False
 
@@ -164,7 +185,7 @@ class Store:
             return copy.deepcopy(self._pending[record_id])
         self.settle()
         path = self.path_of(record_id)
-        if not path.is_file():
+        if not self.is_file(path):
             raise NotFound(code="missing_ref", value=record_id)
         try:
             return self.read_path(path)
@@ -223,6 +244,14 @@ class Store:
                 yield rtype, record
 
     def _load_all(self, rtype):
+        if self.files is not None:  # given contents: nothing to stat, nothing to cache
+            read = []
+            for path in self.record_paths(rtype):
+                try:
+                    read.append((path, self.read_path(path)))
+                except YamlError as err:
+                    self.skipped[path] = err
+            return self._once_each(read)
         cache_path = self.root / CACHE_DIR / f"{rtype.dir}.pickle"
         cached = _read_cache(cache_path)
         fresh, read = {}, []
@@ -316,7 +345,7 @@ class Store:
 
     def settle(self):
         """Readers never see a crashed command half-done: a waiting journal is completed (under the lock) first."""
-        if self._settled or self._locked:
+        if self._settled or self._locked or self.files is not None:
             return
         self._settled = True
         if journal.pending(self.root, CACHE_DIR):
