@@ -31,6 +31,8 @@ COMMANDS = {
     "report": "crmctl.cli.report:report_group",
     "manual": "crmctl.cli.manual:manual_group",
     "git": "crmctl.cli.team:git_group",
+    "diff": "crmctl.cli.team:diff_command",
+    "log": "crmctl.cli.team:log_command",
 }
 
 
