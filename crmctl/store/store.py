@@ -65,6 +65,7 @@ class Store:
         self._settled = False  # a crashed command's journal has been completed (or there was none)
         self.duplicates = {}  # path -> path of the copy read instead: a record id found in two files is read once
         self.written = []  # every file this Store wrote (records, users.yaml, ...): what auto-commit commits
+        self.events_read = {}  # id -> history length when `get` first read it: auto-commit words the events added
 
     @property
     def config(self):
@@ -188,10 +189,13 @@ class Store:
         if not self.is_file(path):
             raise NotFound(code="missing_ref", value=record_id)
         try:
-            return self.read_path(path)
+            record = self.read_path(path)
         except YamlError as err:
             raise StoreError(code="located", where=self.display_path(path), line=err.line or 1,
                              problem=err.both()) from None
+        history = record.get("history")
+        self.events_read.setdefault(record_id, len(history) if isinstance(history, list) else 0)
+        return record
 
     def resolve(self, given, rtype=None):
         """The full id for an id or unique prefix of one (case-insensitive)."""

@@ -1,6 +1,6 @@
 """Auto-commit (`git: {commit: auto}`): a writing command commits exactly the files it wrote, by the acting user.
 
-The commit is built with git's plumbing on a temporary index that starts from HEAD, so nothing else of the working
+The commit is built with git's plumbing from HEAD's tree and the written files only, so nothing else of the working
 tree is committed and whatever the user has staged stays staged (and uncommitted). The real index then gets the
 committed versions of the written files, so `git status` shows them as committed.
 """
@@ -8,9 +8,8 @@ committed versions of the written files, so `git status` shows them as committed
 import os
 from pathlib import Path
 
-from crmctl.kernel import yamlio
-from crmctl.kernel.errors import CrmError, YamlError
-from crmctl.team.repo import git, toplevel
+from crmctl.kernel.errors import CrmError
+from crmctl.team.repo import git, start
 
 SUBJECT_WIDTH = 100  # a longer summary is cut with "…": the subject is a line in `git log --oneline`
 FALLBACK = ("crmctl", "crmctl@localhost")  # a commit of a store nobody is a user of yet, on a machine without git identity
@@ -36,54 +35,67 @@ def fallback_identity(top):
     return identity(*FALLBACK)
 
 
-def commit_paths(top, paths, message, env=None):
+def commit_paths(top, paths, message, env=None, state=None):
     """Commit the current contents of `paths` (relative to the work tree top `top`; a missing file is a deletion)
-    on top of HEAD, and nothing else; the new commit's id, or None when they hold what HEAD holds already."""
+    on top of HEAD, and nothing else; the new commit's id, or None when they hold what HEAD holds already.
+
+    Only the trees on the way to the written files are read and rebuilt (team/trees.py), so the cost does not
+    grow with the number of records; the real index then gets the written files, as `git commit PATHS` does."""
     if not paths:
         return None
-    head = git(top, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).stdout.strip() or None
-    index = Path(top) / git(top, "rev-parse", "--git-path", "index").stdout.strip()
-    temporary = index.with_name(f"{index.name}.crmctl-{os.getpid()}")
-    listed = "".join(f"{path}\0" for path in paths)
-    own = {"GIT_INDEX_FILE": str(temporary)}
+    from crmctl.team.trees import rebuilt_tree
+
+    state = state or repository_state(top)
+    head, head_tree = state["head"], state["tree"]
+    # The real index gets the written files meanwhile: rewriting a big index is the slowest step, and the
+    # index then holds exactly what the work tree holds for them, so it is right whether or not a commit follows.
+    indexing = start(top, "update-index", "--add", "--remove", "-z", "--stdin",
+                     stdin="".join(f"{path}\0" for path in paths))
     try:
-        if head:
-            git(top, "read-tree", head, env=own)
-        git(top, "update-index", "--add", "--remove", "-z", "--stdin", stdin=listed, env=own)
-        tree = git(top, "write-tree", env=own).stdout.strip()
+        tree = rebuilt_tree(top, head_tree, paths, state["format"])
+        if tree == head_tree:
+            return None
+        parents = ["-p", head] if head else []
+        commit = git(top, "commit-tree", tree, *parents, stdin=message, env=env).stdout.strip()
+        git(top, "update-ref", "-m", "commit (crmctl): " + message.splitlines()[0], "HEAD", commit, head or "")
     finally:
-        if temporary.exists():
-            temporary.unlink()
-    if head and git(top, "rev-parse", head + "^{tree}").stdout.strip() == tree:
-        return None
-    parents = ["-p", head] if head else []
-    commit = git(top, "commit-tree", tree, *parents, stdin=message, env=env).stdout.strip()
-    git(top, "update-ref", "-m", "commit (crmctl): " + message.splitlines()[0], "HEAD", commit, head or "")
-    git(top, "update-index", "--add", "--remove", "-z", "--stdin", stdin=listed)
+        indexing.wait()
     return commit
+
+
+def repository_state(path):
+    """{"top", "format", "head", "tree"} of the repository holding `path` in one git call (head and tree None
+    before the first commit), or None when `path` is not inside a repository."""
+    done = git(path, "rev-parse", "--show-toplevel", "--show-object-format", "HEAD", "HEAD^{tree}", check=False)
+    lines = done.stdout.splitlines()
+    if len(lines) < 2:
+        return None
+    head, tree = (lines[2], lines[3]) if done.returncode == 0 and len(lines) >= 4 else (None, None)
+    return {"top": Path(lines[0]), "format": lines[1], "head": head, "tree": tree}
 
 
 def commit_command(store, words, argument, actor):
     """After a writing command succeeded: commit the files it wrote as `actor`, with a subject of the command
     words, the record id and a short summary. A store outside git is a warning (returned), never a failure."""
     root = store.root.resolve()
-    top = toplevel(root)
-    if top is None:
+    state = repository_state(root)
+    if state is None:
         return CrmError(code="git.autocommit_no_repository", path=store.display_path(root))
+    top = state["top"]
     written = list(dict.fromkeys(Path(path).resolve() for path in store.written))
     paths = [os.path.relpath(path, top) for path in written]
-    subject = _subject(store, top, words, argument, written)
+    subject = _subject(store, words, argument, written)
     body = "".join(f"{os.path.relpath(path, root)}\n" for path in written)
     user = store.config.users.get(actor) if actor else None
     if isinstance(user, dict) and user.get("email"):
         env = identity(str(user.get("name") or actor), str(user["email"]))
     else:
         env = fallback_identity(top)
-    commit_paths(top, paths, f"{subject}\n\n{body}", env)
+    commit_paths(top, paths, f"{subject}\n\n{body}", env, state)
     return None
 
 
-def _subject(store, top, words, argument, written):
+def _subject(store, words, argument, written):
     """`sr set SR-…: priority normal → high`: the record the command acted on (one it changed, else one it
     created) and what its new history events say, with confidential values masked."""
     records = []
@@ -97,30 +109,24 @@ def _subject(store, top, words, argument, written):
     if not records:
         named = f" {argument}" if argument else ""
         return _cut(f"{words}{named}: " + ", ".join(path.name for path in written))
-    summaries = [(_summary(store, top, rtype, path)) for rtype, path in records]
+    summaries = [_summary(store, rtype, path) for rtype, path in records]
     changed = [item for item in summaries if not item[0]] or summaries
     _, record_id, text = changed[0]
     more = f" (+{len(records) - 1})" if len(records) > 1 else ""
     return _cut(f"{words} {record_id}{more}: {text}")
 
 
-def _summary(store, top, rtype, path):
-    """(created?, id, summary) of one written record: the events it gained since HEAD."""
-    from crmctl.present.display import mask
+def _summary(store, rtype, path):
+    """(created?, id, summary) of one written record: the events this command added (the store remembers how
+    many events each record had when the command read it; a record it never read, it created)."""
+    record = store.read_path(path)
+    if any(field.get("confidential") for field in rtype.fields.values()):  # the masking costs an import: only then
+        from crmctl.present.display import mask
 
-    record = mask(rtype, store.read_path(path))
-    relative = os.path.relpath(path, top)
-    before = git(top, "cat-file", "blob", f"HEAD:{relative}", check=False, binary=True)
-    old_events = []
-    if before.returncode == 0:
-        try:
-            old = yamlio.load(yamlio.decode(before.stdout))
-            old_events = (old.get("history") or []) if isinstance(old, dict) else []
-        except YamlError:
-            pass
-    events = (record.get("history") or [])[len(old_events):]
-    created = any(e.get("event") == "created" for e in events) or before.returncode != 0
-    return created, record["id"], "; ".join(describe(rtype, record, e) for e in events) or "-"
+        record = mask(rtype, record)
+    before = store.events_read.get(record["id"])
+    events = (record.get("history") or [])[before or 0:]
+    return before is None, record["id"], "; ".join(describe(rtype, record, e) for e in events) or "-"
 
 
 def describe(rtype, record, entry):

@@ -54,3 +54,27 @@ def require_repository(path):
 def remotes(path):
     """The names of the repository's remotes, in git's order."""
     return git(path, "remote").stdout.split()
+
+
+class Running:
+    """A git command started by `start()`; `wait()` gives what `git()` would have returned."""
+
+    def __init__(self, args, process, stdin):
+        self.args, self.process, self.stdin = args, process, stdin
+
+    def wait(self, check=True):
+        out, err = self.process.communicate(self.stdin)
+        done = subprocess.CompletedProcess(["git", *self.args], self.process.returncode, out, err)
+        if check and done.returncode != 0:
+            raise GitError(code="git.failed", command="git " + " ".join(self.args), message=err.strip())
+        return done
+
+
+def start(cwd, *args, stdin=None, env=None):
+    """Start `git ARGS` in `cwd` without waiting (text in and out): for work that may overlap other git calls."""
+    try:
+        process = subprocess.Popen(["git", *args], cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, env=_environment(env))
+    except FileNotFoundError:
+        raise GitError(code="git.missing") from None
+    return Running(args, process, stdin)

@@ -114,3 +114,22 @@ def test_check_reports_a_wrong_git_setting(store, run):
     assert result.exit_code == 1
     assert "crmctl.yaml:6: error: settings: git.commit: 'always' is not a git setting (git.commit: auto or off)\n" \
         in result.stdout
+
+
+def test_the_rebuilt_tree_is_the_tree_git_add_would_make(repo, run, store):
+    """Only the trees on the way to the written files are rebuilt (team/trees.py): new folders, replaced files
+    and removed files give the same tree as the index would."""
+    from crmctl.team.autocommit import repository_state
+    from crmctl.team.trees import rebuilt_tree
+
+    record_id = new_request(run)
+    written = [f"service-requests/2011/01/{record_id}.yaml", "customers/CUST-GENERAL.yaml", "deep/new/folder/x.txt",
+               "users.yaml"]
+    (repo / "deep" / "new" / "folder").mkdir(parents=True)
+    (repo / "deep" / "new" / "folder" / "x.txt").write_text("x\n")
+    (repo / "customers" / "CUST-GENERAL.yaml").unlink()
+    (repo / "users.yaml").write_text((repo / "users.yaml").read_text() + "# changed\n")
+    state = repository_state(repo)
+    made = rebuilt_tree(repo, state["tree"], written, state["format"])
+    git(repo, "add", "-A", "--", *written)
+    assert made == git(repo, "write-tree").stdout.strip()

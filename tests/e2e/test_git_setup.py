@@ -32,6 +32,7 @@ def test_init_git_makes_a_repository_sets_it_up_and_commits_the_store(tmp_path):
     program = os.path.realpath(crmctl_program())
     assert git(shop, "config", "merge.crmctl.driver").stdout == f"{program} git merge-file %O %A %B %P\n"
     assert git(shop, "config", "merge.crmctl.name").stdout.strip()
+    assert git(shop, "config", "core.splitIndex").stdout == "true\n"
     hook = _hook(shop)
     assert hook.read_text().splitlines()[-1] == f"exec {program} --root . check --staged"
     assert hook.stat().st_mode & stat.S_IXUSR
@@ -91,6 +92,13 @@ def test_a_foreign_hook_is_never_overwritten(tmp_path):
     assert done.stderr.startswith(f"Error: {hook} is a pre-commit hook crmctl did not write; it is left as it is.")
     assert hook.read_text() == "#!/bin/sh\nexit 0\n"
     assert not (tmp_path / "records").exists()  # refused before anything was created
+
+
+def test_a_clones_own_split_index_choice_is_kept(tmp_path):
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "config", "core.splitIndex", "false")
+    assert crmctl(tmp_path, "init", "records", "--git").returncode == 0
+    assert git(tmp_path, "config", "core.splitIndex").stdout == "false\n"
 
 
 def test_core_hooks_path_is_honoured(tmp_path):
