@@ -12,6 +12,7 @@ from crmctl.kernel.errors import CrmError
 from crmctl.team.repo import git, start
 
 SUBJECT_WIDTH = 100  # a longer summary is cut with "…": the subject is a line in `git log --oneline`
+UNDER_WAY = ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply")
 FALLBACK = ("crmctl", "crmctl@localhost")  # a commit of a store nobody is a user of yet, on a machine without git identity
 
 
@@ -66,12 +67,19 @@ def commit_paths(top, paths, message, env=None, state=None):
 def repository_state(path):
     """{"top", "format", "head", "tree"} of the repository holding `path` in one git call (head and tree None
     before the first commit), or None when `path` is not inside a repository."""
-    done = git(path, "rev-parse", "--show-toplevel", "--show-object-format", "HEAD", "HEAD^{tree}", check=False)
+    done = git(path, "rev-parse", "--show-toplevel", "--absolute-git-dir", "--show-object-format", "HEAD",
+               "HEAD^{tree}", check=False)
     lines = done.stdout.splitlines()
-    if len(lines) < 2:
+    if len(lines) < 3:
         return None
-    head, tree = (lines[2], lines[3]) if done.returncode == 0 and len(lines) >= 4 else (None, None)
-    return {"top": Path(lines[0]), "format": lines[1], "head": head, "tree": tree}
+    head, tree = (lines[3], lines[4]) if done.returncode == 0 and len(lines) >= 5 else (None, None)
+    return {"top": Path(lines[0]), "git_dir": Path(lines[1]), "format": lines[2], "head": head, "tree": tree}
+
+
+def in_the_middle(git_dir):
+    """Whether a merge, rebase, cherry-pick or revert is under way: a commit of its own now would break it; the
+    files written (`crmctl resolve` settling a conflict) belong to the commit that finishes it (`crmctl sync`)."""
+    return any((Path(git_dir) / name).exists() for name in UNDER_WAY)
 
 
 def commit_command(store, words, argument, actor):
@@ -82,6 +90,8 @@ def commit_command(store, words, argument, actor):
     if state is None:
         return CrmError(code="git.autocommit_no_repository", path=store.display_path(root))
     top = state["top"]
+    if in_the_middle(state["git_dir"]):
+        return None
     written = list(dict.fromkeys(Path(path).resolve() for path in store.written))
     paths = [os.path.relpath(path, top) for path in written]
     subject = _subject(store, words, argument, written)

@@ -133,3 +133,12 @@ def test_the_rebuilt_tree_is_the_tree_git_add_would_make(repo, run, store):
     made = rebuilt_tree(repo, state["tree"], written, state["format"])
     git(repo, "add", "-A", "--", *written)
     assert made == git(repo, "write-tree").stdout.strip()
+
+
+def test_nothing_is_committed_in_the_middle_of_a_merge(repo, run):
+    """`crmctl resolve` writes a record during a merge: the merge commit (`crmctl sync`) takes it, not a commit of
+    its own that would move HEAD under the merge."""
+    head = git(repo, "rev-parse", "HEAD").stdout.strip()
+    (repo / ".git" / "MERGE_HEAD").write_text(head + "\n")
+    new_request(run)
+    assert git(repo, "rev-parse", "HEAD").stdout.strip() == head

@@ -1,5 +1,6 @@
 """`crmctl init --git` and `crmctl git setup` (cli.md, "Git"), with real git and the installed crmctl."""
 
+import json
 import os
 import stat
 
@@ -107,3 +108,34 @@ def test_core_hooks_path_is_honoured(tmp_path):
     assert crmctl(tmp_path, "init", "records", "--git").returncode == 0
     assert (tmp_path / "team-hooks" / "pre-commit").read_text().endswith(" --root records check --staged\n")
     assert not _hook(tmp_path).exists()
+
+
+def test_two_clones_set_up_merge_edits_of_one_record_field_by_field(tmp_path):
+    """The driver `git setup` registers is what git runs: edits of different fields of one record merge cleanly."""
+    assert crmctl(tmp_path, "init", "shop", "--git").returncode == 0
+    shop = tmp_path / "shop"
+    env = {"CRMCTL_NOW": "2011-01-25T10:00:00+02:00", "CRMCTL_USER": "anna"}
+    for args in (("region", "add", "south", "name=Etelä"),
+                 ("user", "add", "anna", "name=Anna Aalto", "email=anna@example.fi", "roles=admin,customer_service",
+                  "region=south"),
+                 ("user", "add", "ben", "name=Ben Berg", "email=ben@example.fi", "roles=customer_service",
+                  "region=south")):
+        done = crmctl(shop, *args, env=env)
+        assert done.returncode == 0, done.stderr
+    made = crmctl(shop, "sr", "new", "title=Lasku", "customer=CUST-GENERAL", "person_name=Matti", "subject=billing",
+                  "phone=040 1234567", env=env)
+    record_id = made.stdout.strip()
+    git(tmp_path, "clone", "-q", "shop", "clone")
+    clone = tmp_path / "clone"
+    assert crmctl(clone, "git", "setup").returncode == 0
+    assert crmctl(shop, "sr", "set", record_id, "priority=high", env=env).returncode == 0
+    later = {**env, "CRMCTL_NOW": "2011-01-25T11:00:00+02:00", "CRMCTL_USER": "ben"}
+    assert crmctl(clone, "sr", "set", record_id, "title=Lasku väärin", env=later).returncode == 0
+    assert git(clone, "log", "-1", "--format=%an|%s").stdout == f"Ben Berg|sr set {record_id}: title Lasku → Lasku väärin\n"
+    pulled = git(clone, "pull", "-q", "--no-rebase", "--no-edit", check=False)
+    assert pulled.returncode == 0, pulled.stdout + pulled.stderr
+    shown = crmctl(clone, "sr", "show", record_id, "--format", "json", env=env)
+    record = json.loads(shown.stdout)
+    assert (record["priority"], record["title"]) == ("high", "Lasku väärin")
+    assert [e["by"] for e in record["history"]] == ["anna", "anna", "ben"]
+    assert status(clone) == ""
