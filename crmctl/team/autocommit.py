@@ -101,7 +101,8 @@ def commit_command(store, words, argument, actor):
         env = identity(str(user.get("name") or actor), str(user["email"]))
     else:
         env = fallback_identity(top)
-    commit_paths(top, paths, f"{subject}\n\n{body}", env, state)
+    with store.lock():  # crmctl processes of one store commit one at a time, each on the HEAD the last one left
+        commit_paths(top, paths, f"{subject}\n\n{body}", env)
     return None
 
 

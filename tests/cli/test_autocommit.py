@@ -142,3 +142,21 @@ def test_nothing_is_committed_in_the_middle_of_a_merge(repo, run):
     (repo / ".git" / "MERGE_HEAD").write_text(head + "\n")
     new_request(run)
     assert git(repo, "rev-parse", "HEAD").stdout.strip() == head
+
+
+@pytest.mark.slow
+def test_writers_in_parallel_each_commit_their_own_file(repo, run):
+    """Several crmctl processes writing at once: every commit lands on the HEAD the previous one left."""
+    import subprocess
+
+    from git_store import crmctl_program
+
+    ids = [new_request(run) for _ in range(8)]
+    head = git(repo, "rev-parse", "HEAD").stdout.strip()
+    program = crmctl_program()
+    processes = [subprocess.Popen([program, "--root", str(repo), "sr", "set", record_id, "priority=high"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE) for record_id in ids]
+    assert [process.wait() for process in processes] == [0] * len(ids)
+    made = git(repo, "log", "--format=%s", f"{head}..HEAD").stdout.splitlines()
+    assert sorted(made) == sorted(f"sr set {record_id}: priority normal → high" for record_id in ids)
+    assert status(repo) == ""
