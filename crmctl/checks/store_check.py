@@ -75,7 +75,7 @@ def check_store(store, lang="en", paths=None):
     engine = Engine(store, lang)  # one engine: its per-type evaluators and reference look-ups serve every file
     wanted = None
     if paths:
-        wanted, missing = _wanted(paths)
+        wanted, missing = _wanted(paths, store)
         findings += [Finding(str(path), 1, "error", "missing-path", t("check.missing-path", lang)) for path in missing]
     seen_ids = {}
     shown_of = _displayer(store)
@@ -110,15 +110,16 @@ def _link_findings(store, lang, wanted):
     return findings
 
 
-def _wanted(paths):
+def _wanted(paths, store=None):
     """A test for the record files that `paths` name (files, or directories holding them), and the paths
-    that do not exist: a path given to check that checks nothing must not pass."""
+    that do not exist (on disk, nor among a store's given contents): a path given to check that checks nothing
+    must not pass."""
     files, folders, missing = set(), [], []
     for given in paths:
         path = Path(given).resolve()
         if path.is_dir():
             folders.append(path)
-        elif path.exists():
+        elif path.exists() or (store is not None and store.files is not None and store.is_file(Path(given))):
             files.add(path)
         else:
             missing.append(given)

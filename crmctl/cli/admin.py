@@ -7,7 +7,7 @@ import click
 from crmctl.checks.store_check import check_store
 from crmctl.config.model import label
 from crmctl.engine.directory import add_region, add_user, require_admin, set_region, set_user
-from crmctl.kernel.errors import CrmError
+from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.kernel.i18n import t
 from crmctl.present.words import headings
 from crmctl.workflows.new_store import create_store
@@ -55,15 +55,25 @@ def init_command(env, path, demo, use_git):
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option("--staged", is_flag=True,
               help="Check the versions staged in git's index (what a commit would record), not the working tree.")
+@click.option("--changed", is_flag=True,
+              help="With --staged: only the records the next commit adds or changes (the pre-commit hook's check); "
+                   "everything when it changes the configuration.")
 @pass_env
-def check_command(env, paths, strict, staged):
+def check_command(env, paths, strict, staged, changed):
     """Validate the configuration and every record; one line per problem."""
     store = env.store
+    if changed and not staged:
+        raise UsageError(code="check.changed_needs_staged")
     if staged:  # the pre-commit hook's check: the index's bytes, read through the same checker
         from crmctl.store.store import Store
-        from crmctl.team.staged import staged_files
+        from crmctl.team.staged import staged_changes, staged_files
 
         store = Store(store.root, files=staged_files(store.root))
+        if changed and not paths:
+            paths = _changed_records(store, staged_changes(store.root))
+            if paths == []:  # the commit changes nothing in the store: nothing to check
+                env.say(t("check.summary", env.lang, errors=0, warnings=0))
+                return
     findings = check_store(store, env.lang, paths or None)
     if env.fmt == "json" or env.fmt == "yaml":
         env.out(render_data([f.as_dict() for f in findings], env.fmt))
@@ -156,6 +166,16 @@ def region_list(env):
         return rows, columns, headers + [label(v.label, env.lang) for v in roles]
 
     env.listing(regions, regions, table)
+
+
+def _changed_records(store, changed):
+    """The paths of the changed record files; None (check everything) when a configuration file changed, since
+    a changed rule or user can break records the commit does not touch."""
+    dirs = {rtype.dir for rtype in store.config.types.values()}
+    records = [relative for relative in changed if relative.split("/")[0] in dirs]
+    if any(relative.endswith(".yaml") and relative not in records for relative in changed):
+        return None
+    return [str(store.root / relative) for relative in records]
 
 
 def _admin_actor(env):

@@ -103,8 +103,9 @@ def hook_text(command, root, top):
     """The hook: `check --staged` of the store, found from the work tree's top, where git runs hooks."""
     relative = os.path.relpath(root, top)
     return (f"#!/bin/sh\n{HOOK_MARKER} (written by `crmctl git setup`): a commit whose staged records or\n"
-            f"# configuration fail `crmctl check --staged` is refused. Run `crmctl git setup` again to rewrite it.\n"
-            f"exec {command} --root {shlex.quote(relative)} check --staged\n")
+            f"# configuration fail `crmctl check --staged` is refused (only the records it changes are read, all\n"
+            f"# of them when it changes the configuration). Run `crmctl git setup` again to rewrite it.\n"
+            f"exec {command} --root {shlex.quote(relative)} check --staged --changed\n")
 
 
 def _refuse_foreign_hook(path):

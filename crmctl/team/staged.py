@@ -46,3 +46,18 @@ def staged_files(root):
         chosen[relative] = blob
     blobs = read_blobs(top, list(chosen.values()))
     return {Path(root) / relative: data for relative, data in zip(chosen, blobs) if data is not None}
+
+
+def staged_changes(root):
+    """Store-relative paths of the store's files that the next commit adds or changes (the index against HEAD;
+    every staged file before the first commit)."""
+    top = require_repository(root)
+    inside = os.path.relpath(Path(root).resolve(), top)
+    pathspec = "." if inside == "." else inside
+    if git(top, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False).returncode == 0:
+        named = git(top, "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=ACMRT", "-z", "HEAD",
+                    "--", pathspec).stdout.split("\0")
+    else:
+        named = git(top, "ls-files", "-z", "--", pathspec).stdout.split("\0")
+    cut = 0 if inside == "." else len(inside) + 1
+    return [name[cut:] for name in named if name]

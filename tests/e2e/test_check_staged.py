@@ -99,3 +99,19 @@ def test_check_reads_given_contents_instead_of_the_disk(shop):
     findings = check_store(Store(shop, files=files))
     assert [(f.path.endswith(GENERAL), f.code) for f in findings] == [(True, "invalid")]
     assert check_store(Store(shop)) == []  # the disk was never changed
+
+
+def test_the_hook_reads_only_what_the_commit_changes_unless_the_configuration_changes(shop):
+    _break(shop / GENERAL)
+    git(shop, "add", GENERAL)
+    git(shop, "commit", "-qm", "broken on purpose", "--no-verify")
+    (shop / "notes.txt").write_text("not a record\n")
+    path = shop / "users.yaml"
+    git(shop, "add", "notes.txt")
+    assert git(shop, "commit", "-qm", "notes", check=False).returncode == 0  # the broken record is not in it
+    path.write_text("{}\n# the users\n")
+    git(shop, "add", "users.yaml")
+    done = git(shop, "commit", "-qm", "users", check=False)  # a configuration change: every record is checked
+    assert done.returncode == 1
+    assert f"{GENERAL}:" in done.stderr
+    assert crmctl(shop, "check", "--changed").returncode == 2

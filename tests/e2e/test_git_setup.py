@@ -35,7 +35,7 @@ def test_init_git_makes_a_repository_sets_it_up_and_commits_the_store(tmp_path):
     assert git(shop, "config", "merge.crmctl.name").stdout.strip()
     assert git(shop, "config", "core.splitIndex").stdout == "true\n"
     hook = _hook(shop)
-    assert hook.read_text().splitlines()[-1] == f"exec {program} --root . check --staged"
+    assert hook.read_text().splitlines()[-1] == f"exec {program} --root . check --staged --changed"
     assert hook.stat().st_mode & stat.S_IXUSR
     assert git(shop, "log", "--format=%an <%ae>|%s").stdout == "Test Person <test@example.fi>|init: new crmctl store\n"
     committed = git(shop, "ls-files").stdout.splitlines()
@@ -77,7 +77,7 @@ def test_store_in_a_subfolder_of_an_existing_repository(tmp_path):
     done = crmctl(tmp_path, "init", "records", "--git")
     assert done.returncode == 0, done.stderr
     assert not (tmp_path / "records" / ".git").exists()
-    assert _hook(tmp_path).read_text().splitlines()[-1].endswith(" --root records check --staged")
+    assert _hook(tmp_path).read_text().splitlines()[-1].endswith(" --root records check --staged --changed")
     assert git(tmp_path, "ls-tree", "-r", "--name-only", "HEAD").stdout.splitlines()[0].startswith("records/")
     assert "README" not in git(tmp_path, "ls-tree", "-r", "--name-only", "HEAD").stdout
     assert status(tmp_path) == "A  README\n"
@@ -106,7 +106,7 @@ def test_core_hooks_path_is_honoured(tmp_path):
     git(tmp_path, "init", "-q", "-b", "main")
     git(tmp_path, "config", "core.hooksPath", "team-hooks")
     assert crmctl(tmp_path, "init", "records", "--git").returncode == 0
-    assert (tmp_path / "team-hooks" / "pre-commit").read_text().endswith(" --root records check --staged\n")
+    assert (tmp_path / "team-hooks" / "pre-commit").read_text().endswith(" --root records check --staged --changed\n")
     assert not _hook(tmp_path).exists()
 
 
