@@ -30,6 +30,7 @@ COMMANDS = {
     "escalate": "crmctl.cli.service:escalate_command",
     "report": "crmctl.cli.report:report_group",
     "manual": "crmctl.cli.manual:manual_group",
+    "resolve": "crmctl.cli.merging:resolve_command",
 }
 
 
