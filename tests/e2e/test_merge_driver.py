@@ -192,7 +192,10 @@ def test_a_combination_that_breaks_a_rule_is_reported_like_a_conflict(repo, stor
     commit(repo, "ours")
     merged = git(repo, "merge", "--no-edit", "other", check=False)
     assert merged.returncode != 0
-    assert "resolution" in merged.stdout + merged.stderr
+    said = (merged.stdout + merged.stderr).splitlines()
+    assert f"{record_id} resolution: yhdistetty tietue rikkoo säännön, jota kumpikaan puoli ei rikkonut: " \
+           "resolution (Ratkaisu): pakollinen, kun status_reason = resolved,done" in said
+    assert f"{record_id} resolution: Korjattu → (ei arvoa)" in said
     text = record_text(store, record_id)
     assert "<<<<<<< ours\nresolution: Korjattu\n=======\n>>>>>>> theirs\n" in text
     ok(run("resolve", record_id, "--ours"))
