@@ -74,7 +74,7 @@ def _with_tokens(record, paths):
     """A deep copy of `record` with a placeholder at each path (added where the record lacks it)."""
     copied = _copy(record)
     for number, path in enumerate(paths):
-        _put(copied, path, _TOKEN.format(number))
+        _put(copied, path, _TOKEN.format(number), make_parents=True)
     return copied
 
 
@@ -86,11 +86,15 @@ def _copy(value):
     return value
 
 
-def _put(container, path, value):
-    """Set (or, for None, remove) the value at `path`; a list item is found by its `key`, else its position."""
+def _put(container, path, value, make_parents=False):
+    """Set (or, for None, remove) the value at `path`; a list item is found by its `key`, else its position.
+    With `make_parents`, a missing mapping on the way is added (a conflict inside an object one side lacks)."""
     *parents, last = path
     for part in parents:
         index = _index(container, part)
+        if index is None and make_parents and isinstance(container, dict):
+            container[part] = {}
+            index = part
         if index is None:
             raise CrmError(code="conflicts.no_field", field=path_text(path))
         container = container[index]

@@ -55,11 +55,13 @@ def merge_file(base, ours, theirs, path=None, lang="en"):
     if store is not None and rtype is not None:
         broken = _broken_by_combination(store, rtype, lang, record, ours_record, theirs_record)
         taken = {path for path, _, _ in conflicts}
-        conflicts += [((key,), ours_record.get(key, MISSING), theirs_record.get(key, MISSING))
-                      for key in dict.fromkeys(path[0] for path, _ in broken) if (key,) not in taken]
+        for where in dict.fromkeys(where for where, _ in broken):
+            sides = (_at(ours_record, where), _at(theirs_record, where))
+            if where not in taken and sides != (MISSING, MISSING):  # a field neither side has cannot be marked
+                conflicts.append((where, *sides))
     text = render(record, conflicts, lambda marked: ordered(rtype, marked) if rtype else marked) if conflicts else yamlio.dump(record)
     Path(ours).write_bytes(text.encode("utf-8"))
-    return DriverResult(1 if conflicts else 0, record["id"], conflicts, broken)
+    return DriverResult(1 if conflicts or broken else 0, record["id"], conflicts, broken)
 
 
 _UNREADABLE = object()
@@ -123,5 +125,14 @@ def _broken_by_combination(store, rtype, lang, merged, ours, theirs):
     """[(path, message)]: rule errors of the merged record that neither side has on its own."""
     engine = Engine(store, lang)
     before = set(_errors(engine, rtype, ours)) | set(_errors(engine, rtype, theirs))
-    return [((problem.key,), problem.text) for found, problem in _errors(engine, rtype, merged).items()
+    return [(tuple(problem.key.split(".")), problem.text) for found, problem in _errors(engine, rtype, merged).items()
             if found not in before]
+
+
+def _at(record, path):
+    """The value at a (nested) key of a record, or MISSING."""
+    for part in path:
+        if not isinstance(record, dict) or part not in record:
+            return MISSING
+        record = record[part]
+    return record

@@ -128,3 +128,10 @@ def _item(container, name):
         return container[name]
     keyed = [item for item in container if isinstance(item, dict) and item.get("key") == name]
     return keyed[0] if keyed else container[int(name)]
+
+
+def test_a_conflict_inside_an_object_the_record_lacks_is_still_marked(sr):
+    record = {key: value for key, value in sr.items() if key != "site"}
+    text = render(record, [(("site", "meter_number"), MISSING, "M1")])
+    assert "site:\n<<<<<<< ours\n=======\n  meter_number: M1\n>>>>>>> theirs\n" in text
+    assert conflicts_in(text) == [("site.meter_number", MISSING, "M1")]
