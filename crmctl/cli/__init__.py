@@ -33,6 +33,7 @@ COMMANDS = {
     "git": "crmctl.cli.team:git_group",
     "diff": "crmctl.cli.team:diff_command",
     "log": "crmctl.cli.team:log_command",
+    "resolve": "crmctl.cli.merging:resolve_command",
 }
 
 

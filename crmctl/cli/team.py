@@ -1,7 +1,5 @@
 """Team use through git on the command line: `git setup`, `git merge-file`, `diff`, `log`."""
 
-from importlib.util import find_spec
-
 import click
 
 from crmctl.kernel.i18n import t
@@ -11,16 +9,12 @@ from crmctl.present.words import headings
 from crmctl.cli.base import TEXT_ONLY, LazyGroup, formats, pass_env
 from crmctl.cli.generic import _details
 
-# `git merge-file` lives beside `resolve` in crmctl/cli/merging.py; listed only when that module is installed.
+# `git merge-file` lives beside `resolve` in crmctl/cli/merging.py.
 GIT_COMMANDS = {"setup": "crmctl.cli.team:setup_command",
                 "merge-file": "crmctl.cli.merging:merge_file_command"}
 
 
-def _available():
-    return {name: target for name, target in GIT_COMMANDS.items() if find_spec(target.split(":")[0]) is not None}
-
-
-@click.group("git", cls=LazyGroup, lazy_commands=_available())
+@click.group("git", cls=LazyGroup, lazy_commands=GIT_COMMANDS)
 def git_group():
     """Set up this clone of a shared store (merge driver, pre-commit hook)."""
 

@@ -112,7 +112,6 @@ def test_core_hooks_path_is_honoured(tmp_path):
 
 def test_two_clones_set_up_merge_edits_of_one_record_field_by_field(tmp_path):
     """The driver `git setup` registers is what git runs: edits of different fields of one record merge cleanly."""
-    pytest.importorskip("crmctl.cli.merging", reason="the merge driver's command comes with team-merge")
     assert crmctl(tmp_path, "init", "shop", "--git").returncode == 0
     shop = tmp_path / "shop"
     env = {"CRMCTL_NOW": "2011-01-25T10:00:00+02:00", "CRMCTL_USER": "anna"}
