@@ -344,6 +344,21 @@ class Store:
             for folder in touched.values():
                 self._sweep_leftovers(self.root / folder)
 
+    @contextmanager
+    def savepoint(self):
+        """Inside a transaction: the saves of this block are undone when it raises, the transaction's other
+        saves kept (an import validates each row alone in a batch that is written with one journal)."""
+        assert self._pending is not None, "savepoint() needs an open transaction"
+        kept = dict(self._pending)  # saved records are copies, so a shallow copy restores the block's start
+        try:
+            yield
+        except BaseException:
+            touched = set(self._pending) - set(kept) | {rid for rid in kept if self._pending.get(rid) is not kept[rid]}
+            self._pending = kept
+            for rid in touched:
+                self._records.pop(self.type_of(rid).key, None)
+            raise
+
     def save(self, record):
         """Write a record canonically and atomically (caller holds the lock)."""
         assert self._locked, "save() needs the store lock"

@@ -1,0 +1,91 @@
+"""Sales projects migrated from an earlier system, with their past.
+
+Columns `stages.<KEY>.completed` (also `.started`, `.owner`) say when each
+finished stage was done and by whom. The project is built as the verbs
+would have built it on those days: created on its `created` date (its first
+stage starting then), then each stage completed with `project stage
+complete` on that date, the next one started that day with its due date from the
+guideline; a stage owner given is named as `stage assign` would. So the
+monthly tracking counts the project from its first month. Dates are checked
+against each other (a stage cannot be completed before it started), not
+against the day of the import.
+"""
+
+from crmctl.kernel.errors import CrmError
+from crmctl.workflows import projects
+from crmctl.workflows.stages import current_stage
+
+CLOSING_KEYS = ("status", "closed")
+
+
+def closing_of(parsed, engine, rtype):
+    """Take the project's final status, closing date (and a lost project's reason) out of the row: the stages
+    and `project close` set them, after the stages are built."""
+    wanted = {key: parsed.values.pop(key, None) or parsed.system.pop(key, None) for key in CLOSING_KEYS}
+    wanted = {k: v for k, v in wanted.items() if v not in (None, "")}
+    if "status" in wanted:
+        wanted["status"] = engine.convert(rtype.fields["status"], wanted["status"])  # a label in either language
+        if wanted["status"] != "open" and parsed.values.get("reason") not in (None, ""):
+            wanted["reason"] = parsed.values.pop("reason")
+    return wanted
+
+
+def build(store, record, stages, closing, actor, lang):
+    """Complete the stages of the new project `record` as the columns say; close it as the row says."""
+    project_id = record["id"]
+    known = [s.get("key") for s in record.get("stages") or []]
+    unknown = sorted(set(stages) - set(known))
+    if unknown:
+        raise CrmError(code="project.unknown_stage", stage=", ".join(unknown), type=record.get("type"),
+                       known=", ".join(map(str, known)))
+    for key in known:
+        given = stages.get(key) or {}
+        current = current_stage(store.get(project_id))
+        if current is None or current.get("key") != key:
+            if given:
+                raise CrmError(code="import.stage_after_open", stage=key)
+            continue
+        if given.get("owner"):
+            projects.assign_stage(store, project_id, key, given["owner"], actor, lang)
+        if given.get("started"):
+            _started(store, project_id, key, given["started"])
+        if not given.get("completed"):
+            if any(stages.get(k) for k in known[known.index(key) + 1:]):
+                raise CrmError(code="import.stage_after_open", stage=key)
+            break
+        following = known[known.index(key) + 1:]
+        next_owner = (stages.get(following[0]) or {}).get("owner") if following else None
+        projects.complete_stage(store, project_id, actor, lang, key, given["completed"], next_owner=next_owner)
+    _close(store, project_id, closing, actor, lang)
+    return store.get(project_id)
+
+
+def _started(store, project_id, key, started):
+    """A stage that began on another day than the previous one was completed (the first: its project's creation)."""
+    day = projects.parse_date(started)
+    record = store.get(project_id)
+    stage = next(s for s in record["stages"] if s.get("key") == key)
+    if stage.get("started") == day:
+        return
+    earlier = [s.get("completed") for s in record["stages"] if s.get("completed")]
+    floor = max(earlier) if earlier else record.get("created")
+    if floor and day < floor:
+        raise CrmError(code="project.date_before_start", date=day, started=floor)
+    spec = projects.stage_spec(store.config, record.get("type"), key)
+    stage["started"] = day
+    stage["due"] = store.calendar.add_working_days(day, int(spec.get("days") or 0))
+    for item in record.get("assignments") or []:
+        if item.get("stage") == key and "due" in item:
+            item["due"] = stage["due"]
+    store.save(record)
+
+
+def _close(store, project_id, closing, actor, lang):
+    status = closing.get("status")
+    record = store.get(project_id)
+    if status in (None, "open", record.get("status")):
+        if closing.get("closed") and record.get("status") == "open":
+            raise CrmError(code="import.closed_open_project")
+        return
+    projects.close_project(store, project_id, status, actor, lang, reason=closing.get("reason"),
+                           on=closing.get("closed"))
