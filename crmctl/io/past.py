@@ -49,13 +49,19 @@ def build(store, record, stages, closing, actor, lang):
             projects.assign_stage(store, project_id, key, given["owner"], actor, lang)
         if given.get("started"):
             _started(store, project_id, key, given["started"])
-        if not given.get("completed"):
-            if any(stages.get(k) for k in known[known.index(key) + 1:]):
-                raise CrmError(code="import.stage_after_open", stage=key)
-            break
         following = known[known.index(key) + 1:]
+        if not given.get("completed"):
+            later = [k for k in following if stages.get(k)]
+            if later:
+                raise CrmError(code="import.stage_after_open", stage=later[0])
+            break
         next_owner = (stages.get(following[0]) or {}).get("owner") if following else None
-        projects.complete_stage(store, project_id, actor, lang, key, given["completed"], next_owner=next_owner)
+        try:
+            projects.complete_stage(store, project_id, actor, lang, key, given["completed"], next_owner=next_owner)
+        except CrmError as err:
+            if err.code != "project.date_before_start":
+                raise
+            raise CrmError(code="import.stage_before_start", stage=key, **err.params) from None
     _close(store, project_id, closing, actor, lang)
     return store.get(project_id)
 

@@ -436,11 +436,13 @@ def ignore_leftovers(root):
         pass  # an unreadable or unwritable .gitignore is the user's; the write itself goes on
 
 
-def _atomic_write(path, data):
+def _atomic_write(path, data, sync=True):
     """Temp file in the same directory, fsync, rename: never a half-written file.
 
     CRMCTL_FSYNC=0 skips the fsync; it exists only so the test suite need not wait
     for the disk (a crash could then lose the write). Production always fsyncs.
+    `sync=False` leaves the fsync to the caller: a journal that covers many files
+    makes them durable together, once all are written (see journal.commit).
     """
     path = Path(path)
     temp = None
@@ -451,7 +453,7 @@ def _atomic_write(path, data):
             os.chmod(temp, 0o666 & ~_umask())
             handle.write(data)
             handle.flush()
-            if os.environ.get("CRMCTL_FSYNC") != "0":
+            if sync and os.environ.get("CRMCTL_FSYNC") != "0":
                 os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException as err:
