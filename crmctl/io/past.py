@@ -25,9 +25,18 @@ def closing_of(parsed, engine, rtype):
     wanted = {k: v for k, v in wanted.items() if v not in (None, "")}
     if "status" in wanted:
         wanted["status"] = engine.convert(rtype.fields["status"], wanted["status"])  # a label in either language
-        if wanted["status"] != "open" and parsed.values.get("reason") not in (None, ""):
-            wanted["reason"] = parsed.values.pop("reason")
+        field = _reason_field(rtype, wanted["status"])
+        if wanted["status"] != "open" and parsed.values.get(field) not in (None, ""):
+            wanted["reason"] = parsed.values.pop(field)
     return wanted
+
+
+def _reason_field(rtype, status):
+    """The field the move to `status` records its reason in (`lost_reason`), as the type's transitions say."""
+    for rule in (rtype.status or {}).get("transitions") or []:
+        if rule.get("to") == status and rule.get("reason_field"):
+            return rule["reason_field"]
+    return "reason"
 
 
 def build(store, record, stages, closing, actor, lang):

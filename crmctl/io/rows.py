@@ -163,17 +163,42 @@ def _csv(handle, name):
     if not header.strip():
         return [], iter(())
     handle.seek(0)
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    lines = _Lines(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""))
     csv.field_size_limit(MAX_CELL)
-    reader = csv.reader(text, delimiter=delimiter(header))
+    reader = csv.reader(lines, delimiter=delimiter(header))
     columns = next(reader)
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
         raise CrmError(code="import.column_twice", path=name, column=", ".join(twice))
-    return columns, _csv_rows(reader, columns)
+    return columns, _csv_rows(reader, columns, lines)
 
 
-def _csv_rows(reader, columns):
+class _Lines:
+    """The lines of a text file, none longer than MAX_CELL: the rest of an overlong line is skipped in bounded
+    pieces (memory stays bounded whatever the file) and the row it was in is marked too long."""
+
+    def __init__(self, text):
+        self.text = text
+        self.overlong = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.text.readline(MAX_CELL + 1)
+        if not line:
+            raise StopIteration
+        if len(line) > MAX_CELL and not line.endswith(("\n", "\r")):
+            self.overlong = True
+            while True:
+                rest = self.text.readline(CHUNK)
+                if not rest or rest.endswith(("\n", "\r")):
+                    break
+            return "\n"
+        return line
+
+
+def _csv_rows(reader, columns, lines):
     previous = reader.line_num
     while True:
         start = previous + 1
@@ -183,9 +208,14 @@ def _csv_rows(reader, columns):
             return
         except csv.Error as err:
             previous = reader.line_num
+            lines.overlong = False
             yield Row(start, problem=both("import.bad_csv", reason=str(err)))
             continue
         previous = reader.line_num
+        if lines.overlong:
+            lines.overlong = False
+            yield Row(start, problem=both("import.line_too_long", max=MAX_CELL))
+            continue
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(columns):

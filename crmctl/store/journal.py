@@ -26,7 +26,8 @@ def journal_path(root, cache_dir):
 
 
 def commit(root, cache_dir, writes, atomic_write):
-    """Write `writes` ([(path, bytes)], paths under `root`) all or none; `atomic_write(path, bytes)` writes one."""
+    """Write `writes` ([(path, bytes)], paths under `root`) all or none; `atomic_write(path, bytes, sync=True)`
+    writes one (`sync=False`: not made durable yet)."""
     if len(writes) == 1:
         _write(*writes[0], atomic_write)  # one atomic rename is already all or nothing
         return
@@ -41,8 +42,9 @@ def commit(root, cache_dir, writes, atomic_write):
         _sync_folder(journal.parent)
     # The journal is durable, so the files need not be one by one: written first, then made durable
     # together (each file, each folder once) before the journal goes. A crash in between replays the journal.
+    for folder in {Path(path).parent for path, _ in writes}:
+        folder.mkdir(parents=True, exist_ok=True)
     for path, data in writes:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
         atomic_write(Path(path), data, sync=False)
     if os.environ.get("CRMCTL_FSYNC") != "0":
         _sync_all([path for path, _ in writes])
@@ -99,11 +101,8 @@ def _write(path, data, atomic_write):
 
 
 def _sync_all(paths):
-    """One durability barrier for many written files: `sync()` where the system has it, else each file and
-    folder in turn."""
-    if hasattr(os, "sync"):
-        os.sync()
-        return
+    """Many written files made durable together: each file, then each folder once (not the whole system's
+    `sync()`, which would wait for every other program's writes too)."""
     for path in paths:
         handle = os.open(path, os.O_RDONLY)
         try:
