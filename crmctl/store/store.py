@@ -61,6 +61,7 @@ class Store:
         self._pending = None  # id -> record saved in the open transaction, not yet written
         self._settled = False  # a crashed command's journal has been completed (or there was none)
         self.duplicates = {}  # path -> path of the copy read instead: a record id found in two files is read once
+        self._paths = {}  # record id -> its file's path
 
     @property
     def config(self):
@@ -71,6 +72,7 @@ class Store:
     def reload_config(self):
         self._config = None
         self._calendar = None
+        self._paths = {}
 
     @property
     def calendar(self):
@@ -113,7 +115,11 @@ class Store:
         return rtype
 
     def path_of(self, record_id):
-        """`<type-dir>/<YYYY>/<MM>/<ID>.yaml`; fixed system ids sit in the type dir."""
+        """`<type-dir>/<YYYY>/<MM>/<ID>.yaml`; fixed system ids sit in the type dir (remembered: an import asks
+        for each new id's path several times)."""
+        known = self._paths.get(record_id)
+        if known is not None:
+            return known
         if not ids.is_valid(record_id):
             raise UsageError(code="store.not_an_id", given=record_id)
         rtype = self.type_of(record_id)
@@ -121,7 +127,10 @@ class Store:
         folder = self.root / rtype.dir
         if day is not None:
             folder = folder / f"{day:%Y}" / f"{day:%m}"
-        return folder / f"{record_id}.yaml"
+        if len(self._paths) > 100_000:
+            self._paths.clear()
+        path = self._paths[record_id] = folder / f"{record_id}.yaml"
+        return path
 
     def record_paths(self, rtype):
         """Every record file of a type, sorted by path."""
@@ -405,6 +414,7 @@ class Store:
         assert self._locked, "write_config_file() needs the store lock"
         _atomic_write(self.root / name, yamlio.dump(data).encode("utf-8"))
         self._config = None
+        self._paths = {}
 
     def display_path(self, path):
         """A path as people should see it: relative to the working directory when inside it."""

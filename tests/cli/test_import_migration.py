@@ -351,3 +351,19 @@ def test_a_100_mb_file_is_streamed_with_bounded_memory(store, tmp_path):
     assert "big.jsonl:2: rejected: line too long" in result.stderr
     peak_mb = int(result.stderr.rsplit("maxrss=", 1)[1]) / 1024
     assert peak_mb < 90, peak_mb  # the 100 MB line was never held whole
+
+
+def test_a_progress_line_appears_on_a_terminal_once_an_import_takes_a_moment(monkeypatch, capsys):
+    import io
+
+    from crmctl.cli import transfer
+
+    moments = iter([0.0, 0.5, 1.5, 1.6, 2.0])
+    monkeypatch.setattr(transfer.time, "monotonic", lambda: next(moments))
+    handle = io.BytesIO(b"x" * 200)
+    handle.seek(100)
+    progress = transfer.Progress(handle, 200, "en")
+    for _ in range(4):
+        progress.row()  # at 0.5 s nothing yet; at 1.5 s the line; at 1.6 s too soon to redraw; at 2.0 s again
+    progress.done()
+    assert capsys.readouterr().err == "\r50 % (2 rows)\r50 % (4 rows)\n"
