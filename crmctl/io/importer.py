@@ -135,6 +135,7 @@ class Importer:
         # a row naming its owner puts the work in that person's hands: they are told, as by a delegation
         tell = created_for_someone_else if values.get("owner") and parsed.past is None else None
         if parsed.past is not None:
+            self._check_people(parsed.past)
             self._expect_references({**values, **system})
         record, _ = records.create(self.store, self.rtype, values, self.actor, self.lang, system_values=system,
                                    prepare=tell, record_id=parsed.record_id, past=parsed.past, engine=self.engine)
@@ -143,6 +144,16 @@ class Importer:
         if self.by_key is not None:
             self.by_key.setdefault(record.get(self.key), []).append(record["id"])
         return record["id"]
+
+    def _check_people(self, past):
+        """The people a record's past names are users of this store (what `check` asks of every record)."""
+        users = self.store.config.users
+        for index, entry in enumerate(past.get("history") or []):
+            if entry["by"] not in users and entry["by"] != records.SYSTEM_USER:
+                raise CrmError(code="check.history-user", index=index, user=entry["by"])
+        for index, item in enumerate(past.get("assignments") or []):
+            if item.get("user") not in users:
+                raise CrmError(code="check.assignment-user", index=index)
 
     def _expect_references(self, values):
         """A whole record from another store may point at records of a type imported after it."""

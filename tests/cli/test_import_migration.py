@@ -367,3 +367,17 @@ def test_a_progress_line_appears_on_a_terminal_once_an_import_takes_a_moment(mon
         progress.row()  # at 0.5 s nothing yet; at 1.5 s the line; at 1.6 s too soon to redraw; at 2.0 s again
     progress.done()
     assert capsys.readouterr().err == "\r50 % (2 rows)\r50 % (4 rows)\n"
+
+
+def test_a_past_naming_people_the_store_does_not_know_is_rejected(run, store, tmp_path):
+    row = {"id": "SR-20110120-AAAAA", "title": "Vanha", "customer": "CUST-GENERAL", "person_name": "Ville",
+           "subject": "billing",
+           "history": [{"at": "2011-01-20T09:00:00+02:00", "by": "olli.outo", "event": "created"}]}
+    result = import_file(run, tmp_path, "sr", json.dumps(row) + "\n")
+    assert result.exit_code == 1
+    assert "sr.jsonl:1: rejected: history[0]: unknown user 'olli.outo'" in result.stderr
+    row["history"][0]["by"] = "taija.halme"
+    result = import_file(run, tmp_path, "sr", json.dumps(row) + "\n")
+    assert (result.exit_code, result.stdout) == (0, "SR-20110120-AAAAA\n")
+    assert [e["event"] for e in store.get("SR-20110120-AAAAA")["history"]] == ["created", "imported"]
+    assert run("check").exit_code == 0
