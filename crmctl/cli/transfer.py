@@ -67,9 +67,9 @@ def import_command(env, type_name, source, dry_run, rejects_path, update, key):
     with _opened(source) as (handle, name, size):
         kind = kind_of(source, handle.read(64))
         handle.seek(0)
-        columns, rows = read(handle, kind, name)
+        source_rows = read(handle, kind, name)
         importer.csv_rows = kind == "csv"
-        rejects = Rejects(rejects_path, kind, columns) if rejects_path else None
+        rejects = Rejects(rejects_path, kind, source_rows) if rejects_path else None
         tally = Tally()
         progress = Progress(handle, size, env.lang) if sys.stderr.isatty() else None
 
@@ -86,7 +86,7 @@ def import_command(env, type_name, source, dry_run, rejects_path, update, key):
                     env.say(f"{name}:{outcome.line}: {t('cli.rejected', env.lang)}: {outcome.reason}")
 
         try:
-            importer.run(rows, report)
+            importer.run(source_rows.rows, report)
         finally:
             if progress is not None:
                 progress.done()

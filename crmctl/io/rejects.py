@@ -15,9 +15,10 @@ from crmctl.io.rows import MARKS
 
 
 class Rejects:
-    def __init__(self, path, kind, columns=None):
+    def __init__(self, path, kind, source):
         self.path, self.kind = path, kind
-        self.columns = [c for c in columns or [] if c not in MARKS]
+        self.columns = [c for c in source.columns or [] if c not in MARKS]
+        self.delimiter, self.bom = source.delimiter, source.bom  # as the input: `;` and a BOM for Finnish Excel
         self.handle = None
         self.writer = None
         self.items = []  # JSON: written as one array at the end
@@ -27,9 +28,10 @@ class Rejects:
             self.items.append(self._mapping(outcome))
             return
         if self.handle is None:
-            self.handle = open(self.path, "w", encoding="utf-8", newline="")
+            encoding = "utf-8-sig" if self.kind == "csv" and self.bom else "utf-8"
+            self.handle = open(self.path, "w", encoding=encoding, newline="")
             if self.kind == "csv":
-                self.writer = csv.writer(self.handle, lineterminator="\n")
+                self.writer = csv.writer(self.handle, delimiter=self.delimiter, lineterminator="\n")
                 self.writer.writerow(self.columns + ["_line", "_reason"])
         if self.kind == "csv":
             data = outcome.data or {}

@@ -45,12 +45,22 @@ def kind_of(name, head):
     return {b"{": "jsonl", b"[": "json"}.get(first, "csv")
 
 
+@dataclass
+class Source:
+    """The rows of a file, and for CSV how it was written (a rejects file is written the same way)."""
+
+    rows: object
+    columns: list = None
+    delimiter: str = ","
+    bom: bool = False
+
+
 def read(handle, kind, name):
-    """(columns, rows): the rows of the binary `handle` (seekable) as `Row`s, and a CSV file's header (else None)."""
+    """The `Source` of the binary `handle` (seekable): its rows as `Row`s, streamed."""
     if kind == "jsonl":
-        return None, _jsonl(handle)
+        return Source(_jsonl(handle))
     if kind == "json":
-        return None, _json(handle, name)
+        return Source(_json(handle, name))
     return _csv(handle, name)
 
 
@@ -159,18 +169,21 @@ def delimiter(header):
 
 def _csv(handle, name):
     check_utf8(handle, name)
-    header = handle.readline(MAX_CELL).decode("utf-8", "replace").lstrip("\ufeff")
+    header = handle.readline(MAX_CELL).decode("utf-8", "replace")
+    bom = header.startswith("\ufeff")
+    header = header.lstrip("\ufeff")
     if not header.strip():
-        return [], iter(())
+        return Source(iter(()), [])
     handle.seek(0)
     lines = _Lines(io.TextIOWrapper(handle, encoding="utf-8-sig", newline=""))
     csv.field_size_limit(MAX_CELL)
-    reader = csv.reader(lines, delimiter=delimiter(header))
+    separator = delimiter(header)
+    reader = csv.reader(lines, delimiter=separator)
     columns = next(reader)
     twice = sorted({c for c in columns if columns.count(c) > 1})
     if twice:
         raise CrmError(code="import.column_twice", path=name, column=", ".join(twice))
-    return columns, _csv_rows(reader, columns, lines)
+    return Source(_csv_rows(reader, columns, lines), columns, separator, bom)
 
 
 class _Lines:

@@ -381,3 +381,17 @@ def test_a_past_naming_people_the_store_does_not_know_is_rejected(run, store, tm
     assert (result.exit_code, result.stdout) == (0, "SR-20110120-AAAAA\n")
     assert [e["event"] for e in store.get("SR-20110120-AAAAA")["history"]] == ["created", "imported"]
     assert run("check").exit_code == 0
+
+
+def test_rejects_of_a_finnish_excel_file_keep_its_bom_and_semicolons(run, store, tmp_path):
+    rejects = tmp_path / "hylatyt.csv"
+    result = billing(run, tmp_path, BILLING.replace("Henkilöasiakas", "Asiakas"), "--rejects", str(rejects))
+    assert (result.exit_code, result.stderr) == (1, SUMMARY.format(1, 0, 0, 1))
+    raw = rejects.read_bytes()
+    assert raw.startswith("\ufeffcustomer_number;name;kind;business_id;".encode("utf-8"))
+    assert raw.decode("utf-8-sig").splitlines()[1] == (
+        "100002;Matti Meikäläinen;Asiakas;;Kirkkokatu 2;Hamina;3;\"kind (Customer kind): 'Asiakas' is not an allowed "
+        "value; allowed: person, business\"")
+    rejects.write_bytes(raw.replace("Asiakas;".encode("utf-8"), "Henkilöasiakas;".encode("utf-8")))
+    again = run("--lang", "en", "import", "customer", str(rejects), "--key", "customer_number")
+    assert (again.exit_code, again.stderr) == (0, SUMMARY.format(1, 0, 0, 0))
