@@ -19,6 +19,8 @@ from crmctl.kernel.errors import StoreError
 
 NAME = "journal.json"
 FORMAT = 1
+PARALLEL_FROM = 16  # files in one commit from which they are written by THREADS threads
+THREADS = 4
 
 
 def journal_path(root, cache_dir):
@@ -44,11 +46,26 @@ def commit(root, cache_dir, writes, atomic_write):
     # together (each file, each folder once) before the journal goes. A crash in between replays the journal.
     for folder in {Path(path).parent for path, _ in writes}:
         folder.mkdir(parents=True, exist_ok=True)
-    for path, data in writes:
-        atomic_write(Path(path), data, sync=False)
+    _each(lambda item: atomic_write(Path(item[0]), item[1], sync=False), writes)
     if os.environ.get("CRMCTL_FSYNC") != "0":
-        _sync_all([path for path, _ in writes])
+        _each(_sync_file, [path for path, _ in writes])
+        for folder in sorted({Path(path).parent for path, _ in writes}):
+            _sync_folder(folder)
     _remove(journal)
+
+
+def _each(work, items):
+    """`work(item)` for every item; many (an import's batch) in a few threads, so that the file system's time
+    for one file (creating it costs most) overlaps another's. The first error is raised once all are done."""
+    if len(items) < PARALLEL_FROM:
+        for item in items:
+            work(item)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        for _ in pool.map(work, items):
+            pass
 
 
 def pending(root, cache_dir):
@@ -100,17 +117,12 @@ def _write(path, data, atomic_write):
         _sync_folder(Path(path).parent)
 
 
-def _sync_all(paths):
-    """Many written files made durable together: each file, then each folder once (not the whole system's
-    `sync()`, which would wait for every other program's writes too)."""
-    for path in paths:
-        handle = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
-    for folder in sorted({Path(path).parent for path in paths}):
-        _sync_folder(folder)
+def _sync_file(path):
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _sync_folder(folder):
