@@ -51,19 +51,18 @@ def build(store, record, stages, closing, actor, lang):
         given = stages.get(key) or {}
         current = current_stage(store.get(project_id))
         if current is None or current.get("key") != key:
-            if given:
+            if set(given) - {"owner"}:  # a later stage can only have been given its owner in advance
                 raise CrmError(code="import.stage_after_open", stage=key)
+            if given.get("owner"):
+                projects.assign_stage(store, project_id, key, given["owner"], actor, lang)
             continue
         if given.get("owner"):
             projects.assign_stage(store, project_id, key, given["owner"], actor, lang)
         if given.get("started"):
             _started(store, project_id, key, given["started"])
-        following = known[known.index(key) + 1:]
         if not given.get("completed"):
-            later = [k for k in following if stages.get(k)]
-            if later:
-                raise CrmError(code="import.stage_after_open", stage=later[0])
-            break
+            continue
+        following = known[known.index(key) + 1:]
         next_owner = (stages.get(following[0]) or {}).get("owner") if following else None
         try:
             projects.complete_stage(store, project_id, actor, lang, key, given["completed"], next_owner=next_owner)
@@ -85,7 +84,7 @@ def _started(store, project_id, key, started):
     earlier = [s.get("completed") for s in record["stages"] if s.get("completed")]
     floor = max(earlier) if earlier else record.get("created")
     if floor and day < floor:
-        raise CrmError(code="project.date_before_start", date=day, started=floor)
+        raise CrmError(code="import.started_too_early", stage=key, date=day, floor=floor)
     spec = projects.stage_spec(store.config, record.get("type"), key)
     stage["started"] = day
     stage["due"] = store.calendar.add_working_days(day, int(spec.get("days") or 0))
@@ -99,8 +98,11 @@ def _close(store, project_id, closing, actor, lang):
     status = closing.get("status")
     record = store.get(project_id)
     if status in (None, "open", record.get("status")):
-        if closing.get("closed") and record.get("status") == "open":
+        closed = projects.parse_date(closing.get("closed"))
+        if closed and record.get("status") == "open":
             raise CrmError(code="import.closed_open_project")
+        if closed and closed != record.get("closed"):  # the stages closed it on their last completion
+            raise CrmError(code="import.closed_differs", date=closed, closed=record.get("closed"))
         return
     projects.close_project(store, project_id, status, actor, lang, reason=closing.get("reason"),
                            on=closing.get("closed"))

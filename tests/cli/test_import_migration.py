@@ -395,3 +395,22 @@ def test_rejects_of_a_finnish_excel_file_keep_its_bom_and_semicolons(run, store,
     rejects.write_bytes(raw.replace("Asiakas;".encode("utf-8"), "Henkilöasiakas;".encode("utf-8")))
     again = run("--lang", "en", "import", "customer", str(rejects), "--key", "customer_number")
     assert (again.exit_code, again.stderr) == (0, SUMMARY.format(1, 0, 0, 0))
+
+
+def test_stage_start_dates_and_owners_given_in_advance(run, store, tmp_path):
+    text = ("title;type;customer;region;created;stages.needs_assessment.completed;stages.offer.started;"
+            "stages.offer.completed;stages.contract_sent.started;stages.contract_returned.owner;status;closed\n"
+            "A;gas_connection;CUST-GENERAL;kotka;2010-11-15;2010-11-30;2010-12-01;2010-12-20;2010-12-27;"
+            "taija.halme;;\n"
+            "B;gas_connection;CUST-GENERAL;kotka;2010-11-15;2010-11-30;2010-11-29;;;;;\n"
+            "C;gas_connection;CUST-GENERAL;kotka;2010-11-15;2010-11-30;;;;;;2010-12-01\n")
+    result = import_file(run, tmp_path, "project", text, name="p.csv")
+    assert result.exit_code == 1
+    assert ("p.csv:3: rejected: stages.offer.started: 2010-11-29 is before the stage could start (2010-11-30: the "
+            "project was created or the stage before it completed)") in result.stderr
+    assert "p.csv:4: rejected: closed: an open project has no closing date" in result.stderr
+    stages = store.get(result.stdout.strip())["stages"]
+    assert [(s["key"], str(s.get("started")), str(s.get("due")), s.get("owner")) for s in stages[1:4]] == [
+        ("offer", "2010-12-01", "2010-12-16", "jussi.myyja"),
+        ("contract_sent", "2010-12-27", "2010-12-29", "mette.murto"),  # Christmas is not a working day
+        ("contract_returned", "None", "None", "taija.halme")]
