@@ -180,9 +180,10 @@ class Importer:
         records.raise_errors(problems, self.lang)
         changed = [k for k in self.rtype.fields if candidate.get(k) != stored.get(k)]
         changed += [f"stages.{k}" for k in _stage_differences(stored, parsed.stages)]
-        if not changed:  # the same fields: a record that lived on elsewhere (CUST-GENERAL) is the same record
+        # A fixed system record (CUST-GENERAL) is made by every store's `init`: its own past is each store's.
+        moved_on = _past_differs(stored, parsed.past) and ids.day_of(record_id) is not None
+        if not changed and not moved_on:
             return UNCHANGED, record_id
-        moved_on = _past_differs(stored, parsed.past)
         if not self.update:
             raise CrmError(code="import.differs", id=record_id, fields=", ".join(changed) or "history")
         if moved_on:

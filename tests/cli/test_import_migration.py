@@ -414,3 +414,15 @@ def test_stage_start_dates_and_owners_given_in_advance(run, store, tmp_path):
         ("offer", "2010-12-01", "2010-12-16", "jussi.myyja"),
         ("contract_sent", "2010-12-27", "2010-12-29", "mette.murto"),  # Christmas is not a working day
         ("contract_returned", "None", "None", "taija.halme")]
+
+
+def test_a_row_whose_history_is_not_the_records_own_is_not_unchanged(run, store, tmp_path):
+    sr = new_request(run)
+    row = json.loads(run("export", "sr", "--format", "jsonl").stdout)
+    row["history"][0]["by"] = "taija.halme"
+    text = json.dumps(row, ensure_ascii=False) + "\n"
+    result = import_file(run, tmp_path, "sr", text)
+    assert result.exit_code == 1
+    assert f"rejected: {sr} exists and the row changes history;" in result.stderr
+    result = import_file(run, tmp_path, "sr", text, "--update")
+    assert f"rejected: {sr}: the row's history is not the record's own" in result.stderr
