@@ -1,5 +1,6 @@
 """`crmctl import` and `crmctl export`."""
 
+import errno
 import os
 import shutil
 import sys
@@ -63,6 +64,8 @@ def import_command(env, type_name, source, dry_run, rejects_path, update, key):
     the command exits 1; the other rows are still written. Prints the new ids.
     """
     rtype = _type(env, type_name)
+    if rejects_path:
+        _writable(rejects_path)
     importer = Importer(env.store, rtype, env.actor, env.lang, update=update, key=key, dry_run=dry_run)
     with _opened(source) as (handle, name, size):
         kind = kind_of(source, handle.read(64))
@@ -98,6 +101,15 @@ def import_command(env, type_name, source, dry_run, rejects_path, update, key):
     env.say(tally.summary(env.lang, dry_run))
     if tally.rejected:
         raise click.exceptions.Exit(1)
+
+
+def _writable(path):
+    """A rejects file that cannot be written stops the import before any row is, not halfway through it."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise CrmError(code="cli.cannot_write", path=path, reason=os.strerror(errno.ENOENT))
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise CrmError(code="cli.cannot_write", path=path, reason=os.strerror(errno.EACCES))
 
 
 @contextmanager

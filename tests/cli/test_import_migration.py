@@ -426,3 +426,11 @@ def test_a_row_whose_history_is_not_the_records_own_is_not_unchanged(run, store,
     assert f"rejected: {sr} exists and the row changes history;" in result.stderr
     result = import_file(run, tmp_path, "sr", text, "--update")
     assert f"rejected: {sr}: the row's history is not the record's own" in result.stderr
+
+
+def test_a_rejects_file_that_cannot_be_written_stops_the_import_before_any_row(run, store, tmp_path):
+    files = snapshot(store.root)
+    result = import_file(run, tmp_path, "sr", ROWS, "--rejects", str(tmp_path / "no" / "such" / "r.csv"), name="in.csv")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {tmp_path / 'no' / 'such' / 'r.csv'}: No such file or directory\n"
+    assert snapshot(store.root) == files
