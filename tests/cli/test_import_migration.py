@@ -434,3 +434,37 @@ def test_a_rejects_file_that_cannot_be_written_stops_the_import_before_any_row(r
     assert result.exit_code == 1
     assert result.stderr == f"Error: cannot write {tmp_path / 'no' / 'such' / 'r.csv'}: No such file or directory\n"
     assert snapshot(store.root) == files
+
+
+@pytest.mark.slow
+def test_an_import_on_a_terminal_shows_its_progress_on_stderr(store, tmp_path):
+    import pty
+    import subprocess
+    import sys
+
+    source = tmp_path / "many.csv"
+    with open(source, "w", encoding="utf-8") as handle:
+        handle.write("title,customer,person_name,subject,phone\n")
+        for number in range(4000):
+            handle.write(f"Pyyntö {number},CUST-GENERAL,Asiakas {number},billing,040 {1000000 + number}\n")
+    leader, follower = pty.openpty()
+    ids = open(tmp_path / "ids.txt", "wb")  # a file, not a pipe: nobody reads a pipe while the terminal is read
+    process = subprocess.Popen([sys.executable, "-m", "crmctl", "--root", str(store.root), "--lang", "en", "import",
+                                "sr", str(source)], stdout=ids, stderr=follower)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait()
+    ids.close()
+    os.close(leader)
+    assert len((tmp_path / "ids.txt").read_text().split()) == 4000
+    text = shown.decode("utf-8")
+    assert "\r" in text and " rows)" in text  # e.g. "\r37 % (1200 rows)"
+    assert text.rstrip().endswith("created: 4000, updated: 0, unchanged: 0, rejected: 0")
