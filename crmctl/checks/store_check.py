@@ -20,7 +20,8 @@ from crmctl.engine.query import parse_filters
 from crmctl.engine.records import SYSTEM_USER
 from crmctl.engine.rules import Engine
 from crmctl.checks.links import check_links
-from crmctl.store.store import CACHE_DIR, _atomic_write
+from crmctl.store.files import atomic_write
+from crmctl.store.store import CACHE_DIR
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 
 
@@ -251,7 +252,7 @@ class ParseCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(self.path, pickle.dumps((self.FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL))
+            atomic_write(self.path, pickle.dumps((self.FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a read-only store is checked all the same, just without the cache
 

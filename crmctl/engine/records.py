@@ -101,17 +101,29 @@ def raise_errors(problems, lang):
     return [p for p in problems if p.level == "warning"]
 
 
-def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=None, dry_run=False):
-    """Validate and write a new record; returns (record, warnings). Nothing is written on error or dry_run."""
-    engine = Engine(store, lang, actor)
+def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=None, dry_run=False, record_id=None,
+           past=None, engine=None):
+    """Validate and write a new record; returns (record, warnings). Nothing is written on error or dry_run.
+
+    `record_id` keeps an id made elsewhere (an import); `past` ({history, assignments}) is a record's life in
+    another store: kept as it is, followed by an `imported` event, and the workflows' create hooks, which
+    would make its first assignments and defaults again, do not run. An `engine` given is reused (an import
+    checks thousands of rows with one).
+    """
+    engine = engine or Engine(store, lang, actor)
     with store.transaction():  # the record and the links its hooks write land together or not at all
         record = {"id": None}
         problems = apply_values(engine, rtype, record, values)
         problems += apply_values(engine, rtype, record, system_values or {}, allow_system=True)
         apply_defaults(engine, rtype, record)
-        record["id"] = ids.new_id(rtype.prefix, store.today(), store.exists)
-        record["history"] = [event(store, actor, "created")]
-        for hook in registry().create_hooks.get(rtype.key, []):  # a workflow's defaults: owner, stages, ...
+        record["id"] = record_id or ids.new_id(rtype.prefix, store.today(), store.exists)
+        if past:
+            record["history"] = list(past.get("history") or []) + [event(store, actor, "imported")]
+            if past.get("assignments"):
+                record["assignments"] = list(past["assignments"])
+        else:
+            record["history"] = [event(store, actor, "created")]
+        for hook in () if past else registry().create_hooks.get(rtype.key, []):  # a workflow's defaults: owner, stages
             hook(record, engine)
         if prepare is not None:
             prepare(record, engine)
@@ -119,7 +131,8 @@ def create(store, rtype, values, actor, lang="fi", system_values=None, prepare=N
         warnings = raise_errors(problems + engine.validate(rtype, record), lang)
         if not dry_run:
             store.save(record)
-            for hook in registry().created_hooks.get(rtype.key, []):  # links other records keep to it
+            engine.remember(rtype, record)
+            for hook in () if past else registry().created_hooks.get(rtype.key, []):  # links other records keep
                 hook(record, store, actor, lang)
     return record, warnings
 

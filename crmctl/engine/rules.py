@@ -211,6 +211,17 @@ class Engine:
         except Exception:
             raise FieldError(t("missing_ref", self.lang, value=text)) from None
 
+    def expect(self, record_id):
+        """Take `record_id` as existing: a whole store imported type by type has references both ways (a
+        request to its lead, the lead back to it), so a reference may come in before its record."""
+        self._existing[record_id] = True
+
+    def remember(self, rtype, record):
+        """A record just saved joins the unique-value indexes this engine built (one engine checks many rows)."""
+        for (type_key, key), index in self._unique.items():
+            if type_key == rtype.key and record.get(key) is not None:
+                index.setdefault(record.get(key), []).append(record["id"])
+
     def _exists(self, record_id):
         """Whether a record exists, asked of the store once per id and engine (`check` asks thousands of times)."""
         if record_id in self._existing:

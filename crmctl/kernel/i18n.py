@@ -42,8 +42,9 @@ def _merged(lang, folders):
     return merged
 
 
+@lru_cache(maxsize=None)
 def messages_folder():
-    """crmctl's own catalogues (registered by the built-ins)."""
+    """crmctl's own catalogues (registered by the built-ins); found once (an import words thousands of rows)."""
     from importlib import resources  # here: importing it costs `crmctl --version` a tenth of its start-up
 
     return resources.files("crmctl.kernel").joinpath("messages")

@@ -8,7 +8,6 @@ import copy
 import os
 import pickle
 import re
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from pathlib import Path
 from crmctl.kernel import ids
 from crmctl.kernel import yamlio
 from crmctl.store import journal
+from crmctl.store.files import atomic_write as _atomic_write, ignore_leftovers
 from crmctl.store.lock import ExclusiveLock, LockTimeout, read_holder, timeout_seconds, write_holder
 from crmctl.kernel.clock import Clock
 from crmctl.config.model import load_config
@@ -27,7 +27,6 @@ CACHE_FORMAT = 1
 HOLDER_FILE = "lock.holder"  # in CACHE_DIR, beside the lock: who holds it
 # The temporary copy `_atomic_write` makes of ID.yaml: `.ID.yaml.<random>.tmp`.
 LEFTOVER = re.compile(r"\..+\.yaml\.[^.]+\.tmp")
-LEFTOVER_PATTERN = ".*.tmp"  # the same files, as a .gitignore line
 
 
 def discover(root=None, cwd=None):
@@ -66,6 +65,7 @@ class Store:
         self.duplicates = {}  # path -> path of the copy read instead: a record id found in two files is read once
         self.written = []  # every file this Store wrote (records, users.yaml, ...): what auto-commit commits
         self.events_read = {}  # id -> history length when `get` first read it: auto-commit words the events added
+        self._paths = {}  # record id -> its file's path
 
     @property
     def config(self):
@@ -76,6 +76,7 @@ class Store:
     def reload_config(self):
         self._config = None
         self._calendar = None
+        self._paths = {}
 
     @property
     def calendar(self):
@@ -118,7 +119,11 @@ class Store:
         return rtype
 
     def path_of(self, record_id):
-        """`<type-dir>/<YYYY>/<MM>/<ID>.yaml`; fixed system ids sit in the type dir."""
+        """`<type-dir>/<YYYY>/<MM>/<ID>.yaml`; fixed system ids sit in the type dir (remembered: an import asks
+        for each new id's path several times)."""
+        known = self._paths.get(record_id)
+        if known is not None:
+            return known
         if not ids.is_valid(record_id):
             raise UsageError(code="store.not_an_id", given=record_id)
         rtype = self.type_of(record_id)
@@ -126,7 +131,10 @@ class Store:
         folder = self.root / rtype.dir
         if day is not None:
             folder = folder / f"{day:%Y}" / f"{day:%m}"
-        return folder / f"{record_id}.yaml"
+        if len(self._paths) > 100_000:
+            self._paths.clear()
+        path = self._paths[record_id] = folder / f"{record_id}.yaml"
+        return path
 
     def record_paths(self, rtype):
         """Every record file of a type, sorted by path."""
@@ -379,6 +387,21 @@ class Store:
             for folder in touched.values():
                 self._sweep_leftovers(self.root / folder)
 
+    @contextmanager
+    def savepoint(self):
+        """Inside a transaction: the saves of this block are undone when it raises, the transaction's other
+        saves kept (an import validates each row alone in a batch that is written with one journal)."""
+        assert self._pending is not None, "savepoint() needs an open transaction"
+        kept = dict(self._pending)  # saved records are copies, so a shallow copy restores the block's start
+        try:
+            yield
+        except BaseException:
+            touched = set(self._pending) - set(kept) | {rid for rid in kept if self._pending.get(rid) is not kept[rid]}
+            self._pending = kept
+            for rid in touched:
+                self._records.pop(self.type_of(rid).key, None)
+            raise
+
     def save(self, record):
         """Write a record canonically and atomically (caller holds the lock)."""
         assert self._locked, "save() needs the store lock"
@@ -427,6 +450,7 @@ class Store:
         _atomic_write(self.root / name, yamlio.dump(data).encode("utf-8"))
         self.written.append(self.root / name)
         self._config = None
+        self._paths = {}
 
     def display_path(self, path):
         """A path as people should see it: relative to the working directory when inside it."""
@@ -444,47 +468,3 @@ def _read_cache(path):
         return entries if version == CACHE_FORMAT else {}
     except Exception:  # a missing, stale or damaged cache is simply rebuilt
         return {}
-
-
-def ignore_leftovers(root):
-    """The store's .gitignore keeps the temporary copies of a crashed write (`.ID.yaml.*.tmp`) out of git."""
-    path = Path(root) / ".gitignore"
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        if LEFTOVER_PATTERN not in text.splitlines():
-            path.write_text(text + ("" if not text or text.endswith("\n") else "\n") + LEFTOVER_PATTERN + "\n",
-                            encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass  # an unreadable or unwritable .gitignore is the user's; the write itself goes on
-
-
-def _atomic_write(path, data):
-    """Temp file in the same directory, fsync, rename: never a half-written file.
-
-    CRMCTL_FSYNC=0 skips the fsync; it exists only so the test suite need not wait
-    for the disk (a crash could then lose the write). Production always fsyncs.
-    """
-    path = Path(path)
-    temp = None
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            # mkstemp makes the file 0600; a store shared by a group needs the mode the umask gives other files.
-            os.chmod(temp, 0o666 & ~_umask())
-            handle.write(data)
-            handle.flush()
-            if os.environ.get("CRMCTL_FSYNC") != "0":
-                os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException as err:
-        if temp is not None and os.path.exists(temp):
-            os.unlink(temp)
-        if isinstance(err, OSError):  # a full disk, a read-only store: the file is as it was, say which
-            raise StoreError(code="store.cannot_write", path=path, reason=err.strerror or err) from None
-        raise
-
-
-def _umask():
-    mask = os.umask(0o022)  # reading the umask means setting it: set it straight back
-    os.umask(mask)
-    return mask

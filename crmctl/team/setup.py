@@ -10,7 +10,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from crmctl.store.store import CACHE_DIR, LEFTOVER_PATTERN
+from crmctl.store.files import LEFTOVER_PATTERN
+from crmctl.store.store import CACHE_DIR
 from crmctl.team.repo import GitError, git, require_repository, toplevel
 
 DRIVER = "crmctl"

@@ -6,7 +6,8 @@ from pathlib import Path
 from crmctl.kernel.errors import StoreError
 from crmctl.kernel.resources import defaults_dir
 from crmctl.engine.records import SYSTEM_USER, event, ordered
-from crmctl.store.store import CACHE_DIR, MARKER, Store, ignore_leftovers
+from crmctl.store.files import ignore_leftovers
+from crmctl.store.store import CACHE_DIR, MARKER, Store
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 
 GENERAL_CUSTOMER_NAME = "_Asiakaspalvelun yleisasiakas"

@@ -18,14 +18,14 @@ def test_import_writes_valid_rows_and_rejects_the_rest(run, store, tmp_path):
     result = run("--lang", "en", "import", "sr", str(source), "--rejects", str(rejects))
     assert result.exit_code == 1
     [new_id] = result.stdout.split()
-    assert result.stderr == "imported: 1, rejected: 1\n"
+    assert result.stderr == "created: 1, updated: 0, unchanged: 0, rejected: 1\n"
     record = store.get(new_id)
     assert record["subject"] == "meter_reading"
     assert record["meter_reading"] == 12
     assert record["site"] == {"postal_code": "48100"}
     assert rejects.read_text(encoding="utf-8") == (
-        "title,customer,subject,meter_reading,_line,_reason\n"
-        "Huono,CUST-GENERAL,meter_reading,x,3,meter_reading (Meter reading): must be a whole number; "
+        "title,customer,person_name,subject,meter_reading,site.postal_code,_line,_reason\n"
+        "Huono,CUST-GENERAL,,meter_reading,x,,3,meter_reading (Meter reading): must be a whole number; "
         "person_name (Person name): required when customer = CUST-GENERAL\n"
     )
 
@@ -37,7 +37,7 @@ def test_import_dry_run_writes_nothing(run, store, tmp_path):
     result = run("--lang", "en", "import", "sr", str(source), "--dry-run")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.endswith("would import: 1, rejected: 1\n")
+    assert result.stderr.endswith("would create: 1, would update: 0, unchanged: 0, rejected: 1\n")
     assert snapshot(store.root) == before
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from crmctl.kernel.errors import StoreError
 from crmctl.store import journal
-from crmctl.store.store import CACHE_DIR, Store, _atomic_write
+from crmctl.store.files import atomic_write as _atomic_write
+from crmctl.store.store import CACHE_DIR, Store
 
 
 
@@ -85,3 +86,25 @@ def test_check_completes_a_waiting_journal_before_it_judges_the_files(store, run
     assert run("check").exit_code == 0
     assert path.read_text(encoding="utf-8") == text
     assert not target.exists()
+
+
+@pytest.mark.parametrize("fsync", ["0", "1"])
+def test_a_big_commit_is_written_in_threads_and_a_failed_file_leaves_the_journal_to_finish_it(tmp_path, monkeypatch,
+                                                                                           fsync):
+    monkeypatch.setenv("CRMCTL_FSYNC", fsync)
+    writes = [(tmp_path / "r" / f"{n:03}.yaml", f"id: {n}\n".encode()) for n in range(journal.PARALLEL_FROM * 3)]
+    journal.commit(tmp_path, CACHE_DIR, writes, _atomic_write)
+    assert [p.read_bytes() for p, _ in writes] == [data for _, data in writes]
+    assert not journal.pending(tmp_path, CACHE_DIR)
+
+    def failing(path, data, sync=True):
+        if path.name == "007.yaml":
+            raise StoreError(code="store.cannot_write", path=path, reason="disk full")
+        _atomic_write(path, data, sync)
+
+    again = [(path, data + b"v: 2\n") for path, data in writes]
+    with pytest.raises(StoreError):
+        journal.commit(tmp_path, CACHE_DIR, again, failing)
+    assert journal.pending(tmp_path, CACHE_DIR)  # the next command to take the lock completes it
+    assert journal.complete(tmp_path, CACHE_DIR, _atomic_write) is True
+    assert [p.read_bytes() for p, _ in writes] == [data for _, data in again]

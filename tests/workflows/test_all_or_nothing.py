@@ -79,7 +79,7 @@ def test_an_import_row_that_fails_after_its_first_write_is_not_written(run, stor
     source.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     result = run("--lang", "en", "import", "lead", str(source), "--rejects", str(tmp_path / "rejects.jsonl"))
     assert result.exit_code == 1
-    assert result.stderr.endswith("imported: 1, rejected: 1\n")
+    assert result.stderr.endswith("created: 1, updated: 0, unchanged: 0, rejected: 1\n")
     leads = records_of(store, "lead")
     assert [lead["service_request"] for lead in leads] == [fine]
     assert store.get(fine)["lead"] == leads[0]["id"]
