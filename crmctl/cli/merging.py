@@ -11,9 +11,9 @@ from crmctl.team.merge import path_text
 
 @formats(*TEXT_ONLY)
 @click.command("merge-file", short_help="The record merge driver git calls (%O %A %B %P).")
-@click.argument("base", type=click.Path(dir_okay=False))
-@click.argument("ours", type=click.Path(dir_okay=False))
-@click.argument("theirs", type=click.Path(dir_okay=False))
+@click.argument("base", type=click.Path(exists=True, dir_okay=False))
+@click.argument("ours", type=click.Path(exists=True, dir_okay=False))
+@click.argument("theirs", type=click.Path(exists=True, dir_okay=False))
 @click.argument("path", required=False)
 @pass_env
 def merge_file_command(env, base, ours, theirs, path):

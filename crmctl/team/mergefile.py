@@ -89,7 +89,7 @@ def _text_merge(base, ours, theirs):
     """git's own line merge, with the same labels as ours; its exit code (the number of conflicts)."""
     done = git(os.getcwd(), "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
                str(ours), str(base), str(theirs), check=False)
-    if done.returncode < 0:
+    if not 0 <= done.returncode <= 127:  # git's count of conflicts is capped at 127; above is its own failure
         raise CrmError(code="git.failed", command="git merge-file", message=done.stderr.strip())
     return DriverResult(done.returncode, text_merge=True)
 
