@@ -17,11 +17,12 @@ from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.kernel.i18n import t
 
 PAIR = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*)=(.*)$", re.S)
-OUTPUT_FORMATS = ("table", "json", "yaml", "csv", "md", "jsonl")
+OUTPUT_FORMATS = ("table", "json", "yaml", "csv", "md", "jsonl", "svg")  # svg: a monthly report's chart
 EVERY_FORMAT = ("table", "json", "yaml", "csv", "md")  # what lists, shows and histories produce
 TEXT_ONLY = ("table",)  # commands that print only messages or new ids: plain text, no other format
 # `--out FILE` chooses the format by the file's extension when --format is not given.
-FORMAT_OF_EXTENSION = {".md": "md", ".csv": "csv", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".jsonl": "jsonl"}
+FORMAT_OF_EXTENSION = {".md": "md", ".csv": "csv", ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".jsonl": "jsonl",
+                      ".svg": "svg"}
 
 
 class Env:

@@ -18,7 +18,7 @@ HELP = {
 
 
 def report_command(name, monthly):
-    from crmctl.reports.render import FORMATS
+    from crmctl.reports.render import FORMATS, SNAPSHOT_FORMATS
 
     @click.command(name=name, help=HELP.get(name, name))
     @pass_env
@@ -40,12 +40,19 @@ def report_command(name, monthly):
                 raise CrmError(code="cli.cannot_write", path=path, reason=err.strerror) from None
             env.say(t("wrote", env.lang, path=path))
 
+    # Every report takes --from/--to, so a script can loop over the reports with the same options (cli.md).
     if monthly:
         command = click.option("--from", "start", metavar="YYYY-MM",
                                help="First month (default: two months before --to).")(command)
         command = click.option("--to", "end", metavar="YYYY-MM", help="Last month (default: this month).")(command)
-    command = out_file_option("Write the report to FILE (Markdown: its SVG chart beside it) instead of stdout.")(command)
-    return formats(*FORMATS)(command)
+    else:
+        command = click.option("--from", "start", metavar="YYYY-MM",
+                               help="Count only records created from this month on (default: all).")(command)
+        command = click.option("--to", "end", metavar="YYYY-MM",
+                               help="Count only records created up to the end of this month (default: now).")(command)
+    command = out_file_option("Write the report to FILE (Markdown: its SVG chart beside it) instead of stdout; "
+                              "the extension (.md .csv .json .yaml .svg) chooses the format.")(command)
+    return formats(*(FORMATS if monthly else SNAPSHOT_FORMATS))(command)
 
 
 class ReportGroup(CrmGroup):

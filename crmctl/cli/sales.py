@@ -5,7 +5,7 @@ import click
 from crmctl.workflows import account_requests
 from crmctl.workflows import leads
 from crmctl.workflows import projects
-from crmctl.kernel.errors import UsageError
+from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.present.formats import render_data, render_rows
 from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env
 from crmctl.cli.generic import record_group
@@ -122,7 +122,7 @@ def stage_complete(env, project_id, args, on, next_owner, force):
     if reason is not None and not force:
         raise UsageError(code="cli.reason_needs_force")
     if force and reason is None:
-        raise UsageError(code="cli.force_needs_reason")
+        raise CrmError(code="cli.force_needs_reason")
     projects.complete_stage(env.store, _project_id(env, project_id), env.actor, env.lang, stage_key, on,
                             next_owner, reason if force else None)
 
@@ -197,7 +197,7 @@ def project_close(env, project_id, pairs, completed, lost, force, on):
     if force and lost:
         raise UsageError(code="cli.force_only_with", option="--completed")
     if completed and force and reason is None:
-        raise UsageError(code="cli.force_needs_reason")
+        raise CrmError(code="cli.force_needs_reason")
     if completed and reason is not None and not force:
         raise UsageError(code="cli.reason_needs_force")
     outcome = "completed" if completed else "lost"

@@ -5,7 +5,7 @@ import re
 import subprocess
 
 from crmctl.config.model import Field, Value, label
-from crmctl.kernel.errors import CrmError, NotFound, UsageError, ValidationError
+from crmctl.kernel.errors import CrmError, NotFound, ValidationError
 from crmctl.kernel.i18n import LANGUAGES, both, t
 from crmctl.engine.rules import Engine, FieldError, Problem
 
@@ -120,7 +120,7 @@ def _convert_all(engine, fields, values, problems):
 def add_user(store, handle, values, actor, lang="fi"):
     """Add a user to users.yaml; returns the user's data."""
     if not HANDLE.match(handle or ""):
-        raise UsageError(code="directory.bad_handle", handle=handle)
+        raise CrmError(code="directory.bad_handle", handle=handle)
     with store.lock():
         store.reload_config()
         require_admin(store, actor)
@@ -174,7 +174,7 @@ def set_user(store, handle, values, actor, lang="fi"):
 
 def add_region(store, key, values, actor, lang="fi"):
     if not REGION_KEY.match(key or ""):
-        raise UsageError(code="directory.bad_region_key", key=key)
+        raise CrmError(code="directory.bad_region_key", key=key)
     values = dict(values)
     name = _region_name(store, values.pop("name", None) or key, actor, lang)
     with store.lock():

@@ -13,7 +13,7 @@ from crmctl.kernel.errors import UsageError
 from crmctl.kernel.registry import registry
 from crmctl.kernel.i18n import LANGUAGES
 from crmctl.engine.query import Evaluator
-from crmctl.reports.months import label, month_range, previous_month
+from crmctl.reports.months import label, last_day, month_range, parse_month, previous_month
 
 
 @dataclass
@@ -104,8 +104,18 @@ def run(store, name, start=None, end=None, lang="fi", context=None):
         raise UsageError(f"unknown report {name!r} (one of {', '.join(known)})")
     definition = known[name]
     context = context or Context(store, lang)
-    months = month_range(start, end, store.today()) if definition.monthly else []
+    months = month_range(start, end, store.today()) if definition.monthly else snapshot_window(start, end)
     return definition.build(context, months)
+
+
+def snapshot_window(start, end):
+    """A snapshot report's (first day, last day) of the records it counts: created from --from's month (else
+    from the first) up to the end of --to's month (else up to now); (None, None) when neither is given."""
+    first = parse_month(start, "--from") if start else None
+    last = parse_month(end, "--to") if end else None
+    if first is not None and last is not None and first > last:
+        raise UsageError(f"--from {label(first)} is after --to {label(last)}")
+    return (first, last_day(last) if last is not None else None)
 
 
 def with_changes(rows, metrics, previous):

@@ -69,10 +69,18 @@ def _same_value(members, key):
             for records in by_value.values() if len(records) > 1]
 
 
-def build(context, months):
+def created_within(records, window):
+    """The records created (by the date in their id) within window = (first day, last day), either end open."""
+    first, last = window or (None, None)
+    return [r for r in records if (day := day_of(r.get("id") or "")) is not None
+            and (first is None or day >= first) and (last is None or day <= last)]
+
+
+def build(context, window):
+    """The quality of the records created within `window` (--from/--to; all records when not given)."""
     types = {}
     for rtype in context.store.config.types.values():
-        records = [r for r in context.records(rtype.key) if day_of(r.get("id") or "") is not None]
+        records = created_within(context.records(rtype.key), window)
         engine = context.evaluator(rtype.key).engine
         recommended = [key for key, field in rtype.fields.items() if field.level == "recommended"]
         filled = {key: sum(1 for r in records if not is_empty(r.get(key))) for key in recommended}
@@ -83,9 +91,10 @@ def build(context, months):
             warnings += "warning" in levels
         types[rtype.key] = {"records": len(records), "fill_rates": {k: share(n, len(records)) for k, n in filled.items()},
                             "filled": filled, "violations": violations, "warnings": warnings}
-    requests = context.records(record_types.SERVICE_REQUEST)
+    requests = created_within(context.records(record_types.SERVICE_REQUEST), window)
     on_general = sum(1 for r in requests if r.get("customer") == GENERAL_CUSTOMER)
-    snapshot = {"types": types, "duplicates": probable_duplicates(context.records(record_types.CUSTOMER)),
+    customers = created_within(context.records(record_types.CUSTOMER), window)
+    snapshot = {"types": types, "duplicates": probable_duplicates(customers),
                 "requests": len(requests), "general_customer_requests": on_general,
                 "general_customer_share": share(on_general, len(requests))}
     config = context.store.config

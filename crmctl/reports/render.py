@@ -9,7 +9,9 @@ from crmctl.reports import chart
 from crmctl.reports.months import label as month_label
 
 MINUS = "\u2212"  # the tables print −1, as the roll-out's did
-FORMATS = ("table", "md", "csv", "json", "yaml")
+FORMATS = ("table", "md", "csv", "json", "yaml", "svg")  # monthly reports
+# A snapshot (quality) is several tables of different columns: one CSV cannot hold them, JSON can (rates as fractions).
+SNAPSHOT_FORMATS = ("table", "md", "json", "yaml")
 
 
 def number_text(value, kind="count", lang="en"):
@@ -120,6 +122,10 @@ def render(report, fmt, lang, store_root=None, out=None):
         return render_snapshot(report, fmt, lang, store_root, out)
     if fmt in ("json", "yaml"):
         return formats.render_data(report.data(), fmt), {}
+    if fmt == "svg":
+        title = report.title[lang]
+        return environment(store_root).get_template("reports/chart.svg.j2").render(
+            chart=chart.svg_geometry(report, lang, title)), {}
     if fmt == "csv":
         columns = csv_columns(report)
         return formats.render_rows(csv_rows(report), columns, columns, "csv"), {}
@@ -172,11 +178,6 @@ def render_snapshot(report, fmt, lang, store_root, out):
     if fmt in ("json", "yaml"):
         return formats.render_data(report.data(), fmt), {}
     sections = report.sections(lang)
-    if fmt == "csv":
-        parts = []
-        for _title, columns, _headers, rows in sections:
-            parts.append(formats.render_rows(rows, columns, columns, "csv"))
-        return "\n".join(parts), {}
     if fmt == "table":
         parts = []
         for title, columns, headers, rows in sections:

@@ -208,8 +208,8 @@ class Store:
     def resolve(self, given, rtype=None):
         """The full id for an id or unique prefix of one (case-insensitive)."""
         text = (given or "").strip()
-        if not ids.ID_PREFIX.match(text):
-            raise UsageError(code="store.not_an_id", given=given)
+        if not ids.ID_PREFIX.match(text):  # names no record: the request is wrong (1), as for an unknown id
+            raise NotFound(code="store.not_an_id", given=given)
         text = text.upper()
         if ids.is_valid(text) and self.exists(text) and (rtype is None or ids.prefix_of(text) == rtype.prefix):
             return text

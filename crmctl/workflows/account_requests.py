@@ -3,7 +3,7 @@
 from crmctl.engine import records
 from crmctl.engine.assignments import assign
 from crmctl.engine.directory import region_owner
-from crmctl.kernel.errors import CrmError, UsageError
+from crmctl.kernel.errors import CrmError
 from crmctl.engine.rules import is_empty
 from crmctl.engine.transitions import transition
 
@@ -37,7 +37,7 @@ def send(store, form_id, actor, lang="fi"):
 def reject(store, form_id, reason, actor, lang="fi"):
     """sent → rejected with a reason; the form goes back to its seller."""
     if is_empty(reason):
-        raise UsageError(code="form.reject_needs_reason")
+        raise CrmError(code="form.reject_needs_reason")
 
     def before_save(record, engine, old, new):
         if record.get("seller"):
@@ -54,7 +54,7 @@ def process(store, form_id, customer_number, actor, lang="fi"):
     to the new customer.
     """
     if is_empty(customer_number):
-        raise UsageError(code="form.needs_customer_number")
+        raise CrmError(code="form.needs_customer_number")
     config = store.config
     customer_type = config.types["customer"]
     with store.transaction():  # all its records or none, also across a crash

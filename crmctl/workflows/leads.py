@@ -4,7 +4,7 @@ from crmctl.engine import records
 from crmctl.workflows import sla
 from crmctl.engine.assignments import assign
 from crmctl.engine.directory import default_owner
-from crmctl.kernel.errors import CrmError, UsageError
+from crmctl.kernel.errors import CrmError
 from crmctl.engine.query import Evaluator
 from crmctl.engine.rules import is_empty
 from crmctl.engine.transitions import transition
@@ -65,7 +65,7 @@ def handle(store, lead_id, actor, lang="fi", values=None):
         type_key = values.pop("type", None) or project_type_for(config, lead.get("topic"))
         if not type_key:
             known = ", ".join(config.project_types)
-            raise UsageError(code="lead.no_project_type", topic=lead.get("topic"), known=known)
+            raise CrmError(code="lead.no_project_type", topic=lead.get("topic"), known=known)
         names = dict(values)
         names.setdefault("customer", "CUST-GENERAL")
         names.setdefault("region", lead.get("region"))
@@ -84,7 +84,7 @@ def handle(store, lead_id, actor, lang="fi", values=None):
 def handle_no_action(store, lead_id, reason, actor, lang="fi"):
     """Handled without a project (e.g. gas cannot be offered in the area); needs a reason."""
     if is_empty(reason):
-        raise UsageError(code="lead.no_action_needs_reason")
+        raise CrmError(code="lead.no_action_needs_reason")
     record, _ = transition(store, lead_id, "handled_no_action", actor, lang, {"reason": reason})
     return record
 

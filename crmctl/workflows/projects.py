@@ -154,7 +154,7 @@ def complete_stage(store, project_id, actor, lang="fi", stage_key=None, on=None,
     """
     on = parse_date(on)
     if force_reason is not None and is_empty(force_reason):
-        raise UsageError(code="project.force_needs_reason")
+        raise CrmError(code="project.force_needs_reason")
 
     def mutate(record, engine):
         rtype = store.type_of(project_id)
@@ -215,7 +215,7 @@ def start_work(store, project_id, actor, lang="fi", stage_key=None):
 def skip_stage(store, project_id, stage_key, reason, actor, lang="fi", next_owner=None):
     """Skip a stage with a reason: the current one (the next starts) or a later one (passed over)."""
     if is_empty(reason):
-        raise UsageError(code="project.skip_needs_reason")
+        raise CrmError(code="project.skip_needs_reason")
 
     def mutate(record, engine):
         _open_project(record)
@@ -284,7 +284,7 @@ def close_project(store, project_id, outcome, actor, lang="fi", reason=None, on=
     if outcome not in ("completed", "lost"):
         raise UsageError(code="project.close_how")
     if force_reason is not None and (outcome != "completed" or is_empty(force_reason)):
-        raise UsageError(code="project.force_needs_reason")
+        raise CrmError(code="project.force_needs_reason")
     on = parse_date(on)
     values = {"reason": reason or force_reason} if (reason or force_reason) else {}
     system = {"closed": on} if on else {}

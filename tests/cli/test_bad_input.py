@@ -170,7 +170,7 @@ def test_path_like_ids_are_refused_before_touching_files(run, store, sr, monkeyp
     monkeypatch.setenv("EDITOR", "false")  # never reached
     args = [a.format(id=bad_id) for a in verb] if "{id}" in verb else verb + [bad_id]
     before = snapshot(store.root)
-    rejected(run("sr", *args), f"Virhe: ei tietueen tunniste: {bad_id!r}", code=2)
+    rejected(run("sr", *args), f"Virhe: ei tietueen tunniste: {bad_id!r}", code=1)
     assert snapshot(store.root) == before
 
 

@@ -115,7 +115,7 @@ def test_an_out_extension_the_command_does_not_produce_is_a_usage_error(run, tmp
     out = tmp_path / "calls.jsonl"
     result = run("--lang", "en", "report", "calls", "--out", str(out))
     assert (result.exit_code, result.stderr) == (2, "Error: report calls: --out: jsonl is not supported "
-                                                    "(one of table, md, csv, json, yaml)\n")
+                                                    "(one of table, md, csv, json, yaml, svg)\n")
     assert not out.exists()
 
 

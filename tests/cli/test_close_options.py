@@ -19,7 +19,6 @@ def new_project(run):
     (["--lost", "--completed", "reason=x"], "Error: --completed and --lost exclude each other\n"),
     (["--completed", "--lost", "reason=x"], "Error: --completed and --lost exclude each other\n"),
     (["--lost", "--force", "reason=x"], "Error: --force goes with --completed\n"),
-    (["--completed", "--force"], "Error: --force needs a reason (reason=...)\n"),
     (["--completed", "reason=x"], "Error: reason=.. goes with --force\n"),
 ])
 def test_options_that_exclude_each_other_are_usage_errors(run, store, args, message):
@@ -72,4 +71,13 @@ def test_forced_completion_cannot_date_before_the_current_stage_began(run, store
                  "--date", "2011-01-24")
     assert result.exit_code == 1
     assert "2011-01-24" in result.stderr
+    assert snapshot(store.root) == before
+
+
+def test_force_without_a_reason_is_a_request_error(run, store):
+    """A missing reason= is wrong data, not a wrong command line: exit 1, as for `--lost` without one."""
+    project_id = new_project(run)
+    before = snapshot(store.root)
+    result = run("--lang", "en", "project", "close", project_id, "--completed", "--force")
+    assert (result.exit_code, result.stderr) == (1, "Error: --force needs a reason (reason=...)\n")
     assert snapshot(store.root) == before

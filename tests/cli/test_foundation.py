@@ -237,9 +237,9 @@ def test_bad_users_and_regions_are_rejected_and_change_nothing(run, bootstrapped
     (["user", "add", "../x", "name=X"], "Virhe: ei kelvollinen käyttäjätunnus (pienet kirjaimet, numerot, . _ -): '../x'"),
     (["region", "add", "Ou lu"], "Virhe: ei kelvollinen alueen avain (pienet kirjaimet, numerot, _): 'Ou lu'"),
 ])
-def test_bad_handles_and_region_keys_are_usage_errors(run, bootstrapped, args, error):
+def test_bad_handles_and_region_keys_are_data_errors(run, bootstrapped, args, error):
     result = run("--as", "anna", *args, root=bootstrapped)
-    assert (result.exit_code, result.stderr) == (2, error + "\n")
+    assert (result.exit_code, result.stderr) == (1, error + "\n")
 
 
 def test_records_naming_unknown_users_or_regions_are_rejected(run, store):

@@ -102,7 +102,7 @@ def test_handle_with_explicit_type_and_topic_without_a_type(run, store):
                   "region=helsinki").stdout.strip()
     before = snapshot(store.root)
     result = run("lead", "handle", lead_id)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == ("Virhe: liidin aiheelle 'other' ei ole myyntiprojektin tyyppiä; anna type=.. "
                              "(gas_connection, heat_connection, solution_sales, parent_company)\n")
     assert snapshot(store.root) == before
@@ -116,7 +116,7 @@ def test_handle_no_action_needs_a_reason(run, store):
     lead_id = new_lead(run)
     before = snapshot(store.root)
     result = run("lead", "handle", lead_id, "--no-action")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == "Virhe: --no-action vaatii syyn (reason=...)\n"
     assert snapshot(store.root) == before
     result = run("lead", "handle", lead_id, "--no-action", "reason=Alueella ei ole kaasuverkkoa")

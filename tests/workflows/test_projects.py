@@ -123,7 +123,7 @@ def test_bad_completions_change_nothing(run, store, args, message):
 def test_force_needs_a_reason(run, store):
     project_id = new_project(run)
     result = run("project", "stage", "complete", project_id, "--force")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == "Virhe: --force tarvitsee syyn (reason=...)\n"
 
 
@@ -155,7 +155,7 @@ def test_stage_assign_and_skip(run, store):
     assert [a["user"] for a in pending(record)] == ["kaisa.kauppinen"]
     assert record["assignments"][0]["handed_over_to"] == "kaisa.kauppinen"
     result = run("project", "stage", "skip", project_id, "needs_assessment")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr == "Virhe: vaiheen ohittaminen vaatii syyn (reason=...)\n"
     assert run("project", "stage", "skip", project_id, "needs_assessment", "reason=Tarve tiedossa").exit_code == 0
     record = store.get(project_id)
