@@ -122,7 +122,8 @@ def user_list(env):
         rows = [{"handle": h, **u, "roles": ",".join(u.get("roles") or [])} for h, u in users.items()]
         return rows, list(USER_COLUMNS), headings(env.lang, *USER_COLUMNS.values())
 
-    env.listing(users, users, table)
+    # A list is an array in json/yaml (cli.md): each user an object with its handle, as the file keys them.
+    env.listing(users, [{"handle": h, **u} for h, u in users.items()], table)
 
 
 @click.group("region", cls=CrmGroup)
@@ -165,7 +166,7 @@ def region_list(env):
         headers = headings(env.lang, "column.key", "column.name")
         return rows, columns, headers + [label(v.label, env.lang) for v in roles]
 
-    env.listing(regions, regions, table)
+    env.listing(regions, [{"key": k, **r} for k, r in regions.items()], table)
 
 
 def _changed_records(store, changed):

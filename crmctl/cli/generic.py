@@ -131,6 +131,10 @@ def record_group(type_key, name, help_text):
             what = t("derived.unacknowledged", env.lang)
             rows.append({"field": what, "value": f"{item.get('user')} ({item.get('reason')}, {item.get('at')})"})
         headers = headings(env.lang, "column.field", "column.value")
+        if env.fmt == "csv":  # the rows are labels in the chosen language: so is the header above them
+            rows = [dict(zip(headers, (row["field"], row["value"]))) for row in rows]
+            env.out(render_rows(rows, headers, headers, "csv"))
+            return
         env.out(render_rows(rows, ["field", "value"], headers, env.fmt))
 
     @formats(*EVERY_FORMAT)

@@ -135,6 +135,9 @@ def stage_list(env, project_id):
     """The project's stages with names, roles, owners and dates (* marks the current one)."""
     full_id = _project_id(env, project_id)
     record = env.store.get(full_id)
+    if env.quiet:  # a list command: -q prints its keys, one per line
+        env.out("".join(f"{stage.get('key')}\n" for stage in record.get("stages") or []))
+        return
     if env.fmt in ("json", "yaml"):
         env.out(render_data(record.get("stages") or [], env.fmt))
         return
