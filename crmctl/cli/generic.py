@@ -159,8 +159,8 @@ def record_group(type_key, name, help_text):
         full_id = env.store.resolve(record_id, rtype)
         _, warnings, changed = records.update(env.store, full_id, parse_pairs(pairs), env.actor, env.lang)
         env.warn(warnings)
-        if not changed:
-            env.say(t("nothing_changed", env.lang))
+        if not changed:  # a repeat: what was asked holds already, nothing was written (exit 0)
+            env.say(t("set.already_holds", env.lang, id=full_id))
 
     @formats(*EVERY_FORMAT)
     @group.command("history")

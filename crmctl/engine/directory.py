@@ -5,7 +5,7 @@ import re
 import subprocess
 
 from crmctl.config.model import Field, Value, label
-from crmctl.kernel.errors import CrmError, NotFound, ValidationError
+from crmctl.kernel.errors import AlreadyHolds, CrmError, NotFound, ValidationError
 from crmctl.kernel.i18n import LANGUAGES, both, t
 from crmctl.engine.rules import Engine, FieldError, Problem
 
@@ -168,6 +168,8 @@ def set_user(store, handle, values, actor, lang="fi"):
             raise ValidationError(problems, t("rules_broken", lang))
         users = dict(config.users)
         users[handle] = {**users[handle], **changes}
+        if users[handle] == config.users[handle]:  # a repeat: nothing to write, and the command succeeds
+            raise AlreadyHolds(code="directory.user_holds", handle=handle)
         store.write_config_file("users.yaml", users)
     return users[handle]
 
@@ -202,6 +204,8 @@ def set_region(store, key, values, actor, lang="fi"):
         if "name" in values:
             region["name"] = _region_name(store, values.pop("name"), actor, lang)
         region["owners"] = {**(region.get("owners") or {}), **_owners(store, values, actor, lang)}
+        if region == regions[key]:
+            raise AlreadyHolds(code="directory.region_holds", key=key)
         regions[key] = region
         store.write_config_file("regions.yaml", regions)
     return region

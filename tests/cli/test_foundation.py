@@ -47,7 +47,7 @@ def test_saving_an_unchanged_record_gives_identical_bytes(run, store):
         store.save(store.get(request))
     assert path.read_bytes() == before
     result = run("sr", "set", request, "title=Mittarilukema")  # the same value: no change, no write
-    assert result.stderr == "Ei muutoksia.\n"
+    assert result.stderr == f"{request}: kentillä on jo nämä arvot; ei muutoksia.\n"
     assert path.read_bytes() == before
 
 
