@@ -151,13 +151,29 @@ def record_group(type_key, name, help_text):
     @formats(*TEXT_ONLY)
     @group.command("set")
     @click.argument("record_id")
-    @click.argument("pairs", nargs=-1, required=True)
+    @click.argument("pairs", nargs=-1, metavar="[KEY=VALUE]...")
+    @click.option("--from-file", metavar="FILE",
+                  help="Read fields from a YAML/JSON mapping (- for stdin); KEY=VALUE arguments win over it.")
     @pass_env
-    def set_(env, record_id, pairs):
-        """Change fields: KEY=VALUE (an empty value clears an optional field)."""
+    def set_(env, record_id, pairs, from_file):
+        """Change fields: KEY=VALUE (an empty value clears an optional field).
+
+        \b
+        --from-file FILE|- reads a YAML or JSON mapping instead, for values too
+        long or too many lines for an argument (a YAML block scalar keeps the
+        lines), nested fields as nested mappings:
+          description: |
+            Asiakas soitti.
+            Kysyi laskusta.
+          site:
+            address: Gunnarintie 5
+        """
+        if not pairs and not from_file:
+            raise UsageError(code="cli.set_needs_values")
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
-        _, warnings, changed = records.update(env.store, full_id, parse_pairs(pairs), env.actor, env.lang)
+        values = field_pairs(pairs, from_file)
+        _, warnings, changed = records.update(env.store, full_id, values, env.actor, env.lang)
         env.warn(warnings)
         if not changed:  # a repeat: what was asked holds already, nothing was written (exit 0)
             env.say(t("set.already_holds", env.lang, id=full_id))

@@ -123,7 +123,7 @@ def test_machine_output_is_never_mixed_with_messages(run, store, records):
 @pytest.mark.parametrize("args, error", [
     (["sr", "list", "--bogus"], "Error: No such option '--bogus'."),
     (["sr", "show"], "Error: Missing argument 'RECORD_ID'."),
-    (["sr", "set", "SR-20110125"], "Error: Missing argument 'PAIRS...'."),
+    (["sr", "set", "SR-20110125"], "Virhe: anna muutettavat kentät: AVAIN=ARVO tai --from-file TIEDOSTO"),
     (["--format", "xml", "sr", "list"], "Error: Invalid value for '--format': 'xml' is not one of"),
     (["--lang", "sv", "sr", "list"], "Error: Invalid value for '--lang': 'sv' is not one of 'fi', 'en'."),
     (["sr", "frobnicate"], "Error: No such command 'frobnicate'."),
