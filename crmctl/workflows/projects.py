@@ -13,7 +13,7 @@ from datetime import date
 from crmctl.engine import records
 from crmctl.engine.assignments import assign, hand_over
 from crmctl.engine.directory import default_owner, has_role, region_owner
-from crmctl.kernel.errors import CrmError, NotFound, UsageError
+from crmctl.kernel.errors import AlreadyHolds, CrmError, NotFound, UsageError
 from crmctl.kernel.i18n import both
 from crmctl.engine.records import event
 from crmctl.engine.rules import FieldError, is_empty
@@ -199,8 +199,8 @@ def start_work(store, project_id, actor, lang="fi", stage_key=None):
             raise CrmError(code="project.stage_not_current_of", id=project_id, stage=stage_key, current=current["key"])
         if current is None:
             raise CrmError(code="project.nothing_to_start", id=project_id)
-        if current.get("status") == "in_progress":
-            raise CrmError(code="project.stage_in_progress", id=project_id, stage=current["key"])
+        if current.get("status") == "in_progress":  # a repeat: it holds already, nothing is written (exit 0)
+            raise AlreadyHolds(code="project.stage_in_progress", id=project_id, stage=current["key"])
         if actor != current.get("owner") and not _is_admin(store, actor):
             raise CrmError(code="project.start_not_owner", owner=current.get("owner") or both("word.nobody"),
                            stage=current["key"])

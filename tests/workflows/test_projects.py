@@ -265,7 +265,11 @@ def test_stage_start_takes_the_stage_out_of_the_not_started_queue(run, store):
     assert store.get(project_id)["history"][-1]["event"] == "stage_started"
     assert run("project", "list", "--view", "cs_not_started", "-q").stdout == ""
     assert run("project", "list", "--view", "my_stages", "-q").stdout == f"{project_id}\n"
-    assert run("project", "stage", "start", project_id).exit_code == 1  # already in progress
+    before = snapshot(store.root)
+    again = run("project", "stage", "start", project_id)  # already in progress: a repeat succeeds, writes nothing
+    assert (again.exit_code, again.stdout) == (0, "")
+    assert again.stderr == f"{project_id}: vaihe contract_sent on jo käynnissä; ei muutoksia.\n"
+    assert snapshot(store.root) == before
     assert run("project", "stage", "complete", project_id).exit_code == 0
     assert store.get(project_id)["stages"][2]["status"] == "done"
 
