@@ -141,7 +141,7 @@ def stage_list(env, project_id):
     if env.fmt in ("json", "yaml"):
         env.out(render_data(record.get("stages") or [], env.fmt))
         return
-    rows = projects.stage_rows(env.store.config, record, env.lang)
+    rows = projects.stage_rows(env.store.config, record, env.lang, labels=env.fmt != "csv")
     if env.fmt != "csv":
         rows = [{k: ("" if v is None else str(v)) for k, v in row.items()} for row in rows]
     env.out(render_rows(rows, STAGE_COLUMNS, [""] + headings(env.lang, *STAGE_HEADERS), env.fmt))

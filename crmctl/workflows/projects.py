@@ -317,11 +317,12 @@ def stage_label(config, stage_key, lang):
     return labels.get(lang) or stage_key
 
 
-def stage_rows(config, record, lang):
-    """One row per stage for people: key, name, role, status, owner and dates; `current` marks the current one."""
+def stage_rows(config, record, lang, labels=True):
+    """One row per stage for people: key, name, role, status, owner and dates; `current` marks the current one.
+    With labels=False (CSV, for machines) role and status are their keys."""
     current = current_stage(record)
-    statuses = {v.key: v.label for v in config.vocabularies.get("stage_statuses") or []}
-    roles = {v.key: v.label for v in config.vocabularies.get("roles") or []}
+    statuses = {v.key: v.label for v in config.vocabularies.get("stage_statuses") or []} if labels else {}
+    roles = {v.key: v.label for v in config.vocabularies.get("roles") or []} if labels else {}
     specs = {s.get("key"): s for s in (config.project_types.get(record.get("type")) or {}).get("stages") or []}
     rows = []
     for stage in record.get("stages") or []:

@@ -171,3 +171,9 @@ def test_out_takes_the_format_from_the_extension(run, tmp_path, ext, check):
     result = run("report", "calls", "--from", "2011-01", "--to", "2011-01", "--out", str(out))
     assert result.exit_code == 0, result.stderr
     assert check(out.read_text(encoding="utf-8"))
+
+
+def test_stage_list_csv_carries_keys_not_labels(run, ids):
+    rows = list(csv.DictReader(io.StringIO(run("project", "stage", "list", ids["project"], "--format", "csv").stdout)))
+    assert [(r["key"], r["role"], r["status"]) for r in rows[:2]] == [
+        ("needs_assessment", "sales", "not_started"), ("offer", "sales", "not_started")]

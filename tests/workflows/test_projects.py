@@ -281,11 +281,11 @@ def test_stage_list_shows_names_roles_owners_and_dates(run, store):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "current,key,name,role,days,status,owner,started,due,completed,reason\n"
-        ",needs_assessment,Needs assessment,Sales,15,Done,jussi.myyja,2011-01-25,2011-02-15,2011-01-25,\n"
-        "*,offer,Offer,Sales,20,Not started,jussi.myyja,2011-01-25,2011-02-22,,\n"
-        ",negotiation,Negotiation,Sales,30,Not started,,,,,\n"
-        ",contract,Contract,Sales,15,Not started,,,,,\n"
-        ",delivery,Delivery,Technical,60,Not started,,,,,\n"
+        ",needs_assessment,Needs assessment,sales,15,done,jussi.myyja,2011-01-25,2011-02-15,2011-01-25,\n"
+        "*,offer,Offer,sales,20,not_started,jussi.myyja,2011-01-25,2011-02-22,,\n"
+        ",negotiation,Negotiation,sales,30,not_started,,,,,\n"
+        ",contract,Contract,sales,15,not_started,,,,,\n"
+        ",delivery,Delivery,technical,60,not_started,,,,,\n"
     )
 
 
