@@ -13,7 +13,8 @@ HELP = {
     "calls": "Call tracking: service requests received, resolved and open per month, by subject/origin/unit/owner.",
     "leads": "Leads per month: created, handled, handled without action, handled within the target, converted.",
     "adoption": "Planned users active per month against the success criterion (at least 80 %).",
-    "quality": "Data quality now: recommended-field fill rates, rule violations, probable duplicate customers.",
+    "quality": "Data quality: recommended-field fill rates, rule violations, probable duplicate customers "
+               "(of the records created from --from to --to; all by default).",
 }
 
 
@@ -79,8 +80,10 @@ def report_group():
     """Reports (seuranta): monthly, calls, leads and adoption per month; quality now.
 
     \b
-    Formats: the global --format table|md|csv|json (and --lang fi|en).
-    --out FILE writes the report to FILE; a Markdown page gets its SVG
+    Formats: the global --format table|md|csv|json|yaml|svg (quality:
+    table|md|json|yaml) and --lang fi|en. Every report takes --from/--to.
+    --out FILE writes the report to FILE, in the format its extension
+    names when --format is not given; a Markdown page gets its SVG
     chart beside it (without --out the page carries a Mermaid chart).
 
     \b
