@@ -1,12 +1,15 @@
-"""A team sharing one store through git, for tests: a bare remote and clones, each set up by the installed crmctl
-(`crmctl git setup`), each run as its own process with its own user and clock."""
+"""A team sharing one store through git, for tests: a bare remote and clones, each set up for the installed crmctl
+(as `crmctl git setup` does), each running crmctl as its own process with its own user and clock."""
 
 import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from git_store import crmctl, git, make_repository
+from crmctl.cli import cli
+from crmctl.team.setup import setup_clone
+from git_store import crmctl, crmctl_program, git, make_repository
 
 NOW = "2011-01-25T10:00:00+02:00"
 
@@ -51,20 +54,30 @@ def team_template(tmp_path_factory, peopled_store_template):
             f"{folder}/**/*.yaml merge=crmctl\n" for folder in
             ("account-requests", "customers", "leads", "sales-projects", "service-requests")), encoding="utf-8")
         (shop / ".gitignore").write_text(".*.tmp\n.cache/\n", encoding="utf-8")
+        patch.setenv("CRMCTL_NOW", NOW)
+        made = CliRunner().invoke(cli, ["--root", str(shop), "--as", "mette.murto", "sr", "new", "title=Laskussa virhe",
+                                        "customer=CUST-GENERAL", "person_name=Matti", "subject=billing",
+                                        "phone=040 1234567"])
+        assert made.exit_code == 0, made.stderr
+        project = CliRunner().invoke(cli, ["--root", str(shop), "--as", "jussi.myyja", "project", "new",
+                                           "type=gas_connection", "customer=CUST-GENERAL", "region=kotka",
+                                           "title=Liittymä Karhulantie 6"])
+        assert project.exit_code == 0, project.stderr
         make_repository(shop)
         git(base, "clone", "-q", "--bare", "shop", "remote.git")
-    return base / "remote.git"
+    return base / "remote.git", made.stdout.strip(), project.stdout.strip()
 
 
 def make_team(tmp_path, template, users=("mette.murto", "taija.halme")):
-    """A copy of the template's remote and one set-up clone per user: (remote path, [Clone])."""
+    """A copy of the template's remote and one set-up clone per user: (remote path, [Clone]). The template's
+    remote holds one service request (`template[1]`), made by mette.murto at NOW, and one gas connection project
+    of jussi.myyja (`template[2]`)."""
     remote = tmp_path / "remote.git"
-    shutil.copytree(template, remote)
+    shutil.copytree(template[0], remote)
     clones = []
     for user in users:
         path = tmp_path / user
         git(tmp_path, "clone", "-q", str(remote), str(path))
-        clone = Clone(path, user)
-        clone.ok("git", "setup")
-        clones.append(clone)
+        setup_clone(path, crmctl_program())  # what `crmctl git setup` does, without a process of its own
+        clones.append(Clone(path, user))
     return remote, clones

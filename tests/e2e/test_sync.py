@@ -28,14 +28,10 @@ def new_request(clone, *extra, now=None):
     return made.stdout.strip()
 
 
-def shared_request(team):
-    """A request made in the first clone and synced to the others; its id."""
-    _, clones = team
-    record_id = new_request(clones[0])
-    clones[0].ok("sync")
-    for clone in clones[1:]:
-        clone.ok("sync")
-    return record_id
+@pytest.fixture
+def shared_request(team_template):
+    """The request every clone has from the start."""
+    return team_template[1]
 
 
 def shown(clone, record_id):
@@ -49,9 +45,9 @@ def both_synced(first, second):
     first.ok("sync")
 
 
-def test_different_fields_of_one_record_merge_in_both_clones(team):
+def test_different_fields_of_one_record_merge_in_both_clones(team, shared_request):
     _, (mette, taija) = team
-    record_id = shared_request(team)
+    record_id = shared_request
     mette.ok("sr", "set", record_id, "priority=high", now=at("10:30"))
     taija.ok("sr", "set", record_id, "title=Lasku väärin", now=at("10:20"))
     first = mette.ok("sync")
@@ -70,9 +66,9 @@ def test_different_fields_of_one_record_merge_in_both_clones(team):
     assert merge[:2] == ["Taija Halme", "sync: merge origin/main"] and len(merge[2].split()) == 2
 
 
-def test_the_same_field_conflicts_until_resolved(team):
+def test_the_same_field_conflicts_until_resolved(team, shared_request):
     _, (mette, taija) = team
-    record_id = shared_request(team)
+    record_id = shared_request
     mette.ok("sr", "set", record_id, "priority=high", now=at("10:30"))
     taija.ok("sr", "set", record_id, "priority=low", now=at("10:40"))
     mette.ok("sync")
@@ -92,9 +88,9 @@ def test_the_same_field_conflicts_until_resolved(team):
     assert status(mette.path) == status(taija.path) == ""
 
 
-def test_new_records_on_both_sides_and_delegate_against_set(team):
+def test_new_records_on_both_sides_and_delegate_against_set(team, shared_request):
     _, (mette, taija) = team
-    record_id = shared_request(team)
+    record_id = shared_request
     mine = new_request(mette, now=at("11:00"))
     theirs = new_request(taija, now=at("11:05"))
     mette.ok("sr", "delegate", record_id, "taija.halme", now=at("11:10"))
@@ -157,10 +153,10 @@ def test_clones_syncing_at_the_same_moment_all_get_through(tmp_path, team_templa
         assert len({clone.record(record_id) for clone in clones}) == 1
 
 
-def test_a_push_that_loses_the_race_fetches_merges_and_pushes_again(tmp_path, team):
+def test_a_push_that_loses_the_race_fetches_merges_and_pushes_again(tmp_path, team, shared_request):
     """Another clone pushes between our fetch and our push (a pre-push hook makes it happen, once)."""
     _, (mette, taija) = team
-    record_id = shared_request(team)
+    record_id = shared_request
     taija.ok("sr", "set", record_id, "priority=high", now=at("10:30"))
     mette.ok("sr", "set", record_id, "title=Lasku väärin", now=at("10:20"))
     hook = taija.path / ".git" / "hooks" / "pre-push"
@@ -174,3 +170,15 @@ def test_a_push_that_loses_the_race_fetches_merges_and_pushes_again(tmp_path, te
     assert mette.record(record_id) == taija.record(record_id)
     record = shown(mette, record_id)
     assert (record["priority"], record["title"]) == ("high", "Lasku väärin")
+
+
+def test_a_stage_completion_and_another_field_of_a_project(team, team_template):
+    _, (mette, taija) = team
+    project_id = team_template[2]
+    mette.ok("project", "stage", "complete", project_id, user="jussi.myyja", now=at("10:30"))
+    taija.ok("project", "set", project_id, "value=56500", user="jussi.myyja", now=at("11:00"))
+    both_synced(mette, taija)
+    assert mette.record(project_id) == taija.record(project_id)
+    record = json.loads(taija.ok("project", "show", project_id, "--format", "json").stdout)
+    assert record["value"] == 56500 and record["stages"][0]["status"] == "done"
+    taija.ok("check")
