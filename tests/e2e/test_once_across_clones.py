@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from git_store import git, git_env, status
+from git_store import crmctl_program, git, git_env, status
 from git_team import at, make_team, team_template  # noqa: F401 (a fixture)
 from smtp_server import smtp  # noqa: F401 (a fixture)
 
@@ -87,16 +87,20 @@ def test_a_failed_send_releases_its_claim_for_the_next_run(team, smtp, team_temp
     assert assignments(mette, team_template[1])[-1]["notified_to"] == "taija.halme@example.fi"
 
 
-def test_escalate_in_two_clones_escalates_once(team, team_template):
+def test_escalate_whose_push_is_refused_skips_what_the_other_clone_escalated(tmp_path, team, team_template):
+    """mette escalates and pushes between taija's claim and taija's push (a pre-push hook makes it happen)."""
     _, (mette, taija) = team
     late = at("10:00", day=31)  # the request was due on the 28th
-    first = mette.run("escalate", "--format", "json", now=late)
-    assert first.returncode == 0, first.stderr
-    assert team_template[1] in [e["id"] for e in json.loads(first.stdout)]
+    hook = taija.path / ".git" / "hooks" / "pre-push"
+    flag = tmp_path / "raced"
+    hook.write_text(f"#!/bin/sh\n[ -e {flag} ] && exit 0\ntouch {flag}\n"
+                    f"cd {mette.path} && CRMCTL_USER=mette.murto {crmctl_program()} escalate >/dev/null\n")
+    hook.chmod(0o755)
     second = taija.run("escalate", "--format", "json", now=late)
+    assert flag.exists()
     assert (second.returncode, second.stdout.strip()) == (0, "[]"), second.stderr
-    taija.ok("sync")
     mette.ok("sync")
     history = json.loads(mette.ok("sr", "show", team_template[1], "--format", "json").stdout)["history"]
-    assert [e["event"] for e in history].count("escalated") == 1
+    assert [(e["event"], e["by"]) for e in history if e["event"] == "escalated"] == [("escalated", "mette.murto")]
     assert mette.record(team_template[1]) == taija.record(team_template[1])
+    assert status(taija.path) == ""
