@@ -53,8 +53,8 @@ def test_different_fields_of_one_record_merge_in_both_clones(team, shared_reques
     first = mette.ok("sync")
     assert first.stderr == "pushed to origin/main\n"
     second = taija.ok("sync")
-    assert second.stderr == "merged 1 commits from origin/main\npushed to origin/main\n"
-    assert mette.ok("sync").stderr == "merged 2 commits from origin/main\n"
+    assert second.stderr == "commits merged from origin/main: 1\npushed to origin/main\n"
+    assert mette.ok("sync").stderr == "commits merged from origin/main: 2\n"
     assert mette.record(record_id) == taija.record(record_id)
     record = shown(mette, record_id)
     assert (record["priority"], record["title"]) == ("high", "Lasku väärin")
@@ -75,7 +75,7 @@ def test_the_same_field_conflicts_until_resolved(team, shared_request):
     stopped = taija.run("sync")
     assert stopped.returncode == 1
     assert stopped.stderr == (f"{record_id} priority: low → high\n"
-                              "Error: 1 conflicts left: settle each record with `crmctl resolve ID --ours|--theirs|"
+                              "Error: conflicts left (1): settle each record with `crmctl resolve ID --ours|--theirs|"
                               "KEY=VALUE...`, then run `crmctl sync` again\n")
     again = taija.run("sync")  # nothing settled yet: the same list, the same exit
     assert (again.returncode, again.stderr) == (1, stopped.stderr)
@@ -126,7 +126,7 @@ def test_pending_changes_are_committed_by_the_acting_user(team):
     _, (mette, taija) = team
     users = mette.path / "users.yaml"
     users.write_text(users.read_text(encoding="utf-8").replace("Sanna Salo", "Sanna Salo-Aho"), encoding="utf-8")
-    assert mette.ok("sync").stderr == "committed 1 changed store files\npushed to origin/main\n"
+    assert mette.ok("sync").stderr == "changed store files committed: 1\npushed to origin/main\n"
     assert git(mette.path, "log", "-1", "--format=%an|%s").stdout == "Mette Murto|sync: 1 changed files\n"
     taija.ok("sync")
     assert "Sanna Salo-Aho" in (taija.path / "users.yaml").read_text(encoding="utf-8")
@@ -165,7 +165,7 @@ def test_a_push_that_loses_the_race_fetches_merges_and_pushes_again(tmp_path, te
     hook.chmod(0o755)
     done = taija.ok("sync")
     assert done.stderr == ("origin/main moved on while pushing: fetched and merged again (1x)\n"
-                           "merged 1 commits from origin/main\npushed to origin/main\n")
+                           "commits merged from origin/main: 1\npushed to origin/main\n")
     mette.ok("sync")
     assert mette.record(record_id) == taija.record(record_id)
     record = shown(mette, record_id)
