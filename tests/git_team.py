@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from crmctl.cli import cli
+from crmctl.kernel import yamlio
 from crmctl.team.setup import setup_clone
 from git_store import crmctl, crmctl_program, git, make_repository
 
@@ -35,6 +36,10 @@ class Clone:
 
     def record(self, record_id):
         return next(self.path.glob(f"*/**/{record_id}.yaml")).read_bytes()
+
+    def data(self, record_id):
+        """The record as its file holds it (read here, not by a crmctl process: the tests start enough of those)."""
+        return yamlio.load(self.record(record_id).decode("utf-8"))
 
     def head(self):
         return git(self.path, "rev-parse", "HEAD").stdout.strip()

@@ -37,8 +37,8 @@ def recipients(smtp):
     return sorted(to for item in smtp.inbox.take() for to in item["to"])
 
 
-def assignments(clone, record_id, kind="sr"):
-    return json.loads(clone.ok(kind, "show", record_id, "--format", "json").stdout)["assignments"]
+def assignments(clone, record_id):
+    return clone.data(record_id)["assignments"]
 
 
 def test_notify_in_two_clones_at_once_sends_each_email_once(team, smtp, team_template):
@@ -100,7 +100,7 @@ def test_escalate_whose_push_is_refused_skips_what_the_other_clone_escalated(tmp
     assert flag.exists()
     assert (second.returncode, second.stdout.strip()) == (0, "[]"), second.stderr
     mette.ok("sync")
-    history = json.loads(mette.ok("sr", "show", team_template[1], "--format", "json").stdout)["history"]
+    history = mette.data(team_template[1])["history"]
     assert [(e["event"], e["by"]) for e in history if e["event"] == "escalated"] == [("escalated", "mette.murto")]
     assert mette.record(team_template[1]) == taija.record(team_template[1])
     assert status(taija.path) == ""

@@ -35,7 +35,7 @@ def shared_request(team_template):
 
 
 def shown(clone, record_id):
-    return json.loads(clone.ok("sr", "show", record_id, "--format", "json").stdout)
+    return clone.data(record_id)
 
 
 def both_synced(first, second):
@@ -179,6 +179,6 @@ def test_a_stage_completion_and_another_field_of_a_project(team, team_template):
     taija.ok("project", "set", project_id, "value=56500", user="jussi.myyja", now=at("11:00"))
     both_synced(mette, taija)
     assert mette.record(project_id) == taija.record(project_id)
-    record = json.loads(taija.ok("project", "show", project_id, "--format", "json").stdout)
+    record = taija.data(project_id)
     assert record["value"] == 56500 and record["stages"][0]["status"] == "done"
     taija.ok("check")
