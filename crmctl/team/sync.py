@@ -155,6 +155,10 @@ def commit_pending(store, clone, env):
         paths = pending_paths(clone, root)
         if not paths:
             return 0
+        for path in paths:  # a conflict left from some other merge must not reach every clone
+            file = clone.top / path
+            if file.is_file() and has_markers(file.read_text(encoding="utf-8", errors="replace")):
+                raise CrmError(code="sync.markers", path=path)
         shown = "".join(f"{os.path.relpath(clone.top / path, root)}\n" for path in paths)
         committed = commit_paths(clone.top, paths, f"sync: {len(paths)} changed files\n\n{shown}", env)
     return len(paths) if committed else 0

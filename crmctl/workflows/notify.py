@@ -12,6 +12,9 @@ Assignments already acknowledged, or handed over by a delegation, need no
 reminder and are not emailed.
 Each send is recorded right after the server accepted it; only a crash
 between the two could send one email twice (at least once, never lost).
+In a store shared through git, team/once.py uses `claim` (mark first),
+`send_claimed` and `release` (unmark what failed) instead: the claim is
+pushed before sending, so clones never both send one email.
 """
 
 import copy

@@ -122,7 +122,7 @@ def test_no_remote_and_no_upstream_are_clear_errors(tmp_path, team):
     assert (unknown.returncode, unknown.stderr) == (1, "Error: no remote named elsewhere (remotes: origin)\n")
 
 
-def test_pending_changes_are_committed_by_the_acting_user(team):
+def test_pending_changes_are_committed_by_the_acting_user_but_never_conflict_markers(team, shared_request):
     _, (mette, taija) = team
     users = mette.path / "users.yaml"
     users.write_text(users.read_text(encoding="utf-8").replace("Sanna Salo", "Sanna Salo-Aho"), encoding="utf-8")
@@ -130,6 +130,15 @@ def test_pending_changes_are_committed_by_the_acting_user(team):
     assert git(mette.path, "log", "-1", "--format=%an|%s").stdout == "Mette Murto|sync: 1 changed files\n"
     taija.ok("sync")
     assert "Sanna Salo-Aho" in (taija.path / "users.yaml").read_text(encoding="utf-8")
+    path = next(taija.path.glob(f"*/**/{shared_request}.yaml"))
+    path.write_text(path.read_text(encoding="utf-8").replace("priority: normal\n", "<<<<<<< ours\npriority: normal\n"
+                                                            "=======\npriority: high\n>>>>>>> theirs\n"))
+    head = taija.head()
+    refused = taija.run("sync")
+    relative = path.relative_to(taija.path).as_posix()
+    assert (refused.returncode, refused.stderr) == (1, f"Error: {relative} holds conflict markers (<<<<<<< ======= "
+                                                       ">>>>>>>): edit the file to keep the right lines before syncing\n")
+    assert taija.head() == head
 
 
 def test_clones_syncing_at_the_same_moment_all_get_through(tmp_path, team_template):
