@@ -49,8 +49,13 @@ def claimed(store, actor, words, work, attempts=ATTEMPTS):
         if not store.written:
             return result
         commit_command(store, words, None, actor)
-        if not ahead(clone) or push(clone):
-            return result
+        try:
+            if not ahead(clone) or push(clone):
+                return result
+        except CrmError:
+            # Unpushed, the claim would hide the work from this clone's next run as well: it goes with the error.
+            git(clone.top, "reset", "-q", "--keep", before)
+            raise
         # Another clone pushed first: its claims may cover ours. Only the claim commit goes; other changes stay.
         git(clone.top, "reset", "-q", "--keep", before)
         _synced(store, actor)

@@ -167,7 +167,9 @@ def commit_pending(store, clone, env):
 def fetch(clone):
     """Fetch the remote branch (a remote without it yet is fine: the first push creates it); a clone synced with
     a named remote once tracks it from then on, so a plain `sync` finds it."""
-    git(clone.top, "fetch", "-q", clone.remote, f"+{clone.remote_ref}:{clone.tracking}", check=False)
+    done = git(clone.top, "fetch", "-q", clone.remote, f"+{clone.remote_ref}:{clone.tracking}", check=False)
+    if done.returncode != 0 and "couldn't find remote ref" not in done.stderr:
+        raise CrmError(code="git.failed", command=f"git fetch {clone.remote}", output=done.stderr.strip())
     if not clone.upstream and _rev(clone, clone.tracking):
         git(clone.top, "config", f"branch.{clone.branch}.remote", clone.remote)
         git(clone.top, "config", f"branch.{clone.branch}.merge", clone.remote_ref)
@@ -201,7 +203,7 @@ def merge(store, clone, env):
     if done.returncode == 0:
         return count, []
     if not (clone.git_dir / "MERGE_HEAD").exists():  # git refused to start (local changes in the way)
-        raise CrmError(code="git.failed", command="git merge", message=(done.stderr or done.stdout).strip())
+        raise CrmError(code="git.failed", command="git merge", output=(done.stderr or done.stdout).strip())
     return count, conflicts(clone) or finish_merge(store, clone, env)
 
 
@@ -260,4 +262,4 @@ def push(clone):
     said = done.stderr + done.stdout
     if any(word in said for word in RACE_WORDS):
         return False
-    raise CrmError(code="git.failed", command=f"git push {clone.remote}", message=said.strip())
+    raise CrmError(code="git.failed", command=f"git push {clone.remote}", output=said.strip())

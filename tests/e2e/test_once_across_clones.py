@@ -104,3 +104,16 @@ def test_escalate_whose_push_is_refused_skips_what_the_other_clone_escalated(tmp
     assert [(e["event"], e["by"]) for e in history if e["event"] == "escalated"] == [("escalated", "mette.murto")]
     assert mette.record(team_template[1]) == taija.record(team_template[1])
     assert status(taija.path) == ""
+
+
+def test_a_claim_that_cannot_be_pushed_is_dropped_and_nothing_is_sent(team, smtp, team_template):
+    _, (mette, taija) = team
+    hook = taija.path / ".git" / "hooks" / "pre-push"
+    hook.write_text("#!/bin/sh\necho 'the server is away' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    head = taija.head()
+    failed = notify(taija, smtp)
+    assert failed.returncode == 1 and "the server is away" in failed.stderr
+    assert smtp.inbox.take() == []
+    assert taija.head() == head and status(taija.path) == ""
+    assert "notified" not in assignments(taija, team_template[1])[-1]

@@ -120,6 +120,9 @@ def test_no_remote_and_no_upstream_are_clear_errors(tmp_path, team):
     assert mette.ok("sync").stderr == "in step with origin/main: nothing to do\n"  # the first sync set the upstream
     unknown = mette.run("sync", "elsewhere")
     assert (unknown.returncode, unknown.stderr) == (1, "Error: no remote named elsewhere (remotes: origin)\n")
+    git(mette.path, "remote", "set-url", "origin", str(tmp_path / "nowhere.git"))
+    away = mette.run("sync")
+    assert away.returncode == 1 and away.stderr.startswith("Error: git fetch origin failed: ")
 
 
 def test_pending_changes_are_committed_by_the_acting_user_but_never_conflict_markers(team, shared_request):
