@@ -101,7 +101,7 @@ def run(store, name, start=None, end=None, lang="fi", context=None):
     """Build report `name` over the months start..end (`YYYY-MM` texts; default the last three)."""
     known = definitions()
     if name not in known:
-        raise UsageError(f"unknown report {name!r} (one of {', '.join(known)})")
+        raise UsageError(code="report.unknown", name=name, known=", ".join(known))
     definition = known[name]
     context = context or Context(store, lang)
     months = month_range(start, end, store.today()) if definition.monthly else []

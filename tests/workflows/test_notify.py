@@ -40,7 +40,7 @@ def test_notify_sends_one_email_per_assignment_and_records_it(run, store, smtp):
         "\n"
         "Asiakas: CUST-GENERAL\n"
         "Henkilön nimi: Matti Meikäläinen\n"
-        "Puhelinnumero: +358 40 123 4567\n"
+        "Puhelinnumero: +358 40 1234567\n"
         "Aihe: Laskutus\n"
         "Vastuuhenkilö: taija.halme\n"
         "Tilan syy: Kesken\n"
