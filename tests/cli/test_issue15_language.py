@@ -127,9 +127,9 @@ def test_no_error_is_raised_with_an_english_literal():
 
 
 def test_a_git_failure_is_worded_in_the_chosen_language():
-    """`git.failed` has a parameter called `message`: it must fill the message, not replace it."""
+    """A failed git command is worded from the catalogue in either language (its output filled in)."""
     from crmctl.team.repo import GitError
 
-    err = GitError(code="git.failed", command="git merge", message="CONFLICT")
+    err = GitError(code="git.failed", command="git merge", output="CONFLICT")
     assert err.text("fi") == "git merge epäonnistui: CONFLICT"
     assert err.text("en") == "git merge failed: CONFLICT"
