@@ -188,3 +188,25 @@ def test_a_push_that_loses_the_race_fetches_merges_and_pushes_again(tmp_path, te
     record = shown(mette, record_id)
     assert (record["priority"], record["title"]) == ("high", "Lasku väärin")
 
+
+
+def test_a_file_that_is_not_merged_field_by_field_is_settled_by_editing_it(team):
+    _, (mette, taija) = team
+    for clone, name in ((mette, "Sanna Salo-Aho"), (taija, "Sanna Aho")):
+        users = clone.path / "users.yaml"
+        users.write_text(users.read_text(encoding="utf-8").replace("Sanna Salo", name), encoding="utf-8")
+    mette.ok("sync")
+    stopped = taija.run("sync")
+    assert stopped.returncode == 1
+    assert stopped.stderr.splitlines()[0] == (
+        "users.yaml: changed on both sides and not merged field by field: edit the file (keep the right lines, remove "
+        "the <<<<<<< ======= >>>>>>> markers), then run `crmctl sync` again")
+    users = taija.path / "users.yaml"
+    text = users.read_text(encoding="utf-8")
+    start, end = text.index("<<<<<<<"), text.index(">>>>>>>")
+    users.write_text(text[:start] + "  name: Sanna Salo-Aho\n" + text[text.index("\n", end) + 1:], encoding="utf-8")
+    assert taija.ok("sync").stderr == "conflicts settled: merge committed\npushed to origin/main\n"
+    mette.ok("sync")
+    assert (mette.path / "users.yaml").read_bytes() == users.read_bytes()
+    assert "name: Sanna Salo-Aho\n" in users.read_text(encoding="utf-8")
+    assert status(taija.path) == ""
