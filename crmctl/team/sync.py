@@ -204,7 +204,7 @@ def merge(store, clone, env):
         return count, []
     if not (clone.git_dir / "MERGE_HEAD").exists():  # git refused to start (local changes in the way)
         raise CrmError(code="git.failed", command="git merge", output=(done.stderr or done.stdout).strip())
-    return count, conflicts(clone) or finish_merge(store, clone, env)
+    return count, conflicts(store, clone) or finish_merge(store, clone, env)
 
 
 def unmerged(clone):
@@ -213,22 +213,32 @@ def unmerged(clone):
     return [path for path in done.stdout.split("\0") if path]
 
 
-def conflicts(clone):
-    """The conflicts of the paths git holds as unmerged: a record's fields, or the whole file."""
+def conflicts(store, clone):
+    """The conflicts of the paths git holds as unmerged: a record's fields, or the whole file (any other file,
+    whose markers git's text merge wrote, even where they happen to hold one field)."""
     found = []
     for path in unmerged(clone):
         file = clone.top / path
-        text = file.read_text(encoding="utf-8", errors="replace") if file.is_file() else ""
-        try:
-            fields = conflicts_in(text)
-        except CrmError:
-            fields = []
+        record_id = _record_id(store, file)
+        fields = []
+        if record_id is not None and file.is_file():
+            try:
+                fields = conflicts_in(file.read_text(encoding="utf-8", errors="replace"))
+            except CrmError:
+                fields = []
         if not fields:
             found.append(Conflict(path))
             continue
-        record_id = Path(path).stem
         found += [Conflict(path, record_id, name, ours, theirs) for name, ours, theirs in fields]
     return found
+
+
+def _record_id(store, file):
+    """The id of the record `file` is, or None for every other file of the repository."""
+    try:
+        return file.stem if store.path_of(file.stem).resolve() == file.resolve() else None
+    except (CrmError, ValueError):
+        return None
 
 
 def finish_merge(store, clone, env):
@@ -243,7 +253,7 @@ def finish_merge(store, clone, env):
                 settled.append(path)
         if settled:
             git(clone.top, "add", "-A", "--", *settled)
-        left = conflicts(clone)
+        left = conflicts(store, clone)
         if left:
             return left
         git(clone.top, "commit", "-q", "--no-edit", env=env)

@@ -88,21 +88,26 @@ def test_the_same_field_conflicts_until_resolved(team, shared_request):
     assert status(mette.path) == status(taija.path) == ""
 
 
-def test_new_records_on_both_sides_and_delegate_against_set(team, shared_request):
+def test_new_records_delegate_against_set_and_a_stage_completion_against_another_field(team, team_template):
     _, (mette, taija) = team
-    record_id = shared_request
+    record_id, project_id = team_template[1:]
     mine = new_request(mette, now=at("11:00"))
     theirs = new_request(taija, now=at("11:05"))
     mette.ok("sr", "delegate", record_id, "taija.halme", now=at("11:10"))
     taija.ok("sr", "set", record_id, "priority=high", now=at("11:15"))
+    mette.ok("project", "stage", "complete", project_id, user="jussi.myyja", now=at("10:30"))
+    taija.ok("project", "set", project_id, "value=56500", user="jussi.myyja", now=at("11:00"))
     both_synced(mette, taija)
-    for record in (mine, theirs, record_id):
+    for record in (mine, theirs, record_id, project_id):
         assert mette.record(record) == taija.record(record)
+    project = taija.data(project_id)
+    assert project["value"] == 56500 and project["stages"][0]["status"] == "done"
     record = shown(taija, record_id)
     assert (record["owner"], record["priority"]) == ("taija.halme", "high")
     assert [a["user"] for a in record["assignments"]][-1] == "taija.halme"
     inbox = taija.ok("inbox", "--format", "json", user="taija.halme")
     assert record_id in [item["id"] for item in json.loads(inbox.stdout)]
+    taija.ok("check")
 
 
 def test_no_remote_and_no_upstream_are_clear_errors(tmp_path, team):
@@ -144,8 +149,8 @@ def test_pending_changes_are_committed_by_the_acting_user_but_never_conflict_mar
     assert taija.head() == head
 
 
-def test_clones_syncing_at_the_same_moment_all_get_through(tmp_path, team_template):
-    _, clones = make_team(tmp_path, team_template, ("mette.murto", "taija.halme", "jussi.myyja"))
+def test_clones_syncing_at_the_same_moment_both_get_through(team):
+    _, clones = team
     made = [new_request(clone, now=at(f"1{n}:00")) for n, clone in enumerate(clones)]
     results = [None] * len(clones)
 
@@ -157,7 +162,7 @@ def test_clones_syncing_at_the_same_moment_all_get_through(tmp_path, team_templa
         thread.start()
     for thread in threads:
         thread.join()
-    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr for r in results]
+    assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
     for clone in clones:
         clone.ok("sync")
     assert len({clone.head() for clone in clones}) == 1
@@ -184,13 +189,24 @@ def test_a_push_that_loses_the_race_fetches_merges_and_pushes_again(tmp_path, te
     assert (record["priority"], record["title"]) == ("high", "Lasku väärin")
 
 
-def test_a_stage_completion_and_another_field_of_a_project(team, team_template):
+
+def test_a_file_that_is_not_merged_field_by_field_is_settled_by_editing_it(team):
     _, (mette, taija) = team
-    project_id = team_template[2]
-    mette.ok("project", "stage", "complete", project_id, user="jussi.myyja", now=at("10:30"))
-    taija.ok("project", "set", project_id, "value=56500", user="jussi.myyja", now=at("11:00"))
-    both_synced(mette, taija)
-    assert mette.record(project_id) == taija.record(project_id)
-    record = taija.data(project_id)
-    assert record["value"] == 56500 and record["stages"][0]["status"] == "done"
-    taija.ok("check")
+    for clone, name in ((mette, "Sanna Salo-Aho"), (taija, "Sanna Aho")):
+        users = clone.path / "users.yaml"
+        users.write_text(users.read_text(encoding="utf-8").replace("Sanna Salo", name), encoding="utf-8")
+    mette.ok("sync")
+    stopped = taija.run("sync")
+    assert stopped.returncode == 1
+    assert stopped.stderr.splitlines()[0] == (
+        "users.yaml: changed on both sides and not merged field by field: edit the file (keep the right lines, remove "
+        "the <<<<<<< ======= >>>>>>> markers), then run `crmctl sync` again")
+    users = taija.path / "users.yaml"
+    text = users.read_text(encoding="utf-8")
+    start, end = text.index("<<<<<<<"), text.index(">>>>>>>")
+    users.write_text(text[:start] + "  name: Sanna Salo-Aho\n" + text[text.index("\n", end) + 1:], encoding="utf-8")
+    assert taija.ok("sync").stderr == "conflicts settled: merge committed\npushed to origin/main\n"
+    mette.ok("sync")
+    assert (mette.path / "users.yaml").read_bytes() == users.read_bytes()
+    assert "name: Sanna Salo-Aho\n" in users.read_text(encoding="utf-8")
+    assert status(taija.path) == ""
