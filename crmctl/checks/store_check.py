@@ -20,6 +20,7 @@ from crmctl.engine.query import parse_filters
 from crmctl.engine.records import SYSTEM_USER
 from crmctl.engine.rules import Engine
 from crmctl.checks.links import check_links
+from crmctl.checks.stored_form import stored_form_problems
 from crmctl.store.files import atomic_write
 from crmctl.store.store import CACHE_DIR
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
@@ -303,6 +304,8 @@ def _check_file(store, engine, rtype, path, seen_ids, shown=None, parsed=None):
         if problem.code == "recommended" and system_record:
             continue  # fixed system records (CUST-GENERAL) are not real customers to fill in
         findings.append(Finding(shown, _key_line(lines, problem.key), problem.level, problem.code, problem.text))
+    for key, message in stored_form_problems(engine, rtype, record):
+        findings.append(Finding(shown, _key_line(lines, key), "warning", "stored-form", message))
     findings += _check_history(store, record, lines, shown, lang)
     for extra in registry().record_checks:  # the workflows' own checks
         for key, level, code, message in extra(store, engine, rtype, record):

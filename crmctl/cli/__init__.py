@@ -34,6 +34,7 @@ COMMANDS = {
     "diff": "crmctl.cli.team:diff_command",
     "log": "crmctl.cli.team:log_command",
     "resolve": "crmctl.cli.merging:resolve_command",
+    "sync": "crmctl.cli.syncing:sync_command",
 }
 
 

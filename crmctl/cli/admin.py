@@ -10,7 +10,7 @@ from crmctl.engine.directory import add_region, add_user, require_admin, set_reg
 from crmctl.kernel.errors import CrmError, UsageError
 from crmctl.kernel.i18n import t
 from crmctl.present.words import headings
-from crmctl.workflows.new_store import create_store
+from crmctl.workflows.new_store import checked_name, create_store, default_name, name_store
 from crmctl.present.formats import render_data
 from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env
 
@@ -28,9 +28,19 @@ USER_COLUMNS = {"handle": "column.handle", "name": "column.name", "email": "colu
 @click.option("--git", "use_git", is_flag=True,
               help="Make PATH a git repository (unless inside one), set it up for sharing, turn auto-commit on "
                    "and commit the new store.")
+@click.option("--name", help="The company's name in crmctl.yaml (default: the folder's name; the demo's: Demo Oy).")
 @pass_env
-def init_command(env, path, demo, use_git):
-    """Create a new store with the default configuration (and demo data)."""
+def init_command(env, path, demo, use_git, name):
+    """Create a new store with the default configuration (and demo data).
+
+    \b
+    Examples:
+      crmctl init kotkan-kaasu                 a store named kotkan-kaasu
+      crmctl init crm --name "Kotkan Kaasu Oy" --git
+      crmctl init records --demo               the demo company, Demo Oy
+    """
+    if name is not None:
+        name = checked_name(name)  # before anything is written
     if use_git:
         from crmctl.team.setup import check_hook_free
 
@@ -39,8 +49,10 @@ def init_command(env, path, demo, use_git):
         from crmctl.demo.people import create_demo_store
 
         create_demo_store(path)
+        if name is not None:
+            name_store(path, name)
     else:
-        create_store(path)
+        create_store(path, name if name is not None else default_name(path))
     if use_git:
         from crmctl.store.store import Store
         from crmctl.team.setup import init_repository
@@ -53,17 +65,28 @@ def init_command(env, path, demo, use_git):
 @click.command("check")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option("--errors-only", is_flag=True,
+              help="List only the errors (the summary still counts the warnings); excludes --strict.")
 @click.option("--staged", is_flag=True,
               help="Check the versions staged in git's index (what a commit would record), not the working tree.")
 @click.option("--changed", is_flag=True,
               help="With --staged: only the records the next commit adds or changes (the pre-commit hook's check); "
                    "everything when it changes the configuration.")
 @pass_env
-def check_command(env, paths, strict, staged, changed):
-    """Validate the configuration and every record; one line per problem."""
+def check_command(env, paths, strict, errors_only, staged, changed):
+    """Validate the configuration and every record; one line per problem.
+
+    \b
+    Examples:
+      crmctl check                      every error and warning
+      crmctl check --errors-only        only what makes the check fail
+      crmctl check --format json customers/
+    """
     store = env.store
     if changed and not staged:
         raise UsageError(code="check.changed_needs_staged")
+    if strict and errors_only:  # --strict fails on warnings that --errors-only would not show
+        raise UsageError(code="cli.exclusive_options", first="--strict", second="--errors-only")
     if staged:  # the pre-commit hook's check: the index's bytes, read through the same checker
         from crmctl.store.store import Store
         from crmctl.team.staged import staged_changes, staged_files
@@ -75,10 +98,11 @@ def check_command(env, paths, strict, staged, changed):
                 env.say(t("check.summary", env.lang, errors=0, warnings=0))
                 return
     findings = check_store(store, env.lang, paths or None)
+    shown = [f for f in findings if f.level == "error"] if errors_only else findings
     if env.fmt == "json" or env.fmt == "yaml":
-        env.out(render_data([f.as_dict() for f in findings], env.fmt))
+        env.out(render_data([f.as_dict() for f in shown], env.fmt))
     else:
-        env.out("".join(f"{f}\n" for f in findings))
+        env.out("".join(f"{f}\n" for f in shown))
     errors = sum(f.level == "error" for f in findings)
     warnings = len(findings) - errors
     env.say(t("check.summary", env.lang, errors=errors, warnings=warnings))

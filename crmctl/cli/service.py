@@ -61,7 +61,12 @@ def ack_command(env, record_id):
 @pass_env
 def escalate_command(env, dry_run):
     """Escalate each overdue record once: history event, and an assignment for the owner's supervisor."""
-    found = escalation.escalate(env.store, bookkeeping_actor(env), env.lang, dry_run=dry_run)
+    from crmctl.team.once import escalate, shared
+
+    if not dry_run and shared(env.store):  # once across clones: sync, escalate, push before anything else
+        found = escalate(env.store, bookkeeping_actor(env), env.lang)
+    else:
+        found = escalation.escalate(env.store, bookkeeping_actor(env), env.lang, dry_run=dry_run)
     done = [e for e in found if e.supervisor]
     for item in found:
         if not item.supervisor:
@@ -93,7 +98,13 @@ def notify_command(env, server, sender, dry_run):
     if not server and not dry_run:
         raise UsageError(code="cli.smtp_needed")
     address = notify_core.parse_server(server) if server else None
-    batch = notify_core.notify(env.store, bookkeeping_actor(env), address, sender, dry_run=dry_run, lang=env.lang)
+    from crmctl.team.once import notify, shared
+
+    if not dry_run and shared(env.store):  # once across clones: sync, claim and push, then send
+        batch = notify(env.store, bookkeeping_actor(env), address, sender, env.lang)
+    else:
+        batch = notify_core.notify(env.store, bookkeeping_actor(env), address, sender, dry_run=dry_run,
+                                   lang=env.lang)
     sent = [o for o in batch if not o.error]
     failed = [o for o in batch if o.error]
     rows = [{"id": o.record_id, "user": o.user, "email": o.address, "subject": str(o.message["Subject"])}

@@ -7,7 +7,7 @@ import subprocess
 from crmctl.config.model import Field, Value, label
 from crmctl.kernel.errors import AlreadyHolds, CrmError, NotFound, ValidationError
 from crmctl.kernel.i18n import LANGUAGES, both, t
-from crmctl.engine.rules import Engine, FieldError, Problem
+from crmctl.engine.rules import Engine, FieldError, Problem, is_empty
 
 HANDLE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 REGION_KEY = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
@@ -94,12 +94,21 @@ def require_admin(store, actor):
         raise CrmError(code="directory.admin_only", actor=actor)
 
 
-def _convert_all(engine, fields, values, problems):
+def _convert_all(engine, fields, values, problems, cleared=None):
+    """The converted values; an empty value of an optional field goes into `cleared` (`initials=` removes
+    them), of a required one is a problem."""
     result = {}
     for key, value in values.items():
         field = fields.get(key)
         if field is None:
             problems.append(Problem(key, key, "error", "unknown_field", t("unknown_field", engine.lang)))
+            continue
+        if is_empty(value.strip() if isinstance(value, str) else value) and cleared is not None:
+            if field.level == "required":
+                problems.append(Problem(key, label(field.label, engine.lang), "error", "required",
+                                        t("required", engine.lang)))
+            else:
+                cleared.add(key)
             continue
         if field.type == "list" and isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
@@ -161,13 +170,13 @@ def set_user(store, handle, values, actor, lang="fi"):
         config = store.config
         if handle not in config.users:
             raise NotFound(code="directory.no_user", handle=handle)
-        problems = []
-        changes = _convert_all(Engine(store, lang, actor), _user_fields(config), values, problems)
+        problems, cleared = [], set()
+        changes = _convert_all(Engine(store, lang, actor), _user_fields(config), values, problems, cleared)
         _refuse_taken_email(config.users, changes, handle, lang, problems)
         if problems:
             raise ValidationError(problems, t("rules_broken", lang))
         users = dict(config.users)
-        users[handle] = {**users[handle], **changes}
+        users[handle] = {key: value for key, value in {**users[handle], **changes}.items() if key not in cleared}
         if users[handle] == config.users[handle]:  # a repeat: nothing to write, and the command succeeds
             raise AlreadyHolds(code="directory.user_holds", handle=handle)
         store.write_config_file("users.yaml", users)

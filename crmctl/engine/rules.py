@@ -91,7 +91,7 @@ class Engine:
                 return _FORMAT_VALIDATORS[field.type](text)
             except ValueError as err:
                 raise FieldError(t("invalid", self.lang, reason=translate(str(err), self.lang))) from None
-        raise FieldError(f"unsupported field type {field.type}")
+        raise FieldError(t("config.unsupported_field_type", self.lang, type=field.type))
 
     def _plain_text(self, field, value, multiline=False):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):

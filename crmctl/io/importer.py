@@ -175,6 +175,8 @@ class Importer:
         """Unchanged, updated, or rejected: the row applied to a copy of the record says which."""
         stored = self.store.get(record_id)
         candidate = copy.deepcopy(stored)
+        if parsed.past is not None:  # a whole record is judged as when it was created: its links may come later
+            self._expect_references({**parsed.values, **parsed.system})
         problems = records.apply_values(self.engine, self.rtype, candidate, parsed.values)
         problems += records.apply_values(self.engine, self.rtype, candidate, parsed.system, allow_system=True)
         records.raise_errors(problems, self.lang)

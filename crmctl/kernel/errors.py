@@ -22,7 +22,7 @@ class CrmError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message=None, *, code=None, **params):
+    def __init__(self, message=None, /, *, code=None, **params):  # `message` is free for a parameter too
         self.code = code
         self.params = params
         super().__init__(message if message is not None else t(code, "en", **worded(params, "en")))

@@ -51,8 +51,10 @@ def _environment_class():
                 return load(name, *args, **kwargs)
             except jinja2.TemplateNotFound:
                 wanted = " or ".join(f"templates/{n}" for n in ([name] if isinstance(name, str) else name))
-                raise ConfigError(f"{wanted}: template not found (looked in {', '.join(self.searched)})") from None
-            except jinja2.TemplateSyntaxError as err:
-                raise ConfigError(f"templates/{err.name or name}:{err.lineno}: {err.message}") from None
+                raise ConfigError(code="config.template_not_found", wanted=wanted,
+                                  searched=", ".join(map(str, self.searched))) from None
+            except jinja2.TemplateSyntaxError as err:  # jinja's own words: it has no catalogue
+                raise ConfigError(code="config.template_syntax", name=err.name or name, line=err.lineno,
+                                  problem=err.message) from None
 
     return Environment

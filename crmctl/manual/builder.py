@@ -25,7 +25,7 @@ from crmctl.manual.examples import run_examples
 from crmctl.manual.scratch import default_store  # noqa: F401  (part of the builder's interface: `--defaults`)
 from crmctl.manual.sources import load_catalog, load_examples
 
-PAGES = ("index", "customer-service", "sales", "reference", "migrating")
+PAGES = ("index", "customer-service", "sales", "reference", "migrating", "shared-store")
 DEFAULT_OUT = Path("docs") / "manual"
 
 

@@ -101,7 +101,7 @@ def run(store, name, start=None, end=None, lang="fi", context=None):
     """Build report `name` over the months start..end (`YYYY-MM` texts; default the last three)."""
     known = definitions()
     if name not in known:
-        raise UsageError(f"unknown report {name!r} (one of {', '.join(known)})")
+        raise UsageError(code="report.unknown", name=name, known=", ".join(known))
     definition = known[name]
     context = context or Context(store, lang)
     months = month_range(start, end, store.today()) if definition.monthly else snapshot_window(start, end)
@@ -114,7 +114,7 @@ def snapshot_window(start, end):
     first = parse_month(start, "--from") if start else None
     last = parse_month(end, "--to") if end else None
     if first is not None and last is not None and first > last:
-        raise UsageError(f"--from {label(first)} is after --to {label(last)}")
+        raise UsageError(code="months.reversed", start=label(first), end=label(last))
     return (first, last_day(last) if last is not None else None)
 
 

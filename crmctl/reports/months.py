@@ -12,7 +12,7 @@ def parse_month(text, option="--from"):
     """`2011-01` as the first day of that month; a usage error naming the option otherwise."""
     match = _MONTH.match((text or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise UsageError(f"{option}: expected a month YYYY-MM, got {text!r}")
+        raise UsageError(code="months.bad_month", option=option, text=text)
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -46,14 +46,14 @@ def month_range(start_text, end_text, today, default_months=3):
         for _ in range(default_months - 1):
             start = previous_month(start)
     if start > end:
-        raise UsageError(f"--from {label(start)} is after --to {label(end)}")
+        raise UsageError(code="months.reversed", start=label(start), end=label(end))
     months = []
     month = start
     while month <= end:
         months.append(month)
         month = next_month(month)
     if len(months) > 1200:
-        raise UsageError("the range is longer than 100 years")
+        raise UsageError(code="months.too_long")
     return months
 
 

@@ -90,8 +90,8 @@ class Store:
                     raise ValueError
                 self._calendar = Calendar(country)
             except ValueError:
-                raise ConfigError(f"{self.display_path(self.root / MARKER)}: calendar: "
-                                  f"unknown holiday calendar {country!r}") from None
+                raise ConfigError(code="config.unknown_calendar", path=self.display_path(self.root / MARKER),
+                                  country=country) from None
         return self._calendar
 
     @property
@@ -102,7 +102,8 @@ class Store:
                 raise ValueError
             return Clock(zone)
         except (KeyError, ValueError, OSError):  # zoneinfo's "not found" is a KeyError, a malformed key a ValueError
-            raise ConfigError(f"{self.display_path(self.root / MARKER)}: timezone: unknown time zone {zone!r}") from None
+            raise ConfigError(code="config.unknown_timezone", path=self.display_path(self.root / MARKER),
+                              zone=zone) from None
 
     def now(self):
         return self.clock.now()

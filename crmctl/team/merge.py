@@ -140,7 +140,7 @@ class _Merger:
             if key in _COMPANIONS:
                 continue
             if key in STICKY:
-                merged.update(_sticky(key, ours, theirs))
+                merged.update(_sticky(key, base, ours, theirs))
                 continue
             got = self.value(path + (key,), base.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING))
             if got is not MISSING:
@@ -240,8 +240,16 @@ def _by_identity(items):
     return found
 
 
-def _sticky(key, ours, theirs):
-    """A moment that stays set once set: the earliest of the sides, with the keys that describe it."""
+def _sticky(key, base, ours, theirs):
+    """A moment that stays set once set: the earliest of the sides, with the keys that describe it. A moment one
+    side took back while the other left it as base had it stays taken back: `notify` releasing its claim on an
+    email it failed to send, which the next run must send."""
+    names = (key, *STICKY[key])
+    moments = [{name: side[name] for name in names if name in side} for side in (base, ours, theirs)]
+    if moments[0].get(key):
+        for mine, other in ((moments[1], moments[2]), (moments[2], moments[1])):
+            if other == moments[0] and not mine.get(key):
+                return mine
     chosen = [side for side in (ours, theirs) if side.get(key)]
     if not chosen:
         return {}

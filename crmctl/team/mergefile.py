@@ -90,7 +90,7 @@ def _text_merge(base, ours, theirs):
     done = git(os.getcwd(), "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
                str(ours), str(base), str(theirs), check=False)
     if not 0 <= done.returncode <= 127:  # git's count of conflicts is capped at 127; above is its own failure
-        raise CrmError(code="git.failed", command="git merge-file", message=done.stderr.strip())
+        raise CrmError(code="git.failed", command="git merge-file", output=done.stderr.strip())
     return DriverResult(done.returncode, text_merge=True)
 
 

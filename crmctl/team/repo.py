@@ -33,7 +33,7 @@ def git(cwd, *args, stdin=None, env=None, check=True, binary=False):
         raise GitError(code="git.missing") from None
     if check and done.returncode != 0:
         message = done.stderr if not binary else done.stderr.decode("utf-8", "replace")
-        raise GitError(code="git.failed", command="git " + " ".join(args), message=message.strip())
+        raise GitError(code="git.failed", command="git " + " ".join(args), output=message.strip())
     return done
 
 
@@ -66,7 +66,7 @@ class Running:
         out, err = self.process.communicate(self.stdin)
         done = subprocess.CompletedProcess(["git", *self.args], self.process.returncode, out, err)
         if check and done.returncode != 0:
-            raise GitError(code="git.failed", command="git " + " ".join(self.args), message=err.strip())
+            raise GitError(code="git.failed", command="git " + " ".join(self.args), output=err.strip())
         return done
 
 

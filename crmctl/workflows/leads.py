@@ -90,7 +90,8 @@ def handle_no_action(store, lead_id, reason, actor, lang="fi"):
 
 
 def _title(config, type_key, lead, lang):
-    kind = (config.project_types[type_key].get("label") or {}).get("fi") or type_key
+    labels = config.project_types[type_key].get("label") or {}
+    kind = labels.get(lang) or labels.get("fi") or type_key  # the reader's language, as the rest of the output
     who = lead.get("company") or lead.get("person_name") or lead["id"]
     return f"{kind}: {who}"
 

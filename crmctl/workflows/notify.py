@@ -12,8 +12,12 @@ Assignments already acknowledged, or handed over by a delegation, need no
 reminder and are not emailed.
 Each send is recorded right after the server accepted it; only a crash
 between the two could send one email twice (at least once, never lost).
+In a store shared through git, team/once.py uses `claim` (mark first),
+`send_claimed` and `release` (unmark what failed) instead: the claim is
+pushed before sending, so clones never both send one email.
 """
 
+import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -165,8 +169,9 @@ def notify(store, actor, server=None, sender=None, dry_run=False, lang="fi"):
     return batch
 
 
-def _send(store, batch, server, actor, lang, smtplib):
-    """Send the batch (outside the lock), recording each accepted email at once (under the lock)."""
+def _send(store, batch, server, actor, lang, smtplib, record=True):
+    """Send the batch (outside the lock), recording each accepted email at once (under the lock) unless the
+    batch was claimed (recorded) before sending."""
     host, port = server
     try:
         smtp = smtplib.SMTP(host, port, timeout=30)
@@ -184,12 +189,76 @@ def _send(store, batch, server, actor, lang, smtplib):
             except (OSError, smtplib.SMTPException) as err:
                 out.error = _server_answer(err)
                 continue
-            _record(store, out, actor, lang)
+            if record:
+                _record(store, out, actor, lang)
     finally:
         try:
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             pass
+
+
+# -- claimed before sending: a store shared through git (team/once.py commits and pushes the claim) -----------
+
+
+def claim(store, actor, sender, lang="fi"):
+    """Compose the email of every outstanding assignment and mark each one notified, as if already sent: the
+    claim a clone pushes before sending, so that no other clone sends it too. The Outgoing list."""
+    from crmctl.kernel.templates import environment
+
+    with store.lock():
+        templates = environment(store.root)
+        batch = []
+        for rtype, record, index, item in outstanding(store):
+            address = str((store.config.users.get(item["user"]) or {}).get("email") or "")
+            batch.append(Outgoing(record["id"], index, item["user"], address,
+                                  compose(store, rtype, record, item, sender, templates, lang), extra={"item": item}))
+        with store.transaction():
+            for out in batch:
+                _record(store, out, actor, lang)
+    return batch
+
+
+def send_claimed(store, batch, server, actor, lang="fi"):
+    """Send a claimed batch (nothing more is recorded); the failures have `error` set."""
+    import smtplib
+
+    if batch:
+        _send(store, batch, server, actor, lang, smtplib, record=False)
+    return batch
+
+
+def release(store, failed, lang="fi"):
+    """Take back the claim of each email that could not be sent (its `notified` mark and the event the claim
+    added), so the next run sends it."""
+    from crmctl.engine.records import ordered, raise_errors
+    from crmctl.engine.rules import Engine
+
+    with store.lock(), store.transaction():
+        for record_id in dict.fromkeys(out.record_id for out in failed):
+            rtype = store.type_of(record_id)
+            record = copy.deepcopy(store.get(record_id))
+            for out in (o for o in failed if o.record_id == record_id):
+                _unmark(record, out)
+            record = ordered(rtype, record)
+            raise_errors(Engine(store, lang, None).validate(rtype, record), lang)
+            store.save(record)
+
+
+def _unmark(record, out):
+    wanted = out.extra["item"]
+    items = record.get("assignments") or []
+    item = items[out.index] if out.index < len(items) else None
+    if item is None or item.get("user") != wanted.get("user") or item.get("at") != wanted.get("at"):
+        return
+    when = item.pop("notified", None)
+    item.pop("notified_to", None)
+    history = record.get("history") or []
+    for position in range(len(history) - 1, -1, -1):
+        entry = history[position]
+        if entry.get("event") == "notified" and entry.get("to") == out.user and entry.get("at") == when:
+            del history[position]
+            break
 
 
 # -- claims: which assignments a running notify is sending (derived data: deleting it only risks a duplicate) --

@@ -14,7 +14,7 @@ from crmctl.engine import records
 from crmctl.engine.assignments import assign, hand_over
 from crmctl.engine.directory import default_owner, has_role, region_owner
 from crmctl.kernel.errors import AlreadyHolds, CrmError, NotFound, UsageError
-from crmctl.kernel.i18n import both
+from crmctl.kernel.i18n import both, t
 from crmctl.engine.records import event
 from crmctl.engine.rules import FieldError, is_empty
 from crmctl.workflows.stages import FINISHED, current_stage
@@ -351,32 +351,37 @@ def check_stages(store, engine, rtype, record):
     if spec is None:
         return []
     found = []
+    lang = engine.lang
     wanted = [s.get("key") for s in spec.get("stages") or []]
     keys = [s.get("key") for s in record["stages"] if isinstance(s, dict)]
     if keys != wanted:
         found.append(("stages", "error", "stage-sequence",
-                      f"stages {', '.join(map(str, keys))} are not those of {record.get('type')}: {', '.join(wanted)}"))
+                      t("check.stage-sequence", lang, keys=", ".join(map(str, keys)), type=record.get("type"),
+                        wanted=", ".join(wanted))))
     unfinished = None
     for stage in (s for s in record["stages"] if isinstance(s, dict)):
         key, status = stage.get("key"), stage.get("status")
         if status == "done" and unfinished:  # skipping a later stage ahead of time is allowed (`stage skip`)
-            found.append(("stages", "error", "stage-order", f"stage {key} is {status} but {unfinished} before it is not"))
+            found.append(("stages", "error", "stage-order",
+                          t("check.stage-order", lang, stage=key, status=status, unfinished=unfinished)))
         if status not in FINISHED and unfinished is None:
             unfinished = key
         if status == "done" and not isinstance(stage.get("completed"), date):
-            found.append(("stages", "error", "stage-date", f"stage {key} is done without a completion date"))
+            found.append(("stages", "error", "stage-date", t("check.stage-date", lang, stage=key)))
         if status == "skipped" and is_empty(stage.get("reason")):
-            found.append(("stages", "error", "stage-reason", f"stage {key} is skipped without a reason"))
+            found.append(("stages", "error", "stage-reason", t("check.stage-reason", lang, stage=key)))
         started, due, completed = stage.get("started"), stage.get("due"), stage.get("completed")
         if isinstance(started, date) and isinstance(completed, date) and completed < started:
-            found.append(("stages", "error", "date-order", f"stage {key} completed {completed} before it started {started}"))
+            found.append(("stages", "error", "date-order",
+                          t("check.stage-completed-early", lang, stage=key, completed=completed, started=started)))
         if isinstance(started, date) and isinstance(due, date) and due < started:
-            found.append(("stages", "error", "date-order", f"stage {key} is due {due} before it started {started}"))
+            found.append(("stages", "error", "date-order",
+                          t("check.stage-due-early", lang, stage=key, due=due, started=started)))
     status = record.get("status", "open")
     if status == "completed" and unfinished:
-        found.append(("stages", "warning", "stage-open", f"the project is completed but stage {unfinished} is not"))
+        found.append(("stages", "warning", "stage-open", t("check.stage-open", lang, stage=unfinished)))
     if status == "open" and keys and unfinished is None:
-        found.append(("status", "warning", "stage-open", "every stage is finished but the project is still open"))
+        found.append(("status", "warning", "stage-open", t("check.stages-finished", lang)))
     return found
 
 

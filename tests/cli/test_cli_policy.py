@@ -140,7 +140,7 @@ def test_a_bad_time_zone_names_the_file_and_key(run, store, value, monkeypatch):
     monkeypatch.chdir(store.root)
     break_setting(store, "timezone", value)
     shown = {"''": "''", "5": "5"}.get(value, repr(value))
-    assert_config_error(run("sr", "new", *SR), f"crmctl.yaml: timezone: unknown time zone {shown}")
+    assert_config_error(run("sr", "new", *SR), f"crmctl.yaml: timezone: tuntematon aikavyöhyke {shown}")
 
 
 @pytest.mark.parametrize("value, shown", [("XX", "'XX'"), ("5", "5")])
@@ -148,7 +148,7 @@ def test_a_bad_calendar_names_the_file_and_key(run, store, value, shown, monkeyp
     monkeypatch.chdir(store.root)
     assert run("sr", "new", *SR).exit_code == 0
     break_setting(store, "calendar", value)
-    assert_config_error(run("sr", "list"), f"crmctl.yaml: calendar: unknown holiday calendar {shown}")  # due dates
+    assert_config_error(run("sr", "list"), f"crmctl.yaml: calendar: tuntematon pyhäpäiväkalenteri {shown}")  # due dates
 
 
 def test_a_missing_template_names_the_template(run, store, monkeypatch, tmp_path):
@@ -156,7 +156,7 @@ def test_a_missing_template_names_the_template(run, store, monkeypatch, tmp_path
     result = run("--format", "md", "report", "calls", "--from", "2011-01", "--to", "2011-01")
     assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.startswith("Virhe: templates/reports/calls.md.j2 or templates/reports/report.md.j2: "
-                                    "template not found (looked in ")
+                                    "mallipohjaa ei löydy (etsitty: ")
     assert str(store.root / "templates") in result.stderr
 
 

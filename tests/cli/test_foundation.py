@@ -130,7 +130,7 @@ def test_recommended_fields_warn_on_stderr_and_exit_0(run, store):
                  "satisfaction=5", "service_method=first_contact")
     assert result.exit_code == 0
     assert result.stderr == "Warning: site (Site): recommended, not filled\n"
-    assert store.get(result.stdout.strip())["phone"] == "+358 40 123 4567"
+    assert store.get(result.stdout.strip())["phone"] == "+358 40 1234567"
 
 
 # -- edit ---------------------------------------------------------------------------------------

@@ -97,6 +97,20 @@ def test_reimport_of_an_export_into_the_same_store_is_unchanged(run, store, tmp_
     assert snapshot(store.root) == files
 
 
+def test_reimport_before_the_records_it_points_at_arrive_is_unchanged(run, store, other, tmp_path):
+    """Requests moved before their leads point at records not yet there: the first import creates them (and says
+    so); importing the same file again, before the leads, finds every row unchanged, as it would after them."""
+    every_type(run)
+    before = export_all(run, store.root)
+    import_file(run, tmp_path, "customer", before["customer"], root=other.root)
+    first = import_file(run, tmp_path, "sr", before["sr"], root=other.root)
+    assert first.exit_code == 0, first.stderr
+    files = snapshot(other.root)
+    again = import_file(run, tmp_path, "sr", before["sr"], root=other.root)
+    assert (again.exit_code, again.stderr.splitlines()[-1]) == (0, SUMMARY.format(0, 0, 2, 0).strip())
+    assert snapshot(other.root) == files
+
+
 def test_a_changed_row_for_an_existing_id_is_rejected_unless_update(run, store, tmp_path):
     sr = new_request(run)
     row = json.loads(run("export", "sr", "--format", "jsonl").stdout)

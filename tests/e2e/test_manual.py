@@ -81,7 +81,7 @@ def test_field_table_lists_every_service_request_field_with_its_level(empty_stor
 def test_every_page_builds_in_both_languages(empty_store):
     files = build(empty_store)
     assert sorted(files) == [f"{lang}/{page}.md" for lang in ("en", "fi")
-                             for page in ("customer-service", "index", "migrating", "reference", "sales")]
+                             for page in ("customer-service", "index", "migrating", "reference", "sales", "shared-store")]
     assert files["fi/index.md"].startswith("# crmctl – käyttöohjeet\n")
     assert files["en/index.md"].startswith("# crmctl – user manuals\n")
     cs_fi = files["fi/customer-service.md"]
@@ -304,7 +304,7 @@ def test_build_and_check_from_the_command_line(empty_store, tmp_path, run):
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md")) == [
-        f"{lang}/{page}.md" for lang in ("en", "fi") for page in ("customer-service", "index", "migrating", "reference", "sales")]
+        f"{lang}/{page}.md" for lang in ("en", "fi") for page in ("customer-service", "index", "migrating", "reference", "sales", "shared-store")]
     assert result.stderr.splitlines()[0] == f"Kirjoitettu {out / 'en' / 'customer-service.md'}"
     result = run("manual", "check", "--out", str(out), root=empty_store.root)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"Käyttöohje hakemistossa {out} on ajan tasalla.\n")

@@ -58,7 +58,7 @@ def test_solved_during_the_call(run, store, smtp):
         "title: Laskun eräpäivä\n"
         "customer: CUST-GENERAL\n"
         "person_name: Matti Meikäläinen\n"
-        "phone: +358 40 123 4567\n"
+        "phone: +358 40 1234567\n"
         "subject: billing\n"
         "owner: mette.murto\n"
         "case_type: question\n"

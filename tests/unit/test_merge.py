@@ -214,6 +214,20 @@ def test_an_acknowledged_or_notified_assignment_stays_so_with_the_earliest_time(
                                                 "notified_to": "b@example.com"}
 
 
+def test_a_notification_taken_back_on_one_side_stays_taken_back(project):
+    """notify releases the claim of an email it could not send; the other side, unchanged, must not restore it."""
+    base = edited(project, assignments=project["assignments"] + [
+        assignment("taija.halme", at(20, 9), notified=at(20, 12), notified_to="taija.halme@example.fi")])
+    released, unchanged = copy.deepcopy(base), copy.deepcopy(base)
+    del released["assignments"][-1]["notified"], released["assignments"][-1]["notified_to"]
+    unchanged["priority"] = "high"
+    for ours, theirs in ((released, unchanged), (unchanged, released)):
+        result = merge_records(base, ours, theirs)
+        assert result.clean
+        assert result.record["assignments"][-1] == assignment("taija.halme", at(20, 9))
+        assert result.record["priority"] == "high"
+
+
 def test_an_assignment_closed_on_one_side_and_acknowledged_on_the_other_is_both(project):
     base = edited(project, assignments=project["assignments"] + [assignment("taija.halme", at(20, 9))])
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)

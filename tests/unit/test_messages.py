@@ -32,7 +32,7 @@ def string_arguments(module_path, call_names):
 
 def test_every_validator_reason_has_a_finnish_translation():
     reasons = string_arguments(validators.__file__, {"ValueError"})
-    assert len(reasons) >= 20
+    assert len(reasons) >= 15  # the scan finds them: 19 since phonenumbers replaced the digit-count reasons
     missing = sorted(reasons - set(catalogue("fi")["reasons"]))
     assert missing == []
     assert sorted(set(catalogue("fi")["reasons"]) - reasons) == []  # no stale translations

@@ -12,7 +12,7 @@ from crmctl.cli import COMMANDS
 
 REPO = Path(__file__).resolve().parents[2]
 HEAVY = ("jinja2", "smtplib", "tabulate", "holidays", "click.testing", "crmctl.manual", "crmctl.demo",
-         "crmctl.reports")
+         "crmctl.reports", "phonenumbers", "email_validator")
 
 PROBE = """
 import json, sys

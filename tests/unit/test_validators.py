@@ -159,48 +159,42 @@ def test_mask_personal_id_masks_short_values_entirely():
     assert v.mask_personal_id("") == ""
 
 
-# phone
+# phone (phonenumbers, region FI: the international form libphonenumber writes)
 
 @pytest.mark.parametrize("value", [
     "040 1234567", "0401234567", "040-123 4567", "(040) 123 4567", "+358401234567",
     "+358 40 123 4567", "00358 40 1234567", "+358 (0)40 123 4567", " +358-40-123-4567 ",
 ])
 def test_phone_finnish_mobile_forms_agree(value):
-    assert v.phone(value) == "+358 40 123 4567"
+    assert v.phone(value) == "+358 40 1234567"
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("050 1234567", "+358 50 123 4567"),
-    ("044 123 456", "+358 44 123 456"),
-    ("045 12345", "+358 45 123 45"),
-    ("09 1234 5678", "+358 9 1234 5678"),
-    ("(09) 123 4567", "+358 9 123 4567"),
-    ("09 123 456", "+358 9 123 456"),
-    ("02 123 4567", "+358 2 123 4567"),
-    ("03-123 4567", "+358 3 123 4567"),
-    ("05 123 4567", "+358 5 123 4567"),
-    ("013 123 4567", "+358 13 123 4567"),
-    ("019 12345", "+358 19 123 45"),
-    ("+358 9 12345678", "+358 9 1234 5678"),
-    ("0757 123 456", "+358 75 712 3456"),
+    ("020 123456", "+358 20 123456"),  # the hand-written rule made this +358 2 012 3456
+    ("0800 12345", "+358 800 12345"),  # and this +358 8 001 2345
+    ("050 1234567", "+358 50 1234567"),
+    ("09 1234 5678", "+358 9 12345678"),
+    ("(09) 123 4567", "+358 9 1234567"),
+    ("02 123 4567", "+358 2 1234567"),
+    ("013 123 4567", "+358 13 1234567"),
+    ("+358 9 12345678", "+358 9 12345678"),
+    ("+358 2 012 3456", "+358 20 123456"),  # the old rule's stored form reads as the number it was
 ])
-def test_phone_finnish_grouping(value, expected):
+def test_phone_finnish_numbers(value, expected):
     assert v.phone(value) == expected
 
 
 def test_phone_normalised_output_is_stable():
-    for value in ["040 1234567", "09 1234 5678", "019 12345", "+46 8 123 456 78"]:
+    for value in ["040 1234567", "09 1234 5678", "020 123456", "0800 12345", "+46 8 123 456 78"]:
         normalised = v.phone(value)
         assert v.phone(normalised) == normalised
 
 
 @pytest.mark.parametrize("value, expected", [
     ("+46 8 123 456 78", "+46 8 123 456 78"),
-    ("+46-8-123 45678", "+46 8 123 45678"),
     ("0046 (8) 123  456 78", "+46 8 123 456 78"),
-    ("+1 (555) 123-4567", "+1 555 123 4567"),
-    ("+4930123456", "+4930123456"),
-    ("+49 30  1234-5678", "+49 30 1234 5678"),
+    ("+4930123456", "+49 30 123456"),
+    ("+1 650-253-0000", "+1 650-253-0000"),
 ])
 def test_phone_international(value, expected):
     assert v.phone(value) == expected
@@ -214,12 +208,13 @@ def test_phone_international(value, expected):
     ("358 40 123 4567", "^must start with \\+, 00 or 0$"),
     ("40 123 4567", "^must start with \\+, 00 or 0$"),
     ("(0)0 46 8 123", "^must start with \\+, 00 or 0$"),
-    ("040 123", "^must have 6-12 digits"),
-    ("+358 40 123", "^must have 6-12 digits"),
-    ("040 1234 5678 901", "^must have 6-12 digits"),
-    ("+358 00 40 123 4567", "^has too many leading zeros$"),
-    ("+46 8 12", "^must have 7-15 digits$"),
-    ("+46 8 1234 5678 90123", "^must have 7-15 digits$"),
+    ("0123456", "^is not a valid phone number$"),  # the hand-written rule accepted it
+    ("040 123", "^is not a valid phone number$"),
+    ("+358 40 123", "^is not a valid phone number$"),
+    ("040 1234 5678 901", "^is not a valid phone number$"),
+    ("+358 00 40 123 4567", "^is not a valid phone number$"),
+    ("+46 8 12", "^is not a valid phone number$"),
+    ("+1 (555) 123-4567", "^is not a valid phone number$"),  # 555 numbers are fictional
     ("+", "^may contain only"),
     ("++358 40 123 4567", "^may contain only"),
     ("040 +123 4567", "^may contain only"),
@@ -234,13 +229,16 @@ def test_phone_huge_input():
     assert_rejected_quickly(v.phone, "0" + " " * 1_000_000)
 
 
-# email
+# email (email-validator, without DNS lookups)
 
 @pytest.mark.parametrize("value, expected", [
     ("mette.murto@example.fi", "mette.murto@example.fi"),
     ("  Mette.Murto@Example.FI ", "Mette.Murto@example.fi"),
     ("a+tag@sub.EXAMPLE-1.com", "a+tag@sub.example-1.com"),
-    ("o'brien_1@xn--yhti-loa.fi", "o'brien_1@xn--yhti-loa.fi"),
+    ("Matti.Meikäläinen@example.fi", "Matti.Meikäläinen@example.fi"),
+    ("matti@esimerkki-yhtiö.fi", "matti@esimerkki-yhtiö.fi"),
+    ("matti@ESIMERKKI-YHTIÖ.FI", "matti@esimerkki-yhtiö.fi"),
+    ("o'brien_1@xn--esimerkki-yhti-8pb.fi", "o'brien_1@esimerkki-yhtiö.fi"),
 ])
 def test_email_valid(value, expected):
     assert v.email(value) == expected
@@ -265,11 +263,23 @@ def test_email_valid(value, expected):
     ("mette@example-.fi", "^has an invalid domain after the @$"),
     ("mette@exa_mple.fi", "^has an invalid domain after the @$"),
     ("mette@exa mple.fi", "^has an invalid domain after the @$"),
-    ("mette@yhtiö.fi", "^has an invalid domain after the @$"),
+    ("user@123.123.123.123", "^has an invalid domain after the @$"),  # the hand-written rule accepted it
+    ("user@[123.123.123.123]", "^has an invalid domain after the @$"),
 ])
 def test_email_rejected(value, message):
     with pytest.raises(ValueError, match=message):
         v.email(value)
+
+
+def test_email_makes_no_dns_lookup(monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a DNS lookup")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "gethostbyname", refuse)
+    assert v.email("matti@esimerkki-yhtiö.fi") == "matti@esimerkki-yhtiö.fi"
 
 
 def test_email_huge_input():

@@ -40,7 +40,7 @@ def test_notify_sends_one_email_per_assignment_and_records_it(run, store, smtp):
         "\n"
         "Asiakas: CUST-GENERAL\n"
         "Henkilön nimi: Matti Meikäläinen\n"
-        "Puhelinnumero: +358 40 123 4567\n"
+        "Puhelinnumero: +358 40 1234567\n"
         "Aihe: Laskutus\n"
         "Vastuuhenkilö: taija.halme\n"
         "Tilan syy: Kesken\n"
@@ -231,3 +231,28 @@ def test_long_subject_with_non_ascii_round_trips_exactly(run, store, smtp):
     assert notify(run, smtp).exit_code == 0
     [mail] = smtp.inbox.take()
     assert mail["message"]["Subject"] == f"Delegoitu: Palvelupyyntö {record_id} – {title}"
+
+
+def test_a_claim_marks_before_sending_and_a_release_takes_back_only_the_failed(run, store, smtp):
+    """The pieces `notify` uses in a store shared through git (team/once.py): claim, send, release."""
+    from crmctl.workflows import notify as notify_core
+
+    first, second = new_request(run), new_request(run)
+    run("sr", "delegate", first, "taija.halme")
+    run("sr", "delegate", second, "jussi.myyja")
+    before = {record_id: store.get(record_id) for record_id in (first, second)}
+    batch = notify_core.claim(store, "mette.murto", SENDER, "en")
+    assert sorted(out.record_id for out in batch) == sorted([first, second])
+    assert smtp.inbox.take() == []  # claimed, nothing sent yet
+    for record_id in (first, second):
+        marked = store.get(record_id)
+        assert marked["assignments"][-1]["notified"] and marked["history"][-1]["event"] == "notified"
+    smtp.inbox.refuse, smtp.inbox.refuse_only = "550 5.1.1 mailbox unavailable", "jussi.myyja@example.fi"
+    notify_core.send_claimed(store, batch, ("127.0.0.1", smtp.port), "mette.murto", "en")
+    assert [m["to"] for m in smtp.inbox.take()] == [["taija.halme@example.fi"]]
+    failed = [out for out in batch if out.error]
+    assert [out.record_id for out in failed] == [second]
+    notify_core.release(store, failed, "en")
+    assert store.get(second) == before[second]  # as if never claimed: the next run sends it
+    assert store.get(first)["assignments"][-1]["notified_to"] == "taija.halme@example.fi"
+    assert notify_core.outstanding(store)[0][1]["id"] == second

@@ -231,7 +231,7 @@ def test_check_finds_impossible_stage_sequences_in_hand_written_projects(run, st
                         "- key: offer\n  status: done\n  started: 2011-01-20\n  completed: 2011-01-19\n")
     text = text.replace("- key: contract\n", "- key: contrakt\n")
     path.write_text(text)
-    result = run("check")
+    result = run("--lang", "en", "check")
     assert result.exit_code == 1
     shown = store.display_path(path)
     lines = [line for line in result.stdout.splitlines() if "stage" in line]

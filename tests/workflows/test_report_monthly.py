@@ -213,9 +213,9 @@ def test_out_writes_json_file_and_nothing_to_stdout(run, history, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--from", "2011-13"], "Virhe: --from: expected a month YYYY-MM, got '2011-13'\n"),
-    (["--to", "March"], "Virhe: --to: expected a month YYYY-MM, got 'March'\n"),
-    (["--from", "2011-03", "--to", "2011-01"], "Virhe: --from 2011-03 is after --to 2011-01\n"),
+    (["--from", "2011-13"], "Virhe: --from: odotettiin kuukautta muodossa VVVV-KK, saatiin '2011-13'\n"),
+    (["--to", "March"], "Virhe: --to: odotettiin kuukautta muodossa VVVV-KK, saatiin 'March'\n"),
+    (["--from", "2011-03", "--to", "2011-01"], "Virhe: --from 2011-03 on myöhemmin kuin --to 2011-01\n"),
 ])
 def test_bad_months_are_usage_errors(run, history, args, message):
     result = run("report", "monthly", *args)
