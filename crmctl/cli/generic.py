@@ -19,7 +19,8 @@ from crmctl.kernel.i18n import t
 from crmctl.present.words import headings
 from crmctl.present.formats import render_data, render_rows
 from crmctl.engine.query import Evaluator, parse_filters, sort_records
-from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env, read_mapping
+from crmctl.cli.helptext import FieldsCommand, RecordGroup
+from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, formats, parse_pairs, pass_env, read_mapping
 
 # Derived keys shown under a record's fields in `show` (when the type has them).
 SHOWN_DERIVED = ("due", "overdue", "current_stage", "current_stage_due")
@@ -92,14 +93,14 @@ def field_pairs(args, from_file):
 def record_group(type_key, name, help_text):
     """A click group with the generic verbs for one record type."""
 
-    @click.group(name=name, help=help_text, cls=CrmGroup)
+    @click.group(name=name, help=help_text, cls=RecordGroup, type_key=type_key)
     def group():
         pass
 
     group.add_command(erase_command(type_key))
 
     @formats(*TEXT_ONLY)
-    @group.command("new")
+    @group.command("new", cls=FieldsCommand, type_key=type_key)
     @click.argument("pairs", nargs=-1)
     @click.option("--from-file", metavar="FILE", help="Read fields from a YAML/JSON mapping (- for stdin).")
     @pass_env
@@ -145,7 +146,7 @@ def record_group(type_key, name, help_text):
         show_records(env, rtype, found, columns, evaluator)
 
     @formats(*TEXT_ONLY)
-    @group.command("set")
+    @group.command("set", cls=FieldsCommand, type_key=type_key)
     @click.argument("record_id")
     @click.argument("pairs", nargs=-1, required=True)
     @pass_env
@@ -153,7 +154,12 @@ def record_group(type_key, name, help_text):
         """Change fields: KEY=VALUE (an empty value clears an optional field)."""
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
-        _, warnings, changed = records.update(env.store, full_id, parse_pairs(pairs), env.actor, env.lang)
+        values = parse_pairs(pairs)
+        status_key = (rtype.status or {}).get("field")
+        if status_key in values:
+            raise CrmError(code="cli.status_by_command", field=status_key,
+                           command=_status_command(env, rtype, full_id, values[status_key]))
+        _, warnings, changed = records.update(env.store, full_id, values, env.actor, env.lang)
         env.warn(warnings)
         if not changed:
             env.say(t("nothing_changed", env.lang))
@@ -263,6 +269,22 @@ def customer_group():
 
 def service_request_group():
     return record_group(record_types.SERVICE_REQUEST, "sr", "Service requests (palvelupyynnöt): every customer-service call.")
+
+
+def _status_command(env, rtype, full_id, wanted):
+    """The command that makes the move `set STATUS=wanted` asked for: the configured one (`project close
+    --lost`), else the type's `status` verb."""
+    from crmctl.engine.rules import Engine, FieldError
+
+    field = transitions.status_field(rtype)
+    try:
+        target = Engine(env.store, env.lang).convert(field, wanted)
+    except FieldError:
+        target = wanted
+    rule = transitions.find_transition(rtype, env.store.get(full_id).get(field.key), target)
+    if rule and rule.get("command"):
+        return f"{rule['command']} {full_id}"
+    return f"{rtype.command} status {full_id} {target}"
 
 
 def _details(rtype, event, lang):
