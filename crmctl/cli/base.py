@@ -264,6 +264,8 @@ def out_file_option(help_text):
 
 # The generic verbs' group maker, for record types an administrator adds to the configuration.
 RECORD_GROUP = "crmctl.cli.generic:record_group"
+# The completers of parameters (record ids, handles, views, KEY=VALUE), given to commands while the shell completes.
+COMPLETION = "crmctl.cli.completion"
 
 
 # -- groups --------------------------------------------------------------------------------------------------------
@@ -273,7 +275,15 @@ class CrmGroup(click.Group):
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
-        return global_options(command) if command is not None else None
+        if command is None:
+            return None
+        from crmctl.cli.examples import attach_examples
+
+        words = " ".join(filter(None, (command_words(ctx), name)))
+        command = global_options(attach_examples(command, words))
+        if ctx.resilient_parsing:  # the shell asks for completions (only then: a command's run needs none)
+            import_module(COMPLETION).attach_completion(command, words)  # by name: completion imports this module
+        return command
 
 
 class LazyGroup(CrmGroup):
