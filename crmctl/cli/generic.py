@@ -19,6 +19,7 @@ from crmctl.kernel.i18n import t
 from crmctl.present.words import headings
 from crmctl.present.formats import render_data, render_rows
 from crmctl.engine.query import Evaluator, parse_filters, sort_records
+from crmctl.cli import prompting
 from crmctl.cli.helptext import FieldsCommand, RecordGroup
 from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, formats, parse_pairs, pass_env, read_mapping
 
@@ -103,11 +104,17 @@ def record_group(type_key, name, help_text):
     @group.command("new", cls=FieldsCommand, type_key=type_key)
     @click.argument("pairs", nargs=-1)
     @click.option("--from-file", metavar="FILE", help="Read fields from a YAML/JSON mapping (- for stdin).")
+    @click.option("--no-input", is_flag=True, help="Never ask for missing fields, even on a terminal.")
     @pass_env
-    def new(env, pairs, from_file):
-        """Create a record from KEY=VALUE fields; prints the new id."""
+    def new(env, pairs, from_file, no_input):
+        """Create a record from KEY=VALUE fields; prints the new id.
+
+        On a terminal, each required field that is missing is asked for (on stderr)."""
         rtype = record_type(env, type_key)
-        record, warnings = records.create(env.store, rtype, field_pairs(pairs, from_file), env.actor, env.lang)
+        values = field_pairs(pairs, from_file)
+        if prompting.can_ask(no_input, from_file):
+            values = prompting.complete_on_terminal(env, rtype, values)
+        record, warnings = records.create(env.store, rtype, values, env.actor, env.lang)
         env.warn(warnings)
         env.out(record["id"] + "\n")
 
