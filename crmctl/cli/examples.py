@@ -79,6 +79,7 @@ EXAMPLES = {
     "report quality": ["crmctl report quality", "crmctl report quality --format json"],
     "manual build": ["crmctl manual build --defaults", "crmctl manual build --lang en --out /tmp/manual"],
     "manual check": ["crmctl manual check --defaults"],
+    "manual cli": ["crmctl manual cli", "crmctl manual cli --check"],
     "git setup": ["crmctl git setup"],
     "git merge-file": ["git config merge.crmctl.driver 'crmctl git merge-file %O %A %B %P'   # what `git setup` does"],
     "diff": ["crmctl diff", "crmctl diff origin/main --format md", "crmctl diff HEAD~3 HEAD"],
