@@ -101,7 +101,11 @@ def examples(words):
 
 def attach_examples(command, words):
     """Give `command` (`words`: `sr new`) its examples as Click's epilog (\b keeps each line as written)."""
+    if hasattr(command, "commands") or (command.epilog is not None and not hasattr(command, "examples_of")):
+        return command  # a group, or an epilog of the command's own
     lines = examples(words)
-    if lines and command.epilog is None and not hasattr(command, "commands"):
-        command.epilog = "Examples:\n\n\b\n" + "\n".join(f"  $ {line}" for line in lines)
+    # Set again each time: one command object may be reached under other words first (a walk of the tree
+    # that reuses the root's context for every group).
+    command.examples_of = words
+    command.epilog = "Examples:\n\n\b\n" + "\n".join(f"  $ {line}" for line in lines) if lines else None
     return command
