@@ -354,6 +354,11 @@ class RootGroup(LazyGroup):
             click.echo(f"{t('error', lang)}: {t('internal_error', lang)}: {type(err).__name__}: {err}", err=True)
             ctx.exit(1)
 
+    def parse_args(self, ctx, args):
+        if ctx.resilient_parsing:  # the shell completes: `crmctl --as <TAB>` offers handles too
+            import_module(COMPLETION).attach_completion(self, "")
+        return super().parse_args(ctx, args)
+
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
         if command is not None:

@@ -44,6 +44,7 @@ def test_user_handles(store):
     assert complete(store, "crmctl sr delegate SR-X taija.") == ["taija.halme"]
     assert "mette.murto" in complete(store, "crmctl inbox --user ")
     assert complete(store, "crmctl sr list --as mette.m", shell="fish") == ["mette.murto"]
+    assert complete(store, "crmctl --as mette.m") == ["mette.murto"]
 
 
 def test_view_names(store):
