@@ -88,10 +88,11 @@ def test_set_of_a_plain_status_names_the_status_verb(run):
                              f"use `crmctl sr status {record_id} on_hold`\n")
 
 
-def test_every_command_shows_examples():
+def test_every_command_shows_two_or_more_examples():
     with click.Context(cli, info_name="crmctl") as ctx:
         missing = [" ".join(words) for words, command in every_command(ctx, cli)
-                   if not isinstance(command, click.Group) and not (command.epilog or "").startswith("Examples:")]
+                   if not isinstance(command, click.Group) and not ((command.epilog or "").startswith("Examples:")
+                                                                    and command.epilog.count("\n  $ ") >= 2)]
     assert missing == []
 
 
