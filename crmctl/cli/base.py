@@ -265,6 +265,8 @@ def out_file_option(help_text):
 
 # The generic verbs' group maker, for record types an administrator adds to the configuration.
 RECORD_GROUP = "crmctl.cli.generic:record_group"
+# The completers of parameters (record ids, handles, views, KEY=VALUE), given to commands while the shell completes.
+COMPLETION = "crmctl.cli.completion"
 
 
 # -- groups --------------------------------------------------------------------------------------------------------
@@ -274,7 +276,15 @@ class CrmGroup(click.Group):
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)
-        return global_options(command) if command is not None else None
+        if command is None:
+            return None
+        from crmctl.cli.examples import attach_examples
+
+        words = " ".join(filter(None, (command_words(ctx), name)))
+        command = global_options(attach_examples(command, words))
+        if ctx.resilient_parsing:  # the shell asks for completions (only then: a command's run needs none)
+            import_module(COMPLETION).attach_completion(command, words)  # by name: completion imports this module
+        return command
 
 
 class LazyGroup(CrmGroup):
@@ -344,6 +354,11 @@ class RootGroup(LazyGroup):
             lang = env.lang_or_english() if env is not None else "en"
             click.echo(f"{t('error', lang)}: {t('internal_error', lang)}: {type(err).__name__}: {err}", err=True)
             ctx.exit(1)
+
+    def parse_args(self, ctx, args):
+        if ctx.resilient_parsing:  # the shell completes: `crmctl --as <TAB>` offers handles too
+            import_module(COMPLETION).attach_completion(self, "")
+        return super().parse_args(ctx, args)
 
     def get_command(self, ctx, name):
         command = super().get_command(ctx, name)

@@ -19,7 +19,9 @@ from crmctl.kernel.i18n import t
 from crmctl.present.words import headings
 from crmctl.present.formats import render_data, render_rows
 from crmctl.engine.query import Evaluator, parse_filters, sort_records
-from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, CrmGroup, formats, parse_pairs, pass_env, read_mapping
+from crmctl.cli import prompting
+from crmctl.cli.helptext import FieldsCommand, RecordGroup
+from crmctl.cli.base import EVERY_FORMAT, TEXT_ONLY, formats, parse_pairs, pass_env, read_mapping
 
 # Derived keys shown under a record's fields in `show` (when the type has them).
 SHOWN_DERIVED = ("due", "overdue", "current_stage", "current_stage_due")
@@ -92,21 +94,27 @@ def field_pairs(args, from_file):
 def record_group(type_key, name, help_text):
     """A click group with the generic verbs for one record type."""
 
-    @click.group(name=name, help=help_text, cls=CrmGroup)
+    @click.group(name=name, help=help_text, cls=RecordGroup, type_key=type_key)
     def group():
         pass
 
     group.add_command(erase_command(type_key))
 
     @formats(*TEXT_ONLY)
-    @group.command("new")
+    @group.command("new", cls=FieldsCommand, type_key=type_key)
     @click.argument("pairs", nargs=-1)
     @click.option("--from-file", metavar="FILE", help="Read fields from a YAML/JSON mapping (- for stdin).")
+    @click.option("--no-input", is_flag=True, help="Never ask for missing fields, even on a terminal.")
     @pass_env
-    def new(env, pairs, from_file):
-        """Create a record from KEY=VALUE fields; prints the new id."""
+    def new(env, pairs, from_file, no_input):
+        """Create a record from KEY=VALUE fields; prints the new id.
+
+        On a terminal, each required field that is missing is asked for (on stderr)."""
         rtype = record_type(env, type_key)
-        record, warnings = records.create(env.store, rtype, field_pairs(pairs, from_file), env.actor, env.lang)
+        values = field_pairs(pairs, from_file)
+        if prompting.can_ask(no_input, from_file):
+            values = prompting.complete_on_terminal(env, rtype, values)
+        record, warnings = records.create(env.store, rtype, values, env.actor, env.lang)
         env.warn(warnings)
         env.out(record["id"] + "\n")
 
@@ -149,7 +157,7 @@ def record_group(type_key, name, help_text):
         show_records(env, rtype, found, columns, evaluator)
 
     @formats(*TEXT_ONLY)
-    @group.command("set")
+    @group.command("set", cls=FieldsCommand, type_key=type_key)
     @click.argument("record_id")
     @click.argument("pairs", nargs=-1, metavar="[KEY=VALUE]...")
     @click.option("--from-file", metavar="FILE",
@@ -173,6 +181,10 @@ def record_group(type_key, name, help_text):
         rtype = record_type(env, type_key)
         full_id = env.store.resolve(record_id, rtype)
         values = field_pairs(pairs, from_file)
+        status_key = (rtype.status or {}).get("field")
+        if status_key in values:
+            raise CrmError(code="cli.status_by_command", field=status_key,
+                           command=_status_command(env, rtype, full_id, values[status_key]))
         _, warnings, changed = records.update(env.store, full_id, values, env.actor, env.lang)
         env.warn(warnings)
         if not changed:  # a repeat: what was asked holds already, nothing was written (exit 0)
@@ -283,6 +295,22 @@ def customer_group():
 
 def service_request_group():
     return record_group(record_types.SERVICE_REQUEST, "sr", "Service requests (palvelupyynnöt): every customer-service call.")
+
+
+def _status_command(env, rtype, full_id, wanted):
+    """The command that makes the move `set STATUS=wanted` asked for: the configured one (`project close
+    --lost`), else the type's `status` verb."""
+    from crmctl.engine.rules import Engine, FieldError
+
+    field = transitions.status_field(rtype)
+    try:
+        target = Engine(env.store, env.lang).convert(field, wanted)
+    except FieldError:
+        target = wanted
+    rule = transitions.find_transition(rtype, env.store.get(full_id).get(field.key), target)
+    if rule and rule.get("command"):
+        return f"{rule['command']} {full_id}"
+    return f"{rtype.command} status {full_id} {target}"
 
 
 def _details(rtype, event, lang):

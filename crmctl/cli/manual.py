@@ -89,3 +89,25 @@ def check_command(env, out, defaults):
         raise CrmError(code="cli.manual_stale", out=out, count=len(differ), defaults=" --defaults" if defaults else "")
     env.say(t("cli.manual_current", env.lang, out=out))
 
+
+
+@formats(*TEXT_ONLY)
+@manual_group.command("cli")
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("docs") / "cli.md", show_default=True, help="Where the reference goes.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when FILE differs from the command tree.")
+@pass_env
+def cli_reference_command(env, out, check):
+    """Write the command-line reference (every command, option and format) from the command tree."""
+    from crmctl.cli.reference import build
+
+    text = build()
+    if check:
+        current = out.read_text(encoding="utf-8") if out.is_file() else None
+        if current != text:
+            raise CrmError(code="cli.reference_stale", out=out)
+        env.say(t("cli.reference_current", env.lang, out=out))
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    env.say(t("wrote", env.lang, path=out))
