@@ -101,6 +101,7 @@ EXAMPLES = {
     "diff": ["crmctl diff", "crmctl diff origin/main --format md", "crmctl diff HEAD~3 HEAD"],
     "log": ["crmctl log", "crmctl log --since 2011-01-01", "crmctl log SR-20110104-NPRD1"],
     "resolve": ["crmctl resolve SR-20110104-NPRD1 --theirs", "crmctl resolve SR-20110104-NPRD1 --ours priority=high"],
+    "sync": ["crmctl sync", "crmctl sync origin"],
 }
 
 
