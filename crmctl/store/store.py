@@ -221,9 +221,7 @@ class Store:
         for candidate_type in types:
             if candidate_type is None:
                 continue
-            for path in self.record_paths(candidate_type):
-                if path.stem.startswith(text):
-                    matches.append(path.stem)
+            matches += [stem for stem in self._stems(candidate_type, text) if stem.startswith(text)]
         if not matches:
             if rtype is None:
                 raise NotFound(code="store.no_match", given=given)
@@ -232,6 +230,22 @@ class Store:
         if len(matches) > 1:
             raise NotFound(code="ambiguous_id", given=given, matches=", ".join(sorted(matches)[:5]))
         return matches[0]
+
+    def _stems(self, rtype, text):
+        """The ids of the record files that could start with `text`: a prefix that names a month (`SR-201101`)
+        is looked for in that month's folder only, where `get` reads its records; else every file of the type."""
+        rest = text[len(rtype.prefix) + 1:] if text.startswith(rtype.prefix + "-") else ""
+        if self.files is None and len(rest) >= 6 and rest[:6].isdigit():
+            try:
+                with os.scandir(self.root / rtype.dir / rest[:4] / rest[4:6]) as entries:
+                    return [e.name[:-5] for e in entries if e.name.endswith(".yaml") and e.is_file()]
+            except OSError:  # no such month (or not a folder): nothing there
+                return []
+        if self.files is None:
+            from crmctl.store.index import scan  # sqlite3 only for the commands that use the index
+
+            return [name.rsplit("/", 1)[-1][:-5] for name in scan(str(self.root / rtype.dir))]
+        return [path.stem for path in self.record_paths(rtype)]
 
     def records(self, rtype):
         """Every record of a type, read once per run and cached on disk between runs."""

@@ -140,3 +140,16 @@ def test_show_prefix(demo, monkeypatch):
     assert same(demo, monkeypatch, "sr", "show", full) == shown
     assert same(demo, monkeypatch, "sr", "show", "SR-2011")[0] == 1  # ambiguous, alike
     assert same(demo, monkeypatch, "sr", "show", "SR-19990101")[0] == 1  # no match, alike
+
+
+def test_show_prefix_of_a_month_lists_only_that_months_folder(demo, monkeypatch):
+    """`show SR-20110104-K` looks in service-requests/2011/01 only: not every file of the type."""
+    full = request_paths(demo)[10].stem
+
+    def every_file(*_):
+        raise AssertionError("listed every record file")
+
+    monkeypatch.setattr(Store, "record_paths", every_file)
+    monkeypatch.setattr("crmctl.store.index.scan", every_file)
+    code, out, _ = invoke(demo, monkeypatch, ("sr", "show", full[:-2]), True)
+    assert code == 0 and full in out
