@@ -149,13 +149,13 @@ def read_rows(folder, paths, stamps, project, progress):
         return _rows(results, stamps, len(paths), started, progress)
     import multiprocessing
 
+    global _PROJECT
+    _PROJECT = project  # forked workers inherit it: the projection needs the configuration, not a pickle of it
     try:
         pool = multiprocessing.get_context("fork").Pool(workers)
     except (ValueError, OSError):  # no fork on this platform, or no processes left: read here
         results = (_read_chunk(folder, chunk, project) for chunk in chunks)
         return _rows(results, stamps, len(paths), started, progress)
-    global _PROJECT
-    _PROJECT = project  # forked workers inherit it: the projection needs the configuration, not a pickle of it
     with pool:
         results = pool.imap(_read_chunk_forked, [(folder, chunk) for chunk in chunks])
         return _rows(results, stamps, len(paths), started, progress)
