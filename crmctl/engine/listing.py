@@ -142,7 +142,7 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None):
     store.settle()
     idx = column_index.ColumnIndex(str(store.cache_dir), rtype.dir.replace("/", "_"), plan.columns, plan.digest())
     try:
-        _ignore_cache(store)
+        store.make_cache_dir()
         idx.open()
         idx.refresh(str(store.root / rtype.dir), plan.project(_index_evaluator(evaluator)), progress)
         where, params = _prefilter(idx, filters, evaluator)
@@ -152,14 +152,6 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None):
     finally:
         idx.close()
     return _matching(store, rtype, evaluator, filters, rows, full)
-
-
-def _ignore_cache(store):
-    folder = store.cache_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n")
 
 
 def _index_evaluator(evaluator):

@@ -82,3 +82,29 @@ def test_many_files_are_read_on_every_core_with_progress(tmp_path, monkeypatch):
     idx.refresh(str(folder), project, lambda done, total: shown.append((done, total)))
     assert rows(idx) == {f"2011/01/R{n:04d}.yaml": f"r{n}\n" for n in range(300)}
     assert shown[-1] == (None, 300) and shown[-2] == (300, 300)
+
+
+def test_whole_records_are_cached_per_file(store):
+    """Store.records keeps whole records in .cache/<dir>.records.sqlite: a changed file is read again, a removed
+    one forgotten, a damaged cache started again; no single pickle of every record any more."""
+    from crmctl.store.store import Store
+    from crmctl.kernel import yamlio
+
+    folder = store.root / "customers" / "2011" / "01"
+    folder.mkdir(parents=True)
+    for suffix in ("AAAAA", "BBBBB"):
+        record = {"id": f"CUST-20110103-{suffix}", "name": f"Asiakas {suffix}", "kind": "business"}
+        (folder / f"{record['id']}.yaml").write_text(yamlio.dump(record), encoding="utf-8")
+    rtype = store.config.types["customer"]
+    names = lambda: sorted(r["name"] for r in Store(store.root).records(rtype))  # noqa: E731
+    before = names()
+    assert "Asiakas AAAAA" in before and (store.root / ".cache" / "customers.records.sqlite").is_file()
+    changed = folder / "CUST-20110103-AAAAA.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("AAAAA Oy", "x").replace(
+        "name: Asiakas AAAAA", "name: Asiakas A, renamed"), encoding="utf-8")
+    (folder / "CUST-20110103-BBBBB.yaml").unlink()
+    after = names()
+    assert "Asiakas A, renamed" in after and "Asiakas BBBBB" not in after and "Asiakas AAAAA" not in after
+    (store.root / ".cache" / "customers.records.sqlite").write_bytes(b"garbage" * 1000)
+    assert names() == after
+    assert not list((store.root / ".cache").glob("*.pickle"))
