@@ -101,7 +101,8 @@ class Setup:
 
 
 def run(args, env, cwd):
-    """Seconds and peak resident memory (MiB) of a whole process; fails loudly on a non-zero exit."""
+    """Seconds, peak resident memory (MiB) and CPU seconds of a whole process; fails loudly on a non-zero exit.
+    CPU seconds say what a command costs when the machine is shared (wall time then includes the waits)."""
     started = time.perf_counter()
     child = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stderr = child.stderr.read()
@@ -110,7 +111,7 @@ def run(args, env, cwd):
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode not in (0, 1):  # grep -l finding nothing is 1
         raise SystemExit(f"{' '.join(map(str, args))} exited {child.returncode}: {stderr.decode()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def drop_cache(setup):
@@ -170,17 +171,21 @@ MEASUREMENTS = measurements  # the hook: a function of the store root returning 
 
 
 def measure(setup, row, rounds):
-    a_times, b_times, peaks = [], [], []
+    a_times, b_times, peaks, a_cpu, b_cpu = [], [], [], [], []
     for _ in range(rounds):
         if row.before:
             row.before(setup)
-        seconds, peak = run(row.a(setup), setup.env, setup.root.parent)
+        seconds, peak, cpu = run(row.a(setup), setup.env, setup.root.parent)
         a_times.append(seconds)
         peaks.append(peak)
-        b_times.append(run(row.b(setup), setup.env, setup.root.parent)[0])
+        a_cpu.append(cpu)
+        seconds, _, cpu = run(row.b(setup), setup.env, setup.root.parent)
+        b_times.append(seconds)
+        b_cpu.append(cpu)
     a, b = statistics.median(a_times), statistics.median(b_times)
     verdict = "ok" if a / b <= row.target else "OVER"
-    memory = f"  peak {max(peaks):6.0f} MiB" if row.memory else ""
+    memory = f"  peak {max(peaks):4.0f} MiB" if row.memory else ""
+    memory += f"  cpu A {statistics.median(a_cpu):6.2f} s B {statistics.median(b_cpu):5.2f} s"
     print(f"{row.name:58s} A {a:7.3f} s  B {b:7.3f} s  ratio {a / b:6.2f} (<= {row.target:g} {verdict}){memory}",
           flush=True)
     return a, b
