@@ -1,6 +1,7 @@
 """The generic record verbs (new/show/list/set/history/edit/views), written once for every type."""
 
 import os
+import sys
 import subprocess
 import tempfile
 
@@ -9,6 +10,7 @@ import click
 from crmctl.workflows import record_types
 from crmctl.workflows import delegation
 from crmctl.present import display
+from crmctl.engine import listing
 from crmctl.engine import records
 from crmctl.engine import transitions
 from crmctl.kernel import yamlio
@@ -45,7 +47,7 @@ def default_columns(rtype):
     return columns
 
 
-def select(env, rtype, view_key=None, filter_texts=()):
+def select(env, rtype, view_key=None, filter_texts=(), full=True):
     """The records of a view and filters, sorted; with the evaluator that read them."""
     evaluator = Evaluator(env.store, rtype, actor=None, lang=env.lang)
     filters = parse_filters(filter_texts)
@@ -67,8 +69,28 @@ def select(env, rtype, view_key=None, filter_texts=()):
         evaluator.actor = env.actor
         evaluator.engine.actor = env.actor
     evaluator.check_filters(filters)
-    found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
+    found = listing.select(env.store, rtype, evaluator, filters, [k.lstrip("-") for k in sort] + list(columns),
+                           full=full, progress=progress_bar(env, rtype))
+    if found is None:
+        found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
     return sort_records(found, sort, evaluator), columns, evaluator
+
+
+def progress_bar(env, rtype):
+    """Reading a fresh clone's records takes a while: say how far it is, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    plural = label(rtype.plural, env.lang).lower()
+
+    def show(done, total):
+        if done is None:
+            click.echo("\r\033[K", nl=False, err=True)
+            return
+        filled = 30 * done // max(total, 1)
+        click.echo("\r" + t("cli.indexing", env.lang, what=plural, done=done, total=total,
+                             bar="#" * filled + "." * (30 - filled)), nl=False, err=True)
+
+    return show
 
 
 def show_records(env, rtype, found, columns, evaluator):
@@ -153,7 +175,8 @@ def record_group(type_key, name, help_text):
     def list_(env, filters, view_key):
         """List records matching a view and KEY OP VALUE filters (= != < <= > >= ~)."""
         rtype = record_type(env, type_key)
-        found, columns, evaluator = select(env, rtype, view_key, filters)
+        found, columns, evaluator = select(env, rtype, view_key, filters,
+                                           full=env.fmt in ("json", "yaml") and not env.quiet)
         show_records(env, rtype, found, columns, evaluator)
 
     @formats(*TEXT_ONLY)

@@ -71,6 +71,15 @@ class Evaluator:
             return hit[1]
         return get_path(record, key)
 
+    def preset(self, record, key, value):
+        """A derived value known already (the column index keeps `due`)."""
+        self._derived[(id(record), key)] = (record, value)
+
+    def forget(self, record):
+        """Drop what the memo holds of a record no longer needed (a list that reads many keeps few)."""
+        for key in self.registry.derived:
+            self._derived.pop((id(record), key), None)
+
     def filters(self, texts):
         """Parsed filters, parsed once per evaluator (SLA targets are read for every record)."""
         texts = tuple(texts)

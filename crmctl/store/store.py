@@ -6,7 +6,6 @@ under it without touching commands.
 
 import copy
 import os
-import pickle
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +22,6 @@ from crmctl.kernel.errors import ConfigError, NotFound, StoreError, UsageError, 
 
 MARKER = "crmctl.yaml"
 CACHE_DIR = ".cache"
-CACHE_FORMAT = 1
 HOLDER_FILE = "lock.holder"  # in CACHE_DIR, beside the lock: who holds it
 # The temporary copy `_atomic_write` makes of ID.yaml: `.ID.yaml.<random>.tmp`.
 LEFTOVER = re.compile(r"\..+\.yaml\.[^.]+\.tmp")
@@ -222,9 +220,7 @@ class Store:
         for candidate_type in types:
             if candidate_type is None:
                 continue
-            for path in self.record_paths(candidate_type):
-                if path.stem.startswith(text):
-                    matches.append(path.stem)
+            matches += [stem for stem in self._stems(candidate_type, text) if stem.startswith(text)]
         if not matches:
             if rtype is None:
                 raise NotFound(code="store.no_match", given=given)
@@ -233,6 +229,22 @@ class Store:
         if len(matches) > 1:
             raise NotFound(code="ambiguous_id", given=given, matches=", ".join(sorted(matches)[:5]))
         return matches[0]
+
+    def _stems(self, rtype, text):
+        """The ids of the record files that could start with `text`: a prefix that names a month (`SR-201101`)
+        is looked for in that month's folder only, where `get` reads its records; else every file of the type."""
+        rest = text[len(rtype.prefix) + 1:] if text.startswith(rtype.prefix + "-") else ""
+        if self.files is None and len(rest) >= 6 and rest[:6].isdigit():
+            try:
+                with os.scandir(self.root / rtype.dir / rest[:4] / rest[4:6]) as entries:
+                    return [e.name[:-5] for e in entries if e.name.endswith(".yaml") and e.is_file()]
+            except OSError:  # no such month (or not a folder): nothing there
+                return []
+        if self.files is None:
+            from crmctl.store.index import scan  # sqlite3 only for the commands that use the index
+
+            return [name.rsplit("/", 1)[-1][:-5] for name in scan(str(self.root / rtype.dir))]
+        return [path.stem for path in self.record_paths(rtype)]
 
     def records(self, rtype):
         """Every record of a type, read once per run and cached on disk between runs."""
@@ -265,26 +277,34 @@ class Store:
                 except YamlError as err:
                     self.skipped[path] = err
             return self._once_each(read)
-        cache_path = self.root / CACHE_DIR / f"{rtype.dir}.pickle"
-        cached = _read_cache(cache_path)
-        fresh, read = {}, []
-        for path in self.record_paths(rtype):
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            key = str(path.relative_to(self.root))
-            hit = cached.get(key)
-            if hit and hit[0] == stamp:
-                record = hit[1]
-            else:
-                try:
-                    record = self.read_path(path)
-                except YamlError as err:
-                    self.skipped[path] = err  # reported by the caller; `check` explains
-                    continue
-            fresh[key] = (stamp, record)
-            read.append((path, record))
-        if fresh != cached:
-            self._write_cache(cache_path, fresh)
+        from crmctl.store.index import scan
+        from crmctl.store.record_cache import RecordCache, load
+
+        base = self.root / rtype.dir
+        stamps = scan(str(base))
+        cache = RecordCache(str(self.root / CACHE_DIR), rtype.dir.replace("/", "_"))
+        try:
+            self.make_cache_dir()
+        except OSError:
+            pass  # a read-only store: read without the cache
+        cached = cache.open().known() if stamps else {}
+        fresh, read = [], []
+        try:
+            for rel in sorted(stamps, key=lambda rel: rel.split("/")):  # Path order
+                path, stamp, hit = base / rel, stamps[rel], cached.get(rel)
+                if hit and hit[0] == stamp:
+                    record = load(hit[1])
+                else:
+                    try:
+                        record = self.read_path(path)
+                    except YamlError as err:
+                        self.skipped[path] = err  # reported by the caller; `check` explains
+                        continue
+                    fresh.append((rel, stamp, record))
+                read.append((path, record))
+            cache.update(fresh, [rel for rel in cached if rel not in stamps])
+        finally:
+            cache.close()
         return self._once_each(read)
 
     def _once_each(self, read):
@@ -309,16 +329,6 @@ class Store:
         except (UsageError, NotFound):
             return None
 
-    def _write_cache(self, path, entries):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n")
-            _atomic_write(path, pickle.dumps((CACHE_FORMAT, entries), protocol=pickle.HIGHEST_PROTOCOL))
-        except (OSError, StoreError):
-            pass  # the cache is an optimisation; a read-only store still works
-
     # -- writing -----------------------------------------------------------
 
     @contextmanager
@@ -331,11 +341,7 @@ class Store:
             finally:
                 self._locked -= 1
             return
-        lock_dir = self.root / CACHE_DIR
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        ignore = lock_dir / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n")
+        lock_dir = self.make_cache_dir()
         lock, seconds = ExclusiveLock(lock_dir / "lock"), timeout_seconds()
         try:
             lock.acquire(seconds)
@@ -418,6 +424,15 @@ class Store:
         self._records.pop(self.type_of(record["id"]).key, None)
         return path
 
+    def make_cache_dir(self):
+        """The derived-data folder, made (git-ignored) when missing."""
+        folder = self.root / CACHE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n")
+        return folder
+
     @property
     def cache_dir(self):
         """The folder of derived data (deletable, git-ignored)."""
@@ -461,11 +476,3 @@ class Store:
         except ValueError:
             return str(path)
 
-
-def _read_cache(path):
-    try:
-        with open(path, "rb") as handle:
-            version, entries = pickle.load(handle)
-        return entries if version == CACHE_FORMAT else {}
-    except Exception:  # a missing, stale or damaged cache is simply rebuilt
-        return {}

@@ -29,10 +29,10 @@ print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
 """
 
 
-def loaded_by(*args):
+def loaded_by(*args, heavy=HEAVY):
     """The heavy modules loaded by running `crmctl ARGS` in a fresh interpreter (which must succeed)."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    done = subprocess.run([sys.executable, "-c", f"HEAVY = {HEAVY!r}\n{PROBE}", json.dumps(args)],
+    done = subprocess.run([sys.executable, "-c", f"HEAVY = {heavy!r}\n{PROBE}", json.dumps(args)],
                           capture_output=True, text=True, env=env, cwd=REPO, check=True)
     outcome = json.loads(done.stderr.splitlines()[-1])
     assert outcome["code"] in (0, None), done.stderr
@@ -44,6 +44,15 @@ def test_version_and_help_load_no_heavy_module(args):
     stdout, heavy = loaded_by(*args)
     assert stdout.startswith("crmctl, version" if args == ["--version"] else "Usage: crmctl")
     assert heavy == []
+
+
+def test_version_loads_no_store_engine_or_index():
+    """`--version` pays for click and yaml only: not the configuration, the store, the column index's sqlite3
+    and multiprocessing, or the engine."""
+    unwanted = HEAVY + ("sqlite3", "multiprocessing", "pickle", "crmctl.store", "crmctl.engine", "crmctl.config",
+                        "crmctl.workflows", "crmctl.present")
+    stdout, heavy = loaded_by("--version", heavy=unwanted)
+    assert stdout.startswith("crmctl, version") and heavy == []
 
 
 def test_a_command_loads_what_it_uses():

@@ -1,0 +1,240 @@
+"""Lists and views through the column index: an SQL prefilter, then the same Python filters on projections.
+
+The index (store/index.py) keeps, per record file, a projection of the record: every stored field except long
+texts no view or SLA target reads, the first and last history events' `at` and `by` (what `created_*` and
+`updated_at` read) and the open assignments (what `assignee` and `unacknowledged` read), plus `due`, which
+costs a working-day calendar and depends only on the configuration (the index is rebuilt when that changes).
+The Python predicate runs on those projections, so an answer is the full read's answer; a list that needs a
+key the projection leaves out (a long text, history, a derived key this module does not know) reads every
+record as before. CRMCTL_NO_INDEX=1 turns the index off (the equivalence tests compare the two).
+"""
+
+import hashlib
+import os
+from datetime import date
+from pathlib import Path
+
+from crmctl import __version__
+from crmctl.engine.assignments import pending
+from crmctl.kernel.errors import CrmError, YamlError
+from crmctl.store import index as column_index
+
+# Derived keys whose readers need only what the projection keeps (engine/query.py, workflows/sla.py, stages.py).
+KNOWN_DERIVED = frozenset({
+    "created_by", "created_at", "updated_at", "state", "unacknowledged", "assignee", "due", "overdue",
+    "current_stage", "current_stage_status", "current_stage_owner", "current_stage_due", "current_stage_started",
+    "current_stage_role", "last_progress", "stalled"})
+LONG = ("text",)  # field types left out of the projection unless the configuration reads them
+NOT_COLUMNS = ("text", "list", "object", "number", "integer")  # no text form that `=` compares
+NO_DUE = "-"  # `due` could not be computed ahead (a configuration fault): computed when read, as without index
+
+
+class Plan:
+    """What the index of one type keeps, from the configuration."""
+
+    def __init__(self, store, rtype, registry):
+        self.store, self.rtype, self.registry = store, rtype, registry
+        read = set()
+        for view in rtype.views.values():
+            read.update(_keys(view.filters))
+            read.update(key.lstrip("-") for key in view.sort or ())
+            read.update(view.columns or ())
+        sla = store.config.sla.get(rtype.key)
+        for target in sla if isinstance(sla, list) else ():
+            if isinstance(target, dict):
+                read.update(_keys(target.get("when") or []))
+        heads = {key.split(".")[0] for key in read}
+        self.dropped = frozenset(key for key, field in rtype.fields.items()
+                                 if field.type in LONG and key not in heads)
+        self.columns = tuple(key for key, field in rtype.fields.items() if field.type not in NOT_COLUMNS)
+        self.has_due = "due" in registry.derived
+
+    def usable(self, key):
+        """Whether the projection answers `key` as the record would."""
+        head = key.split(".")[0]
+        if key == "id" or head in self.rtype.fields:
+            return head not in self.dropped
+        if key in self.registry.derived:
+            return key in KNOWN_DERIVED
+        return head not in ("history", "assignments")
+
+    def digest(self):
+        """What the projections and `due` depend on: the configuration files and this crmctl."""
+        digest = hashlib.sha256(__version__.encode())
+        root = self.store.root
+        paths = [root / "crmctl.yaml", *sorted((root / "config").glob("*.yaml")),
+                 *sorted((root / "config" / "types").glob("*.yaml"))]
+        for path in paths:
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(b"-")
+        return digest.hexdigest()[:32]
+
+    def project(self, evaluator):
+        """The reader of one file for the index: (id, column texts, (projection, due)) or data None."""
+        store, rtype, dropped, columns = self.store, self.rtype, self.dropped, self.columns
+
+        def read(path):
+            try:
+                record = store.read_path(Path(path))
+            except (YamlError, OSError, UnicodeError):
+                return Path(path).stem, (None,) * len(columns), None  # read again (and reported) every time
+            slim = projection(record, dropped)
+            due = NO_DUE
+            if self.has_due:
+                try:
+                    due = evaluator.value(slim, "due")
+                except CrmError:
+                    pass
+                evaluator._derived.clear()
+            return record["id"], tuple(_text(record.get(key)) for key in columns), (slim, due)
+
+        return read
+
+
+def projection(record, dropped):
+    slim = {key: value for key, value in record.items() if key not in dropped and key not in ("history",
+                                                                                             "assignments")}
+    history = record.get("history")
+    if isinstance(history, list) and history:
+        kept = [_pick(history[0], ("at", "by"))]
+        if len(history) > 1:
+            kept.append(_pick(history[-1], ("at",)))
+        slim["history"] = kept
+    elif "history" in record:
+        slim["history"] = history
+    if "assignments" in record:
+        slim["assignments"] = pending(record) if isinstance(record["assignments"], list) else record["assignments"]
+    return slim
+
+
+def _pick(event, keys):
+    return {key: event[key] for key in keys if key in event} if isinstance(event, dict) else event
+
+
+def _keys(filters):
+    from crmctl.engine.query import FILTER
+
+    found = []
+    for text in filters or ():
+        match = FILTER.match(text) if isinstance(text, str) else None
+        if match:
+            found.append(match.group(1))
+    return found
+
+
+def _text(value):
+    """A value's text for the SQL prefilter: only where `=` compares exactly that text (query._equal), else
+    None, which the prefilter always admits."""
+    return str(value) if type(value) in (str, date) else None
+
+
+def select(store, rtype, evaluator, filters, keys, full=False, progress=None):
+    """The records matching `filters`, in the store's path order (each id once), through the index; or None when
+    the index cannot answer (turned off, given contents, a key the projection lacks). `full`: whole records."""
+    if os.environ.get("CRMCTL_NO_INDEX") or store.files is not None or store._pending:
+        return None
+    plan = Plan(store, rtype, evaluator.registry)
+    if not all(plan.usable(key) for key in [f.key for f in filters] + list(keys)):
+        return None
+    store.settle()
+    idx = column_index.ColumnIndex(str(store.cache_dir), rtype.dir.replace("/", "_"), plan.columns, plan.digest())
+    try:
+        store.make_cache_dir()
+        idx.open()
+        idx.refresh(str(store.root / rtype.dir), plan.project(_index_evaluator(evaluator)), progress)
+        where, params = _prefilter(idx, filters, evaluator)
+        rows = idx.candidates(where, params)
+    except (OSError, column_index.sqlite3.Error):
+        return None  # a read-only or full disk: the full read still answers
+    finally:
+        idx.close()
+    return _matching(store, rtype, evaluator, filters, rows, full)
+
+
+def _index_evaluator(evaluator):
+    from crmctl.engine.query import Evaluator
+
+    return Evaluator(evaluator.store, evaluator.rtype, actor=None, lang=evaluator.engine.lang,
+                     registry=evaluator.registry)
+
+
+def _prefilter(idx, filters, evaluator):
+    """SQL admitting every row the filters could match: `key = a,b` on an indexed column."""
+    where, params = [], []
+    for flt in filters:
+        column = idx.column(flt.key)
+        if column is None or flt.op != "=" or flt.raw == "":
+            continue
+        wanted = [evaluator._operand(flt.key, part.strip()) for part in flt.raw.split(",")]
+        if any(isinstance(w, bool) for w in wanted):
+            continue
+        where.append(f"({column} IN ({', '.join('?' * len(wanted))}) OR {column} IS NULL)")
+        params += [str(w) for w in wanted]
+    return " AND ".join(where), params
+
+
+def _matching(store, rtype, evaluator, filters, rows, full):
+    base = store.root / rtype.dir
+    rows.sort(key=lambda row: row[0].split("/"))  # Path order, as the full read sorts
+    winners = _once_each(store, base, rows)
+    found, paths = [], {}
+    for rel, blob in rows:
+        winner = winners.get(rel, rel)
+        if winner is None:
+            continue  # a second copy of an id, noted in store.duplicates
+        if winner != rel:
+            blob = next(b for r, b in rows if r == winner)
+            rel = winner
+        if blob is None:
+            try:
+                record = store.read_path(base / rel)
+            except YamlError as err:
+                store.skipped[base / rel] = err
+                continue
+        else:
+            record, due = column_index.load(blob)
+            if due != NO_DUE:
+                evaluator.preset(record, "due", due)
+        before = len(evaluator._derived)
+        if evaluator.matches(record, filters):
+            found.append(record)
+            paths[id(record)] = rel
+        elif len(evaluator._derived) != before:
+            evaluator.forget(record)  # else the memo keeps every record read alive
+    if full:
+        found = [store.read_path(base / paths[id(record)]) for record in found]
+    return found
+
+
+def _once_each(store, base, rows):
+    """{path: the path whose copy is read in its place, or None when it is left out} for ids in two files, as
+    Store._once_each decides (the copy at the id's own path wins, in the first copy's place; the others are
+    noted in store.duplicates in the same order)."""
+    count = {}
+    for rel, blob in rows:
+        if blob is not None:
+            stem = rel.rsplit("/", 1)[-1][:-5]
+            count[stem] = count.get(stem, 0) + 1
+    if all(n == 1 for n in count.values()):
+        return {}
+    kept, first, out = {}, {}, {}
+    for rel, blob in rows:
+        stem = rel.rsplit("/", 1)[-1][:-5]
+        if blob is None or count[stem] == 1:
+            continue
+        if stem not in kept:
+            kept[stem] = first[stem] = rel
+            continue
+        loser = rel
+        if base / rel == store._own_path(stem):
+            kept[stem], loser = rel, kept[stem]
+        store.duplicates[base / loser] = base / kept[stem]
+        out[loser] = None
+    for stem, rel in first.items():
+        if kept[stem] != rel:
+            out[kept[stem]] = None  # read in the first copy's place, not again in its own
+        out[rel] = kept[stem]
+    return out

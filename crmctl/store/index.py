@@ -1,0 +1,200 @@
+"""The column index: one SQLite file per record type in the store's derived-data folder.
+
+A row per record file: its path, the stamp that says whether the file changed (mtime_ns, size, inode), the id,
+a few columns as text for an SQL prefilter, and a pickled projection of the record that lists read (whatever
+the caller's `project` returns). The caller decides what goes in the projection and the columns; this module
+only keeps the rows fresh and hands them out.
+
+Freshness is one `os.scandir` pass with one stat per file: new and changed files are re-read (on every core
+when there are many), vanished ones deleted, and a changed `digest` (the configuration the projection depends
+on) empties the table. The index is derived data: deleting or damaging it costs a rebuild, never an answer.
+Writers serialise on SQLite's own write lock (WAL mode, so a reader never waits and never sees a half-done
+refresh); a record written while the index is refreshed has a new inode, so the next refresh re-reads it.
+"""
+
+import os
+import pickle
+import sqlite3
+import time
+
+FORMAT = 3
+CHUNK = 500  # files per unit of parallel work
+PARALLEL_FROM = 2000  # fewer changed files than this are read in this process
+PROGRESS_AFTER = 2.0  # seconds before a progress report is worth showing
+
+
+class ColumnIndex:
+    """The rows of one record type's folder; `project(path) -> (id, columns, projection)` reads a file."""
+
+    def __init__(self, cache_dir, name, columns, digest):
+        self.path = os.path.join(cache_dir, f"{name}.index.sqlite")
+        self.columns = tuple(columns)
+        self.digest = f"{FORMAT}:{digest}:{','.join(self.columns)}"
+        self.db = None
+
+    def open(self):
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        try:
+            self.db = self._connect()
+            self._prepare()
+        except sqlite3.DatabaseError:  # damaged (not a database, truncated...): derived data, so start again
+            self.close()
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(self.path + suffix)
+                except FileNotFoundError:
+                    pass
+            self.db = self._connect()
+            self._prepare()
+        return self
+
+    def close(self):
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def _connect(self):
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    def _prepare(self):
+        db = self.db
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        found = db.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
+        if found and found[0] == self.digest:
+            return
+        extra = "".join(f", c{n} TEXT" for n in range(len(self.columns)))
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("DROP TABLE IF EXISTS rows")
+            db.execute(f"CREATE TABLE rows (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, inode INTEGER,"
+                       f" id TEXT, data BLOB{extra})")
+            db.execute("CREATE INDEX rows_id ON rows (id)")
+            # the freshness pass reads only stamps: a covering index spares it the pages of the projections
+            db.execute("CREATE INDEX rows_stamp ON rows (path, mtime_ns, size, inode)")
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", (self.digest,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def column(self, key):
+        """The SQL name of an indexed column, or None."""
+        return f"c{self.columns.index(key)}" if key in self.columns else None
+
+    # -- freshness -----------------------------------------------------------------------------------------------
+
+    def refresh(self, folder, project, progress=None):
+        """Bring the rows up to date with the `*.yaml` files under `folder` (relative paths with '/')."""
+        on_disk = scan(folder)
+        known = {path: (mtime, size, inode) for path, mtime, size, inode
+                 in self.db.execute("SELECT path, mtime_ns, size, inode FROM rows")}
+        changed = [path for path, stamp in on_disk.items() if known.get(path) != stamp]
+        gone = [path for path in known if path not in on_disk]
+        if not changed and not gone:
+            return
+        rows = read_rows(folder, changed, on_disk, project, progress)
+        marks = ", ".join("?" * (6 + len(self.columns)))
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("DELETE FROM rows WHERE path = ?", [(path,) for path in gone])
+            self.db.executemany(f"INSERT OR REPLACE INTO rows VALUES ({marks})", rows)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    # -- reading -------------------------------------------------------------------------------------------------
+
+    def candidates(self, where="", params=()):
+        """(path, data) of the rows `where` admits, of every row whose id is in two files (which copy counts
+        is decided over all of them) and of every file that could not be read (data NULL)."""
+        sql = "SELECT path, data FROM rows"
+        if where:
+            sql += (f" WHERE ({where}) OR data IS NULL"
+                    " OR id IN (SELECT id FROM rows GROUP BY id HAVING count(*) > 1)")
+        return self.db.execute(sql, params).fetchall()
+
+
+def scan(folder):
+    """{relative path: (mtime_ns, size, inode)} of every `*.yaml` file under `folder`: one stat each."""
+    found = {}
+    pending = [("", folder)]
+    while pending:
+        prefix, here = pending.pop()
+        try:
+            entries = os.scandir(here)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):  # as `rglob` walks
+                    pending.append((prefix + entry.name + "/", entry.path))
+                elif entry.name.endswith(".yaml"):
+                    try:
+                        stat = entry.stat()
+                    except FileNotFoundError:  # removed between listing and stat
+                        continue
+                    found[prefix + entry.name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    return found
+
+
+def read_rows(folder, paths, stamps, project, progress):
+    """The rows of `paths`, read on every core when there are many."""
+    started = time.monotonic()
+    chunks = [paths[n:n + CHUNK] for n in range(0, len(paths), CHUNK)]
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        results = (_read_chunk(folder, chunk, project) for chunk in chunks)
+        return _rows(results, stamps, len(paths), started, progress)
+    import multiprocessing
+
+    global _PROJECT
+    _PROJECT = project  # forked workers inherit it: the projection needs the configuration, not a pickle of it
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    except (ValueError, OSError):  # no fork on this platform, or no processes left: read here
+        results = (_read_chunk(folder, chunk, project) for chunk in chunks)
+        return _rows(results, stamps, len(paths), started, progress)
+    with pool:
+        results = pool.imap(_read_chunk_forked, [(folder, chunk) for chunk in chunks])
+        return _rows(results, stamps, len(paths), started, progress)
+
+
+_PROJECT = None
+
+
+def _read_chunk_forked(job):
+    return _read_chunk(job[0], job[1], _PROJECT)
+
+
+def _read_chunk(folder, paths, project):
+    out = []
+    for path in paths:
+        record_id, columns, data = project(os.path.join(folder, path))
+        out.append((path, record_id, columns, None if data is None else dump(data)))
+    return out
+
+
+def _rows(results, stamps, total, started, progress):
+    rows, done = [], 0
+    for chunk in results:
+        for path, record_id, columns, blob in chunk:
+            rows.append((path, *stamps[path], record_id, blob, *columns))
+        done += len(chunk)
+        if progress and time.monotonic() - started > PROGRESS_AFTER:
+            progress(done, total)
+    if progress and time.monotonic() - started > PROGRESS_AFTER:
+        progress(None, total)
+    return rows
+
+
+def dump(data):
+    """Pickled, not compressed: compressing saved 15% of the file and doubled the time to load a row."""
+    return pickle.dumps(data, pickle.HIGHEST_PROTOCOL)
+
+
+def load(blob):
+    return pickle.loads(blob)

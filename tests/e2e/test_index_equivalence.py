@@ -1,0 +1,155 @@
+"""The column index answers lists, views and `show PREFIX` exactly as a full read of every record does.
+
+Each case runs the same command twice on the same store, once through the index and once with
+CRMCTL_NO_INDEX=1, and compares stdout, stderr and the exit code, also after the records changed behind
+crmctl's back (edits by hand, deletions, files a `git pull` brought, a copy of a record in a second folder,
+a broken file) and after a change of the SLA targets that `due` depends on.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crmctl.cli import cli
+from crmctl.store.store import Store
+
+DEMO = Path(__file__).resolve().parents[2] / "records"
+NOW = "2011-03-31T10:00:00+03:00"  # the demo's last day: open requests, some overdue
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("CRMCTL_NOW", NOW)
+    root = tmp_path / "records"
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
+    return root
+
+
+def invoke(root, monkeypatch, args, indexed):
+    with monkeypatch.context() as patch:
+        if indexed:
+            patch.delenv("CRMCTL_NO_INDEX", raising=False)
+        else:
+            patch.setenv("CRMCTL_NO_INDEX", "1")
+        result = CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def same(root, monkeypatch, *args):
+    """The indexed answer; asserts it is the full read's answer."""
+    indexed = invoke(root, monkeypatch, args, True)
+    assert indexed == invoke(root, monkeypatch, args, False), args
+    return indexed
+
+
+def commands(root):
+    """Every view of every type with a `list`, plain lists, filters of every kind, and several formats."""
+    store = Store(root)
+    found = []
+    for command, key in (("sr", "service_request"), ("customer", "customer")):
+        rtype = store.config.types[key]
+        found += [(command, "list", "--view", view) for view in rtype.views]
+        found += [(command, "list"), (command, "list", "-q"), (command, "list", "--format", "csv"),
+                  (command, "list", "--lang", "en", "--format", "md")]
+    found += [
+        ("sr", "list", "subject=meter_reading", "--view", "unresolved"),
+        ("sr", "list", "subject=meter_reading,billing", "--format", "json"),
+        ("sr", "list", "status_reason=resolved,done", "--format", "yaml"),
+        ("sr", "list", "status_reason!=resolved"),
+        ("sr", "list", "received>=2011-02-15", "received<2011-03-01"),
+        ("sr", "list", "received=2011-02-15"),
+        ("sr", "list", "owner=me"),
+        ("sr", "list", "title~mittari"),
+        ("sr", "list", "description~lasku"),  # a long text: the full read answers
+        ("sr", "list", "overdue=true", "--format", "jsonl"),
+        ("sr", "list", "due<2011-03-01", "--format", "csv"),
+        ("sr", "list", "state=active", "created_by=mette.murto"),
+        ("sr", "list", "customer=CUST-GENERAL"),
+        ("sr", "list", "subject=nope"),  # refused alike
+        ("customer", "list", "kind=business", "--format", "csv"),
+    ]
+    return found
+
+
+def test_every_list_and_view_is_the_full_reads(demo, monkeypatch):
+    for args in commands(demo):
+        same(demo, monkeypatch, *args)
+    assert list((demo / ".cache").glob("*.index.sqlite"))
+
+
+def request_paths(root):
+    return sorted((root / "service-requests").rglob("*.yaml"))
+
+
+def test_after_edits_by_hand_deletions_and_a_pull(demo, monkeypatch):
+    same(demo, monkeypatch, "sr", "list")  # the index is built
+    paths = request_paths(demo)
+    edited = next(p for p in paths if "\nsubject: billing\n" in p.read_text(encoding="utf-8"))
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("\nsubject: billing\n", "\nsubject: meter_reading\nmeter_reading: 4242\n"),
+                      encoding="utf-8")
+    paths[5].unlink()
+    pulled = paths[7].with_name("SR-20110215-ZZZZZ.yaml")  # the folder is the id's month; any file of it will do
+    pulled.parent.mkdir(parents=True, exist_ok=True)
+    pulled.write_text(paths[7].read_text(encoding="utf-8").replace(paths[7].stem, pulled.stem), encoding="utf-8")
+    for args in [("sr", "list"), ("sr", "list", "subject=meter_reading", "--view", "unresolved"),
+                 ("sr", "list", "--view", "meter_readings"), ("sr", "list", "-q", "received>=2011-02-15")]:
+        code, out, _ = same(demo, monkeypatch, *args)
+        assert code == 0
+    assert paths[5].stem not in same(demo, monkeypatch, "sr", "list", "-q")[1]
+    assert pulled.stem in same(demo, monkeypatch, "sr", "list", "-q")[1]
+    assert edited.stem in same(demo, monkeypatch, "sr", "list", "-q", "subject=meter_reading")[1]
+
+
+def test_a_copy_in_a_second_folder_and_a_broken_file(demo, monkeypatch):
+    paths = request_paths(demo)
+    same(demo, monkeypatch, "sr", "list")
+    stray = demo / "service-requests" / "2010" / "12" / paths[2].name  # a second copy: listed once, warned about
+    stray.parent.mkdir(parents=True)
+    stray.write_text(paths[2].read_text(encoding="utf-8").replace("subject: ", "subject: x"), encoding="utf-8")
+    paths[4].write_text("id: [unclosed\n", encoding="utf-8")
+    for args in [("sr", "list"), ("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "--view", "resolved")]:
+        code, out, err = same(demo, monkeypatch, *args)
+        assert paths[2].name in err and paths[4].name in err
+    assert same(demo, monkeypatch, "sr", "list", "-q")[1].count(paths[2].stem) == 1
+
+
+def test_a_changed_sla_configuration_changes_due(demo, monkeypatch):
+    before = same(demo, monkeypatch, "sr", "list", "--view", "unresolved", "--format", "csv")[1]
+    sla = demo / "config" / "sla.yaml"
+    sla.write_text(sla.read_text(encoding="utf-8").replace("working_days: 3", "working_days: 30"), encoding="utf-8")
+    after = same(demo, monkeypatch, "sr", "list", "--view", "unresolved", "--format", "csv")[1]
+    assert after != before
+
+
+def test_a_deleted_or_damaged_index_is_rebuilt(demo, monkeypatch):
+    first = same(demo, monkeypatch, "sr", "list", "--view", "unresolved")
+    index = demo / ".cache" / "service-requests.index.sqlite"
+    index.unlink()
+    assert same(demo, monkeypatch, "sr", "list", "--view", "unresolved") == first
+    index.write_bytes(b"not a database at all" * 100)
+    assert same(demo, monkeypatch, "sr", "list", "--view", "unresolved") == first
+
+
+def test_show_prefix(demo, monkeypatch):
+    full = request_paths(demo)[10].stem
+    shown = same(demo, monkeypatch, "sr", "show", full[:-2].lower())
+    assert shown[0] == 0 and full in shown[1]
+    assert same(demo, monkeypatch, "sr", "show", full) == shown
+    assert same(demo, monkeypatch, "sr", "show", "SR-2011")[0] == 1  # ambiguous, alike
+    assert same(demo, monkeypatch, "sr", "show", "SR-19990101")[0] == 1  # no match, alike
+
+
+def test_show_prefix_of_a_month_lists_only_that_months_folder(demo, monkeypatch):
+    """`show SR-20110104-K` looks in service-requests/2011/01 only: not every file of the type."""
+    full = request_paths(demo)[10].stem
+
+    def every_file(*_):
+        raise AssertionError("listed every record file")
+
+    monkeypatch.setattr(Store, "record_paths", every_file)
+    monkeypatch.setattr("crmctl.store.index.scan", every_file)
+    code, out, _ = invoke(demo, monkeypatch, ("sr", "show", full[:-2]), True)
+    assert code == 0 and full in out
