@@ -1,0 +1,179 @@
+"""The one pass of `check` over the record files: one `os.scandir` walk with one stat per file, a file read and
+validated only when the findings cache has nothing valid for it, nothing but small facts kept per file."""
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import yaml
+
+import crmctl
+from crmctl.checks import findings_cache
+from crmctl.checks.file_check import CheckEngine, TrackingStore, examine, fact_keys, root_length
+from crmctl.checks.findings_cache import FindingsCache, Row, decode_deps, encode_deps, encode_detail
+from crmctl.checks.links import link_pairs
+from crmctl.kernel.errors import StoreError
+from crmctl.store.store import CACHE_DIR
+
+
+class Result:
+    """One file's part in the findings: where it is, whether it was asked for, and what it contributes.
+    `detail` is (items, dup_at, extra facts), or a pickled form of it (decoded when read), or None."""
+
+    __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "detail")
+
+    def __init__(self, type_key, rel, chosen, rid, id_line, readable, detail):
+        self.type_key, self.rel, self.chosen, self.rid = type_key, rel, chosen, rid
+        self.id_line, self.readable, self.detail = id_line, readable, detail
+
+    def unpacked(self):
+        if isinstance(self.detail, bytes) or self.detail is None:
+            self.detail = findings_cache.decode_detail(self.detail)
+        return self.detail
+
+
+def scan_folder(root, folder):
+    """(relative path, mtime_ns, size, inode) of every file under root/folder, in Store.files_under's order
+    (sorted by path parts; symlinked folders are not entered, as pathlib's rglob does not)."""
+    found = []
+    stack = [(os.path.join(str(root), folder), str(Path(folder)))]
+    while stack:
+        directory, relative = stack.pop()
+        try:
+            entries = os.scandir(directory)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                name = f"{relative}/{entry.name}"
+                try:
+                    if entry.is_dir() and not entry.is_symlink():
+                        stack.append((entry.path, name))
+                    elif entry.is_file():
+                        stat = entry.stat()
+                        found.append((name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+                except OSError:
+                    pass  # gone while walking: as if it had never been there
+    found.sort(key=lambda item: item[0].split("/"))
+    return found
+
+
+def cache_key(store, lang):
+    """A digest of everything a file's findings depend on besides its bytes and the date: the configuration
+    files, the language and crmctl's code (a changed rule changes findings without a changed record)."""
+    digest = hashlib.blake2b(f"{findings_cache.FORMAT}|{lang}|{yaml.__version__}".encode(), digest_size=20)
+    root = store.root
+    configured = [root / name for name in ("crmctl.yaml", "users.yaml", "regions.yaml")]
+    configured += sorted(path for path in (root / "config").rglob("*") if path.is_file())
+    for path in configured:
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\1missing")
+    package = Path(crmctl.__file__).parent
+    for folder, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith((".py", ".yaml")):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{stat.st_mtime_ns}:{stat.st_size}\0".encode())
+    return digest.hexdigest()
+
+
+class RecordScan:
+    """Every record file of the store, each examined afresh or taken from the cache."""
+
+    def __init__(self, store, lang):
+        self.store, self.lang = store, lang
+        self.on_disk = store.files is None
+        links = {}
+        for rtype, key, target, back in link_pairs(store.config):
+            links.setdefault(rtype.key, []).append(key)
+            links.setdefault(target.key, []).append(back)
+        self.keys = fact_keys(store.config, links)
+
+    def run(self, wanted=None):
+        """[Result] of every file under the record folders, type by type in the configuration's order."""
+        store = self.store
+        listing = {}
+        for rtype in store.config.types.values():
+            if self.on_disk:
+                listing[rtype.key] = scan_folder(store.root, rtype.dir)
+            else:
+                cut = root_length(store)
+                listing[rtype.key] = [(str(path)[cut:], None, None, None) for path in store.files_under(rtype.dir)]
+        present = {item[0] for files in listing.values() for item in files} if self.on_disk else None
+        self.tracking = TrackingStore(store, present)
+        self.engine = CheckEngine(self.tracking, self.lang)
+        cache = self._open_cache() if self.on_disk else None
+        rows = cache.rows if cache is not None else {}
+        self.today = store.today().isoformat()
+        self._deps_hold = {}
+        changed, results = {}, []
+        for rtype in store.config.types.values():
+            for rel, *stamp in listing[rtype.key]:
+                chosen = wanted is None or wanted((store.root / rel).resolve())
+                results.append(self._one(rtype, rel, tuple(stamp), chosen, rows.get(rel), changed))
+        if cache is not None:
+            gone = [rel for rel in rows if rel not in present]
+            self._save(cache, changed, gone)
+        return results
+
+    def _one(self, rtype, rel, stamp, chosen, row, changed):
+        if row is not None and row.stamp == stamp and self._holds(row):
+            return Result(rtype.key, rel, chosen, row.rid, row.id_line, row.readable, row.detail)
+        path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
+        raw = self.store.read_bytes(path)
+        if not self.on_disk:
+            found = examine(self.tracking, self.engine, rtype, path, raw, self.keys, validate=chosen)
+            return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
+                          (found.items, found.dup_at, _extra(found.rec)))
+        digest = hashlib.blake2b(raw, digest_size=20).digest()
+        if row is not None and row.digest == digest and self._holds(row):
+            row.stamp = stamp
+            changed[rel] = row  # the same bytes under a new stat: only the stat is written
+            return Result(rtype.key, rel, chosen, row.rid, row.id_line, row.readable, row.detail)
+        found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
+        detail = (found.items, found.dup_at, _extra(found.rec))
+        if not found.volatile:
+            changed[rel] = Row(stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
+                               encode_deps(found.deps), encode_detail(found.items, found.dup_at, found.rec))
+        return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None, detail)
+
+    def _holds(self, row):
+        """Whether a row's answers are still the answers: the same date (if it read one), the same ids exist."""
+        if row.dated is not None and row.dated != self.today:
+            return False
+        if row.deps is None:
+            return True
+        held = self._deps_hold.get(row.deps)
+        if held is None:
+            exists = self.tracking.exists
+            held = self._deps_hold[row.deps] = all(exists(rid) == known for rid, known in decode_deps(row.deps).items())
+        return held
+
+    def _open_cache(self):
+        folder = self.store.root / CACHE_DIR
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n")
+        except OSError:
+            return None  # a read-only store is checked all the same, without the cache
+        return FindingsCache(folder, cache_key(self.store, self.lang))
+
+    def _save(self, cache, changed, gone):
+        try:
+            if changed or gone or not cache.valid:
+                with self.store.lock():
+                    cache.save(changed, gone, time.time_ns())
+        except (StoreError, OSError):
+            pass  # another writer kept the lock, or the store is read-only: the next run writes it
+        finally:
+            cache.close()
+
+
+def _extra(rec):
+    return {key: value for key, value in rec.items() if key != "id"} if rec else {}
