@@ -24,8 +24,7 @@ class Facts:
         if rtype.key not in self._records:
             kept = {}
             for result in self._by_type.get(rtype.key, []):
-                extra = result.unpacked()[2]
-                record = {"id": result.rel.rsplit("/", 1)[-1][:-len(".yaml")], **extra}
+                record = {"id": result.rel.rsplit("/", 1)[-1][:-len(".yaml")], **result.fields()}
                 first = kept.get(record["id"])
                 if first is None:
                     kept[record["id"]] = (result.rel, record)
@@ -58,7 +57,7 @@ class Facts:
 
 def file_findings(store, lang, results, shown_prefix, facts, finding):
     """The findings of every chosen file, in order, slots filled; `finding(path, line, level, code, message)`."""
-    findings, seen = [], {}
+    findings, seen, memo = [], {}, {}
     for result in results:
         if not result.chosen:
             continue
@@ -69,12 +68,15 @@ def file_findings(store, lang, results, shown_prefix, facts, finding):
                 duplicate = finding(shown, result.id_line, "error", "duplicate-id",
                                     t("check.duplicate-id", lang, id=result.rid, path=seen[result.rid]))
             seen.setdefault(result.rid, shown)
-        if result.detail is None and duplicate is None:
+        if result.items is None and duplicate is None:
             continue  # a clean record: nothing to unpack
-        items, dup_at, _ = result.unpacked()
+        items, dup_at = result.findings_part(memo)
         for index, item in enumerate(items):
             if index == dup_at and duplicate is not None:
                 findings.append(duplicate)
+            if item[0] == "f":
+                findings.append(finding(shown, *item[1:]))
+                continue
             made = _fill(store, lang, result, shown, item, facts, finding)
             if made is not None:
                 findings.append(made)
@@ -85,8 +87,6 @@ def file_findings(store, lang, results, shown_prefix, facts, finding):
 
 def _fill(store, lang, result, shown, item, facts, finding):
     kind, line = item[0], item[1]
-    if kind == "f":
-        return finding(shown, line, *item[2:])
     if kind == "p":
         own = store.display_path(store.path_of(result.rid))
         return finding(shown, line, "error", "path-mismatch", t("check.path-mismatch", lang, id=result.rid, path=own))

@@ -11,13 +11,13 @@ checked without it. Written in WAL mode, so readers are never blocked, by the ho
 import pickle
 import sqlite3
 
-FORMAT = "1"
+FORMAT = "2"
 NAME = "check.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, inode INTEGER, digest BLOB,
-    rid TEXT, id_line INTEGER, readable INTEGER, dated TEXT, deps TEXT, detail BLOB
+    rid TEXT, id_line INTEGER, readable INTEGER, dated TEXT, deps TEXT, items BLOB, facts BLOB
 );
 """
 # A file changed within this many nanoseconds of being read may change again within the same mtime tick:
@@ -26,13 +26,14 @@ RACY_NS = 2_000_000_000
 
 
 class Row:
-    """One file's cached result: the stat it was valid for, and what checks/file_check.py examined."""
+    """One file's cached result: the stat it was valid for, and what checks/file_check.py examined (`items` and
+    `facts` encoded as below)."""
 
-    __slots__ = ("stamp", "digest", "rid", "id_line", "readable", "dated", "deps", "detail")
+    __slots__ = ("stamp", "digest", "rid", "id_line", "readable", "dated", "deps", "items", "facts")
 
-    def __init__(self, stamp, digest, rid, id_line, readable, dated, deps, detail):
+    def __init__(self, stamp, digest, rid, id_line, readable, dated, deps, items, facts):
         self.stamp, self.digest, self.rid, self.id_line = stamp, digest, rid, id_line
-        self.readable, self.dated, self.deps, self.detail = readable, dated, deps, detail
+        self.readable, self.dated, self.deps, self.items, self.facts = readable, dated, deps, items, facts
 
 
 def encode_deps(deps):
@@ -44,16 +45,15 @@ def decode_deps(text):
     return {item[1:]: item[0] == "+" for item in text.split(" ")} if text else {}
 
 
-def encode_detail(items, dup_at, rec):
-    """What only some files have (findings, facts beyond the id) as a pickle; None for a clean record."""
-    extra = {key: value for key, value in (rec or {}).items() if key != "id"}
-    if not items and not dup_at and not extra:
-        return None
-    return pickle.dumps((items, dup_at, extra), protocol=pickle.HIGHEST_PROTOCOL)
+def encode_items(items, dup_at):
+    """A file's findings and slots as a pickle; None for a file without any (most records)."""
+    return pickle.dumps((items, dup_at), protocol=pickle.HIGHEST_PROTOCOL) if items else None
 
 
-def decode_detail(blob):
-    return pickle.loads(blob) if blob is not None else ([], 0, {})
+def encode_facts(rec):
+    """The unique and link fields a record has (a missing one reads as None, like an empty one); None: none."""
+    kept = {key: value for key, value in (rec or {}).items() if key != "id" and value is not None}
+    return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL) if kept else None
 
 
 class FindingsCache:
@@ -84,8 +84,8 @@ class FindingsCache:
         found = dict(self.connection.execute("SELECT name, value FROM meta"))
         if found.get("format") != FORMAT or found.get("key") != self.key:
             return  # rows of another configuration or crmctl: save() replaces them all
-        self.rows = {path: Row((mtime, size, inode), digest, rid, id_line, readable, dated, deps, detail)
-                     for path, mtime, size, inode, digest, rid, id_line, readable, dated, deps, detail
+        self.rows = {path: Row((mtime, size, inode), digest, rid, id_line, readable, dated, deps, items, facts)
+                     for path, mtime, size, inode, digest, rid, id_line, readable, dated, deps, items, facts
                      in self.connection.execute("SELECT * FROM files")}
         self.valid = True
 
@@ -118,9 +118,10 @@ class FindingsCache:
                     cursor.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("key", self.key)])
                 cursor.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
                 cursor.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [(path, _trusted(row.stamp[0], now_ns), row.stamp[1], row.stamp[2], row.digest, row.rid,
-                      row.id_line, row.readable, row.dated, row.deps, row.detail) for path, row in changed.items()])
+                      row.id_line, row.readable, row.dated, row.deps, row.items, row.facts)
+                     for path, row in changed.items()])
                 cursor.execute("COMMIT")
             except BaseException:
                 cursor.execute("ROLLBACK")

@@ -3,6 +3,7 @@ validated only when the findings cache has nothing valid for it, nothing but sma
 
 import hashlib
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import yaml
 import crmctl
 from crmctl.checks import findings_cache
 from crmctl.checks.file_check import CheckEngine, TrackingStore, examine, fact_keys, root_length
-from crmctl.checks.findings_cache import FindingsCache, Row, decode_deps, encode_deps, encode_detail
+from crmctl.checks.findings_cache import FindingsCache, Row, decode_deps, encode_deps, encode_facts, encode_items
 from crmctl.checks.links import link_pairs
 from crmctl.kernel.errors import StoreError
 from crmctl.store.store import CACHE_DIR
@@ -19,44 +20,54 @@ from crmctl.store.store import CACHE_DIR
 
 class Result:
     """One file's part in the findings: where it is, whether it was asked for, and what it contributes.
-    `detail` is (items, dup_at, extra facts), or a pickled form of it (decoded when read), or None."""
+    `items` is (items, dup_at) and `facts` a dict, or their pickles from the cache (decoded when read, each
+    distinct pickle once: many records share the same warnings), or None for none."""
 
-    __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "detail")
+    __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "items", "facts")
 
-    def __init__(self, type_key, rel, chosen, rid, id_line, readable, detail):
+    def __init__(self, type_key, rel, chosen, rid, id_line, readable, items, facts):
         self.type_key, self.rel, self.chosen, self.rid = type_key, rel, chosen, rid
-        self.id_line, self.readable, self.detail = id_line, readable, detail
+        self.id_line, self.readable, self.items, self.facts = id_line, readable, items, facts
 
-    def unpacked(self):
-        if isinstance(self.detail, bytes) or self.detail is None:
-            self.detail = findings_cache.decode_detail(self.detail)
-        return self.detail
+    def findings_part(self, memo):
+        if isinstance(self.items, bytes):
+            decoded = memo.get(self.items)
+            if decoded is None:
+                decoded = memo[self.items] = pickle.loads(self.items)
+            return decoded
+        return self.items or ((), 0)
+
+    def fields(self):
+        if isinstance(self.facts, bytes):
+            self.facts = pickle.loads(self.facts)
+        return self.facts or {}
 
 
 def scan_folder(root, folder):
     """(relative path, mtime_ns, size, inode) of every file under root/folder, in Store.files_under's order
-    (sorted by path parts; symlinked folders are not entered, as pathlib's rglob does not)."""
+    (paths compare part by part: a walk that visits each folder's entries sorted by name gives that order).
+    Symlinked folders are not entered, as pathlib's rglob does not enter them."""
     found = []
-    stack = [(os.path.join(str(root), folder), str(Path(folder)))]
-    while stack:
-        directory, relative = stack.pop()
-        try:
-            entries = os.scandir(directory)
-        except OSError:
-            continue
-        with entries:
-            for entry in entries:
-                name = f"{relative}/{entry.name}"
-                try:
-                    if entry.is_dir() and not entry.is_symlink():
-                        stack.append((entry.path, name))
-                    elif entry.is_file():
-                        stat = entry.stat()
-                        found.append((name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
-                except OSError:
-                    pass  # gone while walking: as if it had never been there
-    found.sort(key=lambda item: item[0].split("/"))
+    _walk(os.path.join(str(root), folder), str(Path(folder)), found)
     return found
+
+
+def _walk(directory, relative, found):
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = f"{relative}/{entry.name}"
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                _walk(entry.path, name, found)
+            elif entry.is_file():
+                stat = entry.stat()
+                found.append((name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+        except OSError:
+            pass  # gone while walking: as if it had never been there
 
 
 def cache_key(store, lang):
@@ -122,24 +133,25 @@ class RecordScan:
 
     def _one(self, rtype, rel, stamp, chosen, row, changed):
         if row is not None and row.stamp == stamp and self._holds(row):
-            return Result(rtype.key, rel, chosen, row.rid, row.id_line, row.readable, row.detail)
+            return Result(rtype.key, rel, chosen, row.rid, row.id_line, row.readable, row.items, row.facts)
         path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
         raw = self.store.read_bytes(path)
         if not self.on_disk:
             found = examine(self.tracking, self.engine, rtype, path, raw, self.keys, validate=chosen)
             return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
-                          (found.items, found.dup_at, _extra(found.rec)))
+                          (found.items, found.dup_at), _extra(found.rec))
         digest = hashlib.blake2b(raw, digest_size=20).digest()
         if row is not None and row.digest == digest and self._holds(row):
             row.stamp = stamp
             changed[rel] = row  # the same bytes under a new stat: only the stat is written
-            return Result(rtype.key, rel, chosen, row.rid, row.id_line, row.readable, row.detail)
+            return Result(rtype.key, rel, chosen, row.rid, row.id_line, row.readable, row.items, row.facts)
         found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
-        detail = (found.items, found.dup_at, _extra(found.rec))
         if not found.volatile:
             changed[rel] = Row(stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
-                               encode_deps(found.deps), encode_detail(found.items, found.dup_at, found.rec))
-        return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None, detail)
+                               encode_deps(found.deps), encode_items(found.items, found.dup_at),
+                               encode_facts(found.rec))
+        return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
+                      (found.items, found.dup_at), _extra(found.rec))
 
     def _holds(self, row):
         """Whether a row's answers are still the answers: the same date (if it read one), the same ids exist."""
@@ -176,4 +188,4 @@ class RecordScan:
 
 
 def _extra(rec):
-    return {key: value for key, value in rec.items() if key != "id"} if rec else {}
+    return {key: value for key, value in rec.items() if key != "id" and value is not None} if rec else {}

@@ -74,7 +74,7 @@ def test_a_deleted_cache_is_rebuilt(run, store):
 
 def test_another_key_starts_afresh(tmp_path):
     cache = FindingsCache(tmp_path, "one")
-    row = Row((1, 2, 3), b"d", "CUST-GENERAL", 1, True, None, None, None)
+    row = Row((1, 2, 3), b"d", "CUST-GENERAL", 1, True, None, None, None, None)
     cache.save({"customers/CUST-GENERAL.yaml": row}, [], now_ns=10**19)
     cache.close()
     assert set(FindingsCache(tmp_path, "one").rows) == {"customers/CUST-GENERAL.yaml"}
@@ -88,8 +88,8 @@ def test_another_key_starts_afresh(tmp_path):
 def test_a_file_changed_just_now_is_compared_by_content_next_time(tmp_path):
     cache = FindingsCache(tmp_path, "k")
     now = 5 * findings_cache.RACY_NS
-    cache.save({"a.yaml": Row((now - 1, 2, 3), b"d", None, 1, False, None, None, None),
-                "b.yaml": Row((1, 2, 3), b"d", None, 1, False, None, None, None)}, [], now_ns=now)
+    cache.save({"a.yaml": Row((now - 1, 2, 3), b"d", None, 1, False, None, None, None, None),
+                "b.yaml": Row((1, 2, 3), b"d", None, 1, False, None, None, None, None)}, [], now_ns=now)
     cache.close()
     rows = FindingsCache(tmp_path, "k").rows
     assert rows["a.yaml"].stamp == (-1, 2, 3) and rows["b.yaml"].stamp == (1, 2, 3)
