@@ -25,15 +25,10 @@ CREATE TABLE IF NOT EXISTS files (
 RACY_NS = 2_000_000_000
 
 
-class Row:
-    """One file's cached result: the stat it was valid for, and what checks/file_check.py examined (`items` and
-    `facts` encoded as below)."""
-
-    __slots__ = ("stamp", "digest", "rid", "id_line", "readable", "dated", "deps", "items", "facts")
-
-    def __init__(self, stamp, digest, rid, id_line, readable, dated, deps, items, facts):
-        self.stamp, self.digest, self.rid, self.id_line = stamp, digest, rid, id_line
-        self.readable, self.dated, self.deps, self.items, self.facts = readable, dated, deps, items, facts
+# A row as read and written: a plain tuple (a class per row costs more than the check of a clean file).
+COLUMNS = ("path", "mtime_ns", "size", "inode", "digest", "rid", "id_line", "readable", "dated", "deps", "items",
+           "facts")
+MTIME, SIZE, INODE, DIGEST, RID, ID_LINE, READABLE, DATED, DEPS, ITEMS, FACTS = range(1, len(COLUMNS))
 
 
 def encode_deps(deps):
@@ -84,9 +79,7 @@ class FindingsCache:
         found = dict(self.connection.execute("SELECT name, value FROM meta"))
         if found.get("format") != FORMAT or found.get("key") != self.key:
             return  # rows of another configuration or crmctl: save() replaces them all
-        self.rows = {path: Row((mtime, size, inode), digest, rid, id_line, readable, dated, deps, items, facts)
-                     for path, mtime, size, inode, digest, rid, id_line, readable, dated, deps, items, facts
-                     in self.connection.execute("SELECT * FROM files")}
+        self.rows = {row[0]: row for row in self.connection.execute(f"SELECT {', '.join(COLUMNS)} FROM files")}
         self.valid = True
 
     def _discard(self):
@@ -103,7 +96,7 @@ class FindingsCache:
                 pass
 
     def save(self, changed, gone, now_ns):
-        """Write the rows of changed files ({path: Row}) and forget vanished ones, in one transaction. The
+        """Write the rows of changed files (tuples of COLUMNS) and forget vanished ones, in one transaction. The
         caller holds the store lock; an error leaves the previous cache (or none) behind, never a wrong one."""
         if self.connection is None or not (changed or gone or not self.valid):
             return
@@ -118,10 +111,8 @@ class FindingsCache:
                     cursor.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("key", self.key)])
                 cursor.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
                 cursor.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(path, _trusted(row.stamp[0], now_ns), row.stamp[1], row.stamp[2], row.digest, row.rid,
-                      row.id_line, row.readable, row.dated, row.deps, row.items, row.facts)
-                     for path, row in changed.items()])
+                    f"INSERT OR REPLACE INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                    [(row[0], _trusted(row[MTIME], now_ns), *row[SIZE:]) for row in changed])
                 cursor.execute("COMMIT")
             except BaseException:
                 cursor.execute("ROLLBACK")

@@ -12,7 +12,8 @@ import yaml
 import crmctl
 from crmctl.checks import findings_cache
 from crmctl.checks.file_check import CheckEngine, TrackingStore, examine, fact_keys, root_length
-from crmctl.checks.findings_cache import FindingsCache, Row, decode_deps, encode_deps, encode_facts, encode_items
+from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, ITEMS, READABLE, RID, FindingsCache,
+                                         decode_deps, encode_deps, encode_facts, encode_items)
 from crmctl.checks.links import link_pairs
 from crmctl.kernel.errors import StoreError
 from crmctl.store.store import CACHE_DIR
@@ -121,7 +122,7 @@ class RecordScan:
         rows = cache.rows if cache is not None else {}
         self.today = store.today().isoformat()
         self._deps_hold = {}
-        changed, results = {}, []
+        changed, results = [], []
         for rtype in store.config.types.values():
             for rel, *stamp in listing[rtype.key]:
                 chosen = wanted is None or wanted((store.root / rel).resolve())
@@ -132,8 +133,8 @@ class RecordScan:
         return results
 
     def _one(self, rtype, rel, stamp, chosen, row, changed):
-        if row is not None and row.stamp == stamp and self._holds(row):
-            return Result(rtype.key, rel, chosen, row.rid, row.id_line, row.readable, row.items, row.facts)
+        if row is not None and row[1:4] == stamp and self._holds(row):
+            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS])
         path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
         raw = self.store.read_bytes(path)
         if not self.on_disk:
@@ -141,28 +142,27 @@ class RecordScan:
             return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
                           (found.items, found.dup_at), _extra(found.rec))
         digest = hashlib.blake2b(raw, digest_size=20).digest()
-        if row is not None and row.digest == digest and self._holds(row):
-            row.stamp = stamp
-            changed[rel] = row  # the same bytes under a new stat: only the stat is written
-            return Result(rtype.key, rel, chosen, row.rid, row.id_line, row.readable, row.items, row.facts)
+        if row is not None and row[DIGEST] == digest and self._holds(row):
+            changed.append((rel, *stamp, *row[DIGEST:]))  # the same bytes under a new stat: a new stat only
+            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS])
         found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
         if not found.volatile:
-            changed[rel] = Row(stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
-                               encode_deps(found.deps), encode_items(found.items, found.dup_at),
-                               encode_facts(found.rec))
+            changed.append((rel, *stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
+                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec)))
         return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
                       (found.items, found.dup_at), _extra(found.rec))
 
     def _holds(self, row):
         """Whether a row's answers are still the answers: the same date (if it read one), the same ids exist."""
-        if row.dated is not None and row.dated != self.today:
+        if row[DATED] is not None and row[DATED] != self.today:
             return False
-        if row.deps is None:
+        deps = row[DEPS]
+        if deps is None:
             return True
-        held = self._deps_hold.get(row.deps)
+        held = self._deps_hold.get(deps)
         if held is None:
             exists = self.tracking.exists
-            held = self._deps_hold[row.deps] = all(exists(rid) == known for rid, known in decode_deps(row.deps).items())
+            held = self._deps_hold[deps] = all(exists(rid) == known for rid, known in decode_deps(deps).items())
         return held
 
     def _open_cache(self):

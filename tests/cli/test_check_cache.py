@@ -4,7 +4,7 @@ import os
 import sqlite3
 
 from crmctl.checks import findings_cache
-from crmctl.checks.findings_cache import FindingsCache, Row, decode_deps, encode_deps
+from crmctl.checks.findings_cache import FindingsCache, decode_deps, encode_deps
 from crmctl.checks.store_check import check_store
 
 CACHE = ".cache/check.sqlite"
@@ -72,10 +72,13 @@ def test_a_deleted_cache_is_rebuilt(run, store):
     assert (store.root / CACHE).is_file()
 
 
+def row(path, mtime):
+    return (path, mtime, 2, 3, b"d", None, 1, False, None, None, None, None)
+
+
 def test_another_key_starts_afresh(tmp_path):
     cache = FindingsCache(tmp_path, "one")
-    row = Row((1, 2, 3), b"d", "CUST-GENERAL", 1, True, None, None, None, None)
-    cache.save({"customers/CUST-GENERAL.yaml": row}, [], now_ns=10**19)
+    cache.save([row("customers/CUST-GENERAL.yaml", 1)], [], now_ns=10**19)
     cache.close()
     assert set(FindingsCache(tmp_path, "one").rows) == {"customers/CUST-GENERAL.yaml"}
     other = FindingsCache(tmp_path, "two")
@@ -88,11 +91,20 @@ def test_another_key_starts_afresh(tmp_path):
 def test_a_file_changed_just_now_is_compared_by_content_next_time(tmp_path):
     cache = FindingsCache(tmp_path, "k")
     now = 5 * findings_cache.RACY_NS
-    cache.save({"a.yaml": Row((now - 1, 2, 3), b"d", None, 1, False, None, None, None, None),
-                "b.yaml": Row((1, 2, 3), b"d", None, 1, False, None, None, None, None)}, [], now_ns=now)
+    cache.save([row("a.yaml", now - 1), row("b.yaml", 1)], [], now_ns=now)
     cache.close()
     rows = FindingsCache(tmp_path, "k").rows
-    assert rows["a.yaml"].stamp == (-1, 2, 3) and rows["b.yaml"].stamp == (1, 2, 3)
+    assert rows["a.yaml"][1:4] == (-1, 2, 3) and rows["b.yaml"][1:4] == (1, 2, 3)
+
+
+def test_forgotten_rows_are_deleted(tmp_path):
+    cache = FindingsCache(tmp_path, "k")
+    cache.save([row("a.yaml", 1), row("b.yaml", 1)], [], now_ns=10**19)
+    cache.close()
+    cache = FindingsCache(tmp_path, "k")
+    cache.save([], ["a.yaml"], now_ns=10**19)
+    cache.close()
+    assert set(FindingsCache(tmp_path, "k").rows) == {"b.yaml"}
 
 
 def test_dependencies_round_trip():
