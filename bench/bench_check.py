@@ -68,7 +68,6 @@ def main():
     parser.add_argument("--keep", metavar="DIR", help="build the store here (or reuse the one there) and keep it")
     parser.add_argument("--rounds", type=int, default=3, help="alternated runs of each measurement")
     parser.add_argument("--baseline", metavar="REV", help="also measure `check` as of this git revision")
-    parser.add_argument("--no-cold", action="store_true", help="skip the cold runs (they take minutes)")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as temp:
@@ -103,9 +102,11 @@ def run(root, codes, options):
         if peak is not None:
             peaks[(label, what)] = max(peaks.get((label, what), 0), peak)
 
-    for label, code in codes.items():  # caches warm for everyone first
+    for label, code in codes.items():  # cold runs (no cache) also warm the caches for what follows
+        note("grep", "grep", grep(root))
         clear(root)
-        check(root, code)
+        seconds, peak, out, _ = check(root, code)
+        note(label, "cold", seconds, peak)
     for round_ in range(options.rounds):
         for label, code in codes.items():
             note("grep", "grep", grep(root))
@@ -118,12 +119,6 @@ def run(root, codes, options):
             touch_one(root, f"{label}{round_}")
             seconds, peak, out, _ = check(root, code)
             note(label, "one changed", seconds, peak)
-    if not options.no_cold:
-        for label, code in codes.items():
-            note("grep", "grep", grep(root))
-            clear(root)
-            seconds, peak, out, _ = check(root, code)
-            note(label, "cold", seconds, peak)
     if len(outputs) == 2:
         before, after = outputs.values()
         print("same findings before and after:", before == after, f"({len(after.splitlines())} lines)")
