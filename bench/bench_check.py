@@ -52,14 +52,12 @@ def clear(root):
 
 
 def touch_one(root, rounds):
-    """Change one record file by hand (a new line of description), differently each round."""
+    """Change one record file by hand, differently each round, on the same lines (findings keep their lines)."""
     path = next((root / "service-requests").rglob("*.yaml"))
-    text = path.read_text()
-    marker = "description: |-\n"
-    if marker in text:
-        path.write_text(text.replace(marker, marker + f"  Muutos {rounds}.\n", 1))
-    else:
-        path.write_text(text + f"# {rounds}\n")
+    lines = path.read_text().splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.startswith("  Kysyi laskusta"))
+    lines[at] = f"  Kysyi laskusta {rounds}.\n"
+    path.write_text("".join(lines))
 
 
 def main():
@@ -109,16 +107,16 @@ def run(root, codes, options):
         note(label, "cold", seconds, peak)
     for round_ in range(options.rounds):
         for label, code in codes.items():
-            note("grep", "grep", grep(root))
-            seconds, peak, out, _ = check(root, code)
-            if round_ == 0:
-                seconds, peak, out, _ = check(root, code)  # the other label's run may have rewritten the cache
-            note(label, "warm", seconds, peak)
-            outputs.setdefault(label, out)
+            # One file changed by hand since this code's last run (the other code's rounds change files too),
+            # then nothing changed since that run: each code's cache is judged on the same footing.
             note("grep", "grep", grep(root))
             touch_one(root, f"{label}{round_}")
             seconds, peak, out, _ = check(root, code)
             note(label, "one changed", seconds, peak)
+            note("grep", "grep", grep(root))
+            seconds, peak, out, _ = check(root, code)
+            note(label, "warm", seconds, peak)
+            outputs[label] = out
     if len(outputs) == 2:
         before, after = outputs.values()
         print("same findings before and after:", before == after, f"({len(after.splitlines())} lines)")
