@@ -111,3 +111,31 @@ def test_dependencies_round_trip():
     deps = {"CUST-GENERAL": True, "CUST-20110103-ABCDE": False}
     assert decode_deps(encode_deps(deps)) == deps
     assert encode_deps({}) is None and decode_deps(None) == {}
+
+
+def test_check_never_holds_every_record(run, store, monkeypatch):
+    """Bounded memory: the store's whole-type reads (every record parsed and kept) are never used by check."""
+    customer = new_customer(run, "Yksi", "100")
+    other = store.path_of(new_customer(run, "Kaksi", "200"))
+    other.write_text(other.read_text().replace("customer_number: '200'", "customer_number: '100'"))
+    monkeypatch.setattr(type(store), "records", lambda self, rtype: (_ for _ in ()).throw(AssertionError(rtype.key)))
+    findings = check_store(type(store)(store.root), "en")
+    errors = [f for f in findings if f.level == "error"]
+    assert [f.code for f in errors] == ["duplicate", "duplicate"] and errors[1].message.endswith(customer)
+
+
+def test_staged_check_neither_reads_nor_writes_the_cache(run, store):
+    run("--lang", "en", "check")
+    cache = (store.root / CACHE).read_bytes()
+    files = {path: path.read_bytes() for path in store.root.rglob("*") if path.is_file() and ".cache" not in path.parts}
+    general = store.root / "customers" / "CUST-GENERAL.yaml"
+    files[general] = files[general].replace(b"kind: business", b"kind: alien").replace(b"kind: person", b"kind: alien")
+    found = check_store(type(store)(store.root, files=files), "en")
+    assert [f.code for f in found] == ["invalid"]  # the given bytes, not the cache's verdict on the disk's
+    assert (store.root / CACHE).read_bytes() == cache
+
+
+def new_customer(run, name, number):
+    done = run("customer", "new", f"name={name}", "kind=person", f"customer_number={number}")
+    assert done.exit_code == 0, done.stderr
+    return done.stdout.strip()
