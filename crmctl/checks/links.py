@@ -19,19 +19,22 @@ def link_pairs(config):
     return pairs
 
 
-def check_links(store, lang="en", wanted=None):
+def check_links(store, lang="en", wanted=None, records=None):
     """Findings as (record id, field key, level, code, message); `wanted(record_id)` limits them to some records.
+    `records(rtype)` gives a type's records (at least their ids and link fields); the store's by default.
 
     A system link whose target does not point back is an error (crmctl writes both in one step, so one alone is
     a half-done write or a hand edit). A link the user set whose target points back at another record is a warning:
     two records claim the same partner.
     """
+    records = records or store.records
     by_id = {}
-    for rtype, record in store.all_records():
-        by_id.setdefault(record.get("id"), record)
+    for rtype in store.config.types.values():
+        for record in records(rtype):
+            by_id.setdefault(record.get("id"), record)
     findings = []
     for rtype, key, target_type, back_key in link_pairs(store.config):
-        for record in store.records(rtype):
+        for record in records(rtype):
             record_id, target_id = record.get("id"), record.get(key)
             target = by_id.get(target_id) if isinstance(target_id, str) else None
             if target is None or (wanted is not None and not wanted(record_id)):
@@ -42,7 +45,7 @@ def check_links(store, lang="en", wanted=None):
                                    back=back_key, found=target.get(back_key) or "-")))
         if target_type.fields[back_key].level == "system":
             continue  # a pair of system links: the loop above checks it from both ends
-        for record in store.records(target_type):
+        for record in records(target_type):
             record_id, target_id = record.get("id"), record.get(back_key)
             target = by_id.get(target_id) if isinstance(target_id, str) else None
             if target is None or (wanted is not None and not wanted(record_id)):

@@ -1,0 +1,97 @@
+"""What `check` decides across files, every run, from the small facts of each file (checks/record_scan.py):
+duplicate ids, duplicate unique values and the places the slots of checks/file_check.py leave open. No record is
+parsed here."""
+
+from crmctl.checks.file_check import root_length
+from crmctl.kernel.i18n import t
+
+
+class Facts:
+    """The records as the store's lists see them (`Store.records`: readable files, each id once), each as its id
+    and the fields the cross-record checks read, built from the scan's results."""
+
+    def __init__(self, store, results):
+        self.store = store
+        self._by_type = {}
+        for result in results:
+            if result.readable:
+                self._by_type.setdefault(result.type_key, []).append(result)
+        self._records = {}
+        self._unique = {}
+
+    def records(self, rtype):
+        """The type's records in Store.records' order, duplicates of an id left out as Store._once_each does."""
+        if rtype.key not in self._records:
+            kept = {}
+            for result in self._by_type.get(rtype.key, []):
+                record = {"id": result.rel.rsplit("/", 1)[-1][:-len(".yaml")], **result.fields()}
+                first = kept.get(record["id"])
+                if first is None:
+                    kept[record["id"]] = (result.rel, record)
+                elif result.rel == self._own(record["id"]):
+                    kept[record["id"]] = (result.rel, record)
+            self._records[rtype.key] = [record for _, record in kept.values()]
+        return self._records[rtype.key]
+
+    def _own(self, record_id):
+        try:
+            return str(self.store.path_of(record_id))[root_length(self.store):]
+        except Exception:  # not an id of a known type: no own path
+            return None
+
+    def holders(self, type_key, key, value):
+        """Ids of the records of a type whose `key` holds `value`, in the order the engine's index lists them."""
+        index = self._unique.get((type_key, key))
+        if index is None:
+            index = self._unique[(type_key, key)] = {}
+            for record in self.records(self.store.config.types[type_key]):
+                try:
+                    index.setdefault(record.get(key), []).append(record["id"])
+                except TypeError:
+                    pass  # a list or mapping where a value belongs: reported by the field's own rule
+        try:
+            return index.get(value, [])
+        except TypeError:
+            return []
+
+
+def file_findings(store, lang, results, shown_prefix, facts, finding):
+    """The findings of every chosen file, in order, slots filled; `finding(path, line, level, code, message)`."""
+    findings, seen, memo = [], {}, {}
+    for result in results:
+        if not result.chosen:
+            continue
+        shown = shown_prefix + result.rel
+        duplicate = None
+        if result.rid is not None:
+            if result.rid in seen:
+                duplicate = finding(shown, result.id_line, "error", "duplicate-id",
+                                    t("check.duplicate-id", lang, id=result.rid, path=seen[result.rid]))
+            seen.setdefault(result.rid, shown)
+        if result.items is None and duplicate is None:
+            continue  # a clean record: nothing to unpack
+        items, dup_at = result.findings_part(memo)
+        for index, item in enumerate(items):
+            if index == dup_at and duplicate is not None:
+                findings.append(duplicate)
+            if item[0] == "f":
+                findings.append(finding(shown, *item[1:]))
+                continue
+            made = _fill(store, lang, result, shown, item, facts, finding)
+            if made is not None:
+                findings.append(made)
+        if duplicate is not None and dup_at >= len(items):
+            findings.append(duplicate)
+    return findings
+
+
+def _fill(store, lang, result, shown, item, facts, finding):
+    kind, line = item[0], item[1]
+    if kind == "p":
+        own = store.display_path(store.path_of(result.rid))
+        return finding(shown, line, "error", "path-mismatch", t("check.path-mismatch", lang, id=result.rid, path=own))
+    key, label, type_key, value = item[2:]
+    holders = [other for other in facts.holders(type_key, key, value) if other != result.rid]
+    if not holders:
+        return None
+    return finding(shown, line, "error", "duplicate", f"{key} ({label}): {t('duplicate', lang, other=holders[0])}")

@@ -1,0 +1,130 @@
+"""`.cache/check.sqlite`: each record file's findings and facts from the last `check`, so an unchanged file is
+neither read nor validated again.
+
+A row is keyed by the file's path and trusted while its (mtime_ns, size, inode) are the same; when they differ
+the bytes are read and a row with the same digest is still good (a `touch`, a checkout of the same content).
+The whole cache belongs to one `key` (a digest of the configuration, crmctl's code and the language): another
+key empties it. Derived data only: deletable, git-ignored, a damaged file is replaced, a read-only store is
+checked without it. Written in WAL mode, so readers are never blocked, by the holder of the store lock.
+"""
+
+import pickle
+import sqlite3
+
+FORMAT = "2"
+NAME = "check.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, inode INTEGER, digest BLOB,
+    rid TEXT, id_line INTEGER, readable INTEGER, dated TEXT, deps TEXT, items BLOB, facts BLOB
+);
+"""
+# A file changed within this many nanoseconds of being read may change again within the same mtime tick:
+# its row is kept with no mtime, so the next run compares digests instead (git's "racily clean" entries).
+RACY_NS = 2_000_000_000
+
+
+# A row as read and written: a plain tuple (a class per row costs more than the check of a clean file).
+COLUMNS = ("path", "mtime_ns", "size", "inode", "digest", "rid", "id_line", "readable", "dated", "deps", "items",
+           "facts")
+MTIME, SIZE, INODE, DIGEST, RID, ID_LINE, READABLE, DATED, DEPS, ITEMS, FACTS = range(1, len(COLUMNS))
+
+
+def encode_deps(deps):
+    """{id: exists} as text: `+ID` for an id that existed, `-ID` for one that did not."""
+    return " ".join(("+" if known else "-") + record_id for record_id, known in deps.items()) or None
+
+
+def decode_deps(text):
+    return {item[1:]: item[0] == "+" for item in text.split(" ")} if text else {}
+
+
+def encode_items(items, dup_at):
+    """A file's findings and slots as a pickle; None for a file without any (most records)."""
+    return pickle.dumps((items, dup_at), protocol=pickle.HIGHEST_PROTOCOL) if items else None
+
+
+def encode_facts(rec):
+    """The unique and link fields a record has (a missing one reads as None, like an empty one); None: none."""
+    kept = {key: value for key, value in (rec or {}).items() if key != "id" and value is not None}
+    return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL) if kept else None
+
+
+class FindingsCache:
+    """The rows of one store's cache under one key; `rows` is empty when the cache is new, stale or unusable."""
+
+    def __init__(self, folder, key):
+        self.path = folder / NAME
+        self.key = key
+        self.rows = {}
+        self.connection = None
+        self.valid = False  # the file holds rows of this key
+        try:
+            self._open(folder)
+        except (sqlite3.Error, OSError):
+            self._discard()
+            try:
+                self._open(folder)
+            except (sqlite3.Error, OSError):
+                self.connection, self.rows = None, {}  # checked all the same, without the cache
+
+    def _open(self, folder):
+        if not folder.is_dir():
+            raise OSError("no cache folder yet")
+        self.connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.executescript(_SCHEMA)
+        found = dict(self.connection.execute("SELECT name, value FROM meta"))
+        if found.get("format") != FORMAT or found.get("key") != self.key:
+            return  # rows of another configuration or crmctl: save() replaces them all
+        self.rows = {row[0]: row for row in self.connection.execute(f"SELECT {', '.join(COLUMNS)} FROM files")}
+        self.valid = True
+
+    def _discard(self):
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except sqlite3.Error:
+                pass
+        self.connection = None
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                self.path.with_name(NAME + suffix).unlink()
+            except OSError:
+                pass
+
+    def save(self, changed, gone, now_ns):
+        """Write the rows of changed files (tuples of COLUMNS) and forget vanished ones, in one transaction. The
+        caller holds the store lock; an error leaves the previous cache (or none) behind, never a wrong one."""
+        if self.connection is None or not (changed or gone or not self.valid):
+            return
+        try:
+            with_key = self.valid
+            cursor = self.connection
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                if not with_key:
+                    cursor.execute("DELETE FROM files")
+                    cursor.execute("DELETE FROM meta")
+                    cursor.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("key", self.key)])
+                cursor.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in gone])
+                cursor.executemany(
+                    f"INSERT OR REPLACE INTO files ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                    [(row[0], _trusted(row[MTIME], now_ns), *row[SIZE:]) for row in changed])
+                cursor.execute("COMMIT")
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+        except sqlite3.Error:
+            self._discard()  # a damaged file: the next run starts a new one
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+
+
+def _trusted(mtime_ns, now_ns):
+    return mtime_ns if mtime_ns < now_ns - RACY_NS else -1

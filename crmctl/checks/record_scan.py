@@ -1,0 +1,201 @@
+"""The one pass of `check` over the record files: one `os.scandir` walk with one stat per file, a file read and
+validated only when the findings cache has nothing valid for it, nothing but small facts kept per file."""
+
+import hashlib
+import os
+import pickle
+import time
+from pathlib import Path
+
+import yaml
+
+import crmctl
+from crmctl.checks import findings_cache
+from crmctl.checks.file_check import CheckEngine, TrackingStore, examine, fact_keys, root_length
+from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, ITEMS, READABLE, RID, FindingsCache,
+                                         decode_deps, encode_deps, encode_facts, encode_items)
+from crmctl.checks.links import link_pairs
+from crmctl.kernel.errors import StoreError
+from crmctl.store.store import CACHE_DIR
+
+
+class Result:
+    """One file's part in the findings: where it is, whether it was asked for, and what it contributes.
+    `items` is (items, dup_at) and `facts` a dict, or their pickles from the cache (decoded when read, each
+    distinct pickle once: many records share the same warnings), or None for none."""
+
+    __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "items", "facts")
+
+    def __init__(self, type_key, rel, chosen, rid, id_line, readable, items, facts):
+        self.type_key, self.rel, self.chosen, self.rid = type_key, rel, chosen, rid
+        self.id_line, self.readable, self.items, self.facts = id_line, readable, items, facts
+
+    def findings_part(self, memo):
+        if isinstance(self.items, bytes):
+            decoded = memo.get(self.items)
+            if decoded is None:
+                decoded = memo[self.items] = pickle.loads(self.items)
+            return decoded
+        return self.items or ((), 0)
+
+    def fields(self):
+        if isinstance(self.facts, bytes):
+            self.facts = pickle.loads(self.facts)
+        return self.facts or {}
+
+
+def scan_folder(root, folder):
+    """(relative path, (mtime_ns, size, inode)) of every file under root/folder, in Store.files_under's order
+    (paths compare part by part: a walk that visits each folder's entries sorted by name gives that order).
+    Symlinked folders are not entered, as pathlib's rglob does not enter them."""
+    found = []
+    _walk(os.path.join(str(root), folder), str(Path(folder)), found)
+    return found
+
+
+def _walk(directory, relative, found):
+    try:
+        with os.scandir(directory) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        name = f"{relative}/{entry.name}"
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                _walk(entry.path, name, found)
+            elif entry.is_file():
+                stat = entry.stat()
+                found.append((name, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
+        except OSError:
+            pass  # gone while walking: as if it had never been there
+
+
+def cache_key(store, lang):
+    """A digest of everything a file's findings depend on besides its bytes and the date: the configuration
+    files, the language and crmctl's code (a changed rule changes findings without a changed record)."""
+    digest = hashlib.blake2b(f"{findings_cache.FORMAT}|{lang}|{yaml.__version__}".encode(), digest_size=20)
+    root = store.root
+    configured = [root / name for name in ("crmctl.yaml", "users.yaml", "regions.yaml")]
+    configured += sorted(path for path in (root / "config").rglob("*") if path.is_file())
+    for path in configured:
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\1missing")
+    package = Path(crmctl.__file__).parent
+    for folder, _, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith((".py", ".yaml")):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}:{stat.st_mtime_ns}:{stat.st_size}\0".encode())
+    return digest.hexdigest()
+
+
+class RecordScan:
+    """Every record file of the store, each examined afresh or taken from the cache."""
+
+    def __init__(self, store, lang):
+        self.store, self.lang = store, lang
+        self.on_disk = store.files is None
+        links = {}
+        for rtype, key, target, back in link_pairs(store.config):
+            links.setdefault(rtype.key, []).append(key)
+            links.setdefault(target.key, []).append(back)
+        self.keys = fact_keys(store.config, links)
+
+    def run(self, wanted=None):
+        """[Result] of every file under the record folders, type by type in the configuration's order."""
+        store = self.store
+        listing = {}
+        for rtype in store.config.types.values():
+            if self.on_disk:
+                listing[rtype.key] = scan_folder(store.root, rtype.dir)
+            else:
+                cut = root_length(store)
+                listing[rtype.key] = [(str(path)[cut:], None) for path in store.files_under(rtype.dir)]
+        present = {item[0] for files in listing.values() for item in files} if self.on_disk else None
+        self.tracking = TrackingStore(store, present)
+        self.engine = CheckEngine(self.tracking, self.lang)
+        cache = self._open_cache() if self.on_disk else None
+        rows = cache.rows if cache is not None else {}
+        self.today = store.today().isoformat()
+        self._deps_hold = {}
+        changed, results = [], []
+        today, held = self.today, self._deps_hold
+        for rtype in store.config.types.values():
+            key = rtype.key
+            for rel, stamp in listing[key]:
+                chosen = wanted is None or wanted((store.root / rel).resolve())
+                row = rows.get(rel)
+                # The common case inline (most files, every run): the same stat, and the same answers to what
+                # the file's rules asked.
+                if (row is not None and row[1:4] == stamp and (row[DATED] is None or row[DATED] == today)
+                        and (row[DEPS] is None or held.get(row[DEPS]))):
+                    results.append(Result(key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS],
+                                          row[FACTS]))
+                else:
+                    results.append(self._one(rtype, rel, stamp, chosen, row, changed))
+        if cache is not None:
+            gone = [rel for rel in rows if rel not in present]
+            self._save(cache, changed, gone)
+        return results
+
+    def _one(self, rtype, rel, stamp, chosen, row, changed):
+        if row is not None and row[1:4] == stamp and self._holds(row):
+            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS])
+        path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
+        raw = self.store.read_bytes(path)
+        if not self.on_disk:
+            found = examine(self.tracking, self.engine, rtype, path, raw, self.keys, validate=chosen)
+            return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
+                          (found.items, found.dup_at), _extra(found.rec))
+        digest = hashlib.blake2b(raw, digest_size=20).digest()
+        if row is not None and row[DIGEST] == digest and self._holds(row):
+            changed.append((rel, *stamp, *row[DIGEST:]))  # the same bytes under a new stat: a new stat only
+            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS])
+        found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
+        if not found.volatile:
+            changed.append((rel, *stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
+                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec)))
+        return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
+                      (found.items, found.dup_at), _extra(found.rec))
+
+    def _holds(self, row):
+        """Whether a row's answers are still the answers: the same date (if it read one), the same ids exist."""
+        if row[DATED] is not None and row[DATED] != self.today:
+            return False
+        deps = row[DEPS]
+        if deps is None:
+            return True
+        held = self._deps_hold.get(deps)
+        if held is None:
+            exists = self.tracking.exists
+            held = self._deps_hold[deps] = all(exists(rid) == known for rid, known in decode_deps(deps).items())
+        return held
+
+    def _open_cache(self):
+        folder = self.store.root / CACHE_DIR
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n")
+        except OSError:
+            return None  # a read-only store is checked all the same, without the cache
+        return FindingsCache(folder, cache_key(self.store, self.lang))
+
+    def _save(self, cache, changed, gone):
+        try:
+            if changed or gone or not cache.valid:
+                with self.store.lock():
+                    cache.save(changed, gone, time.time_ns())
+        except (StoreError, OSError):
+            pass  # another writer kept the lock, or the store is read-only: the next run writes it
+        finally:
+            cache.close()
+
+
+def _extra(rec):
+    return {key: value for key, value in rec.items() if key != "id" and value is not None} if rec else {}
