@@ -17,7 +17,7 @@ be delegated (there is no work left to hand over); reopen it first with
 """
 
 from crmctl.engine.assignments import assign, hand_over, is_open
-from crmctl.kernel.errors import CrmError, ValidationError
+from crmctl.kernel.errors import AlreadyHolds, CrmError, ValidationError
 from crmctl.kernel.i18n import t
 from crmctl.engine.query import Evaluator
 from crmctl.engine.records import change, event
@@ -97,6 +97,8 @@ def delegate(store, record_id, user, actor, lang="fi", note=None):
         _refuse_closed(store, rtype, record, actor, lang)
         from_user = record.get(OWNER_FIELD)
         if from_user == to_user:
+            if note is None:  # a repeat: what was asked holds (a note would be news, and has nowhere to go)
+                raise AlreadyHolds(code="delegation.already_holds", id=record_id, user=to_user)
             raise CrmError(code="already_owner", id=record_id, user=to_user)
         record[OWNER_FIELD] = to_user
         return [hand_to(store, rtype, record, from_user, to_user, actor, note)]

@@ -32,6 +32,8 @@ def _settled(run, store):
      "taija.halme has already acknowledged {id}; nothing changed."),
     (["sr", "set", "{id}", "priority=normal", "subject=billing"], "{id}: kentillä on jo nämä arvot; ei muutoksia.",
      "{id}: the fields have these values already; nothing changed."),
+    (["sr", "delegate", "{id}", "taija.halme"], "taija.halme on jo tietueen {id} vastuuhenkilö; ei muutoksia.",
+     "taija.halme already owns {id}; nothing changed."),
     (["sr", "set", "{id}", "title=Laskussa virhe"], "{id}: kentillä on jo nämä arvot; ei muutoksia.",
      "{id}: the fields have these values already; nothing changed."),
 ])

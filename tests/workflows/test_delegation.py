@@ -90,6 +90,8 @@ def test_delegate_to_current_owner_and_bad_arguments_change_nothing(run, store):
     record_id = new_request(run)
     before = snapshot(store.root)
     result = run("sr", "delegate", record_id, "mette.murto", "--lang", "en")
+    assert (result.exit_code, result.stderr) == (0, f"mette.murto already owns {record_id}; nothing changed.\n")
+    result = run("sr", "delegate", record_id, "mette.murto", "note=soita", "--lang", "en")  # a note is news
     assert (result.exit_code, result.stderr) == (1, f"Error: mette.murto already owns {record_id}\n")
     result = run("sr", "delegate", record_id, "taija.halme", "colour=red")
     assert result.exit_code == 2
