@@ -20,6 +20,7 @@ from crmctl.kernel.errors import CrmError, NotFound, UsageError
 from crmctl.kernel.i18n import t
 from crmctl.present.words import headings
 from crmctl.present.formats import render_data, render_rows
+from crmctl.io.export import flatten
 from crmctl.engine.query import Evaluator, parse_filters, sort_records
 from crmctl.cli import prompting
 from crmctl.cli.helptext import FieldsCommand, RecordGroup
@@ -155,16 +156,18 @@ def record_group(type_key, name, help_text):
         evaluator = Evaluator(env.store, rtype, lang=env.lang)
         keys = ["id"] + [k for k in rtype.fields if k in shown]
         keys += [k for k in SHOWN_DERIVED if k not in rtype.fields and evaluator.value(shown, k) not in (None, "", [])]
+        if env.fmt == "csv":  # a machine format: keys and stored values (dotted keys, lists as JSON), as list's CSV
+            flat = flatten(shown, rtype)
+            rows = [{"field": k, "value": v} for k, v in flat.items() if v is not None]
+            rows += [{"field": k, "value": evaluator.value(shown, k)} for k in keys if k in SHOWN_DERIVED]
+            env.out(render_rows(rows, ["field", "value"], ["field", "value"], "csv"))
+            return
         rows = [{"field": display.column_label(rtype, k, env.lang),
                  "value": display.shown_value(evaluator, shown, k, env.lang)} for k in keys]
         for item in pending(shown):
             what = t("derived.unacknowledged", env.lang)
             rows.append({"field": what, "value": f"{item.get('user')} ({item.get('reason')}, {item.get('at')})"})
         headers = headings(env.lang, "column.field", "column.value")
-        if env.fmt == "csv":  # the rows are labels in the chosen language: so is the header above them
-            rows = [dict(zip(headers, (row["field"], row["value"]))) for row in rows]
-            env.out(render_rows(rows, headers, headers, "csv"))
-            return
         env.out(render_rows(rows, ["field", "value"], headers, env.fmt))
 
     @formats(*EVERY_FORMAT)
