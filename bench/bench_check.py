@@ -7,6 +7,7 @@ Builds a store of N service requests with bench_store's generator (or reuses the
 there), then alternates `grep -rl meter_reading` over the records (A) with `crmctl check` (B) and prints the
 medians and the ratios B/A. With --baseline REV the crmctl package as of git revision REV is measured on the same
 store in the same run, and both must print the same findings. Peak memory is the child's ru_maxrss.
+The issue's `check` goals are rows of bench_scale.py, which prints every goal; this script stays for --baseline.
 Never a unit test.
 """
 
