@@ -20,7 +20,9 @@ class Clock:
 
     def now(self):
         if self.frozen:
-            return parse_moment(self.frozen, self.zone)
+            if getattr(self, "_frozen_moment", None) is None:
+                self._frozen_moment = parse_moment(self.frozen, self.zone)
+            return self._frozen_moment
         return datetime.now(self.zone).replace(microsecond=0)
 
     def today(self):

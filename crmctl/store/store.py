@@ -95,10 +95,15 @@ class Store:
     @property
     def clock(self):
         zone = self.config.settings.get("timezone", "Europe/Helsinki")
+        key = (zone if isinstance(zone, str) else None, os.environ.get("CRMCTL_NOW", ""))
+        cached = getattr(self, "_clock", None)
+        if cached is not None and cached[0] == key:  # reports ask for today once per record
+            return cached[1]
         try:
             if not isinstance(zone, str):
                 raise ValueError
-            return Clock(zone)
+            self._clock = (key, Clock(zone))
+            return self._clock[1]
         except (KeyError, ValueError, OSError):  # zoneinfo's "not found" is a KeyError, a malformed key a ValueError
             raise ConfigError(code="config.unknown_timezone", path=self.display_path(self.root / MARKER),
                               zone=zone) from None
