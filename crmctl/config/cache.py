@@ -1,0 +1,66 @@
+"""The parsed configuration kept between runs: parsing a dozen YAML files costs more than a warm list's answer.
+
+The pickle is keyed by the stat of every file `load_config` reads (and of the folder of type files, so an added
+or removed type counts) and of this package's modules (the classes pickled are theirs). It is written only into
+an existing derived-data folder, atomically; a missing, stale or unreadable pickle means parsing again.
+"""
+
+import os
+import pickle
+from pathlib import Path
+
+from crmctl import __version__
+
+NAME = "config.pickle"
+FORMAT = 1
+
+
+def key(root):
+    """What the parsed configuration depends on, as stats (a file's absence included)."""
+    conf = os.path.join(root, "config")
+    types = os.path.join(conf, "types")
+    try:
+        with os.scandir(types) as entries:
+            type_files = sorted(e.path for e in entries if e.name.endswith(".yaml"))
+    except OSError:
+        type_files = []
+    here = os.path.dirname(__file__)
+    paths = [os.path.join(root, "crmctl.yaml"), os.path.join(root, "users.yaml"), os.path.join(root, "regions.yaml"),
+             *(os.path.join(conf, name) for name in ("vocabularies.yaml", "project_types.yaml", "sla.yaml")),
+             types, *type_files, *(os.path.join(here, name) for name in sorted(os.listdir(here))
+                                   if name.endswith(".py"))]
+    stamps = [FORMAT, __version__]
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            stamps.append((path, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+        except OSError:
+            stamps.append((path, None))
+    return stamps
+
+
+def load(root, cache_dir, parse):
+    """`parse(root)`'s answer, from the pickle in `cache_dir` when every stat still matches."""
+    path = os.path.join(cache_dir, NAME)
+    wanted = key(str(root))
+    try:
+        with open(path, "rb") as handle:
+            stored, config = pickle.load(handle)
+        if stored == wanted:
+            config.root = Path(root)
+            return config
+    except Exception:  # missing, damaged, from another version: derived data, parse again
+        pass
+    config = parse(root)
+    if os.path.isdir(cache_dir):
+        temp = f"{path}.{os.getpid()}.tmp"
+        try:
+            with open(temp, "wb") as handle:
+                pickle.dump((wanted, config), handle, pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+    return config
