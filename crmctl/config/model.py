@@ -76,6 +76,8 @@ class RecordType:
 
     def field_at(self, path):
         """The field definition for a dotted key (`site.postal_code`), or None."""
+        if "." not in path:  # most keys: a table of a big list asks once per cell
+            return self.fields.get(path)
         parts = path.split(".")
         current = self.fields.get(parts[0])
         for part in parts[1:]:
