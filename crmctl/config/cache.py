@@ -1,11 +1,12 @@
 """The parsed configuration kept between runs: parsing a dozen YAML files costs more than a warm list's answer.
 
-The pickle (.cache/config.parsed) is keyed by the stat of every file `load_config` reads (and of the folder of
-type files, so an added or removed type counts) and of this package's modules (the classes pickled are theirs).
+The pickle (.cache/config.parsed) is keyed by the contents of every file `load_config` reads (an added or removed
+type file counts) and by the stats of this package's modules (the classes pickled are theirs).
 It is written only into an existing derived-data folder, atomically; a missing, stale or unreadable pickle means
 parsing again.
 """
 
+import hashlib
 import os
 import pickle
 from pathlib import Path
@@ -17,7 +18,8 @@ FORMAT = 1
 
 
 def key(root):
-    """What the parsed configuration depends on, as stats (a file's absence included)."""
+    """What the parsed configuration depends on: the contents of its files (reading them is cheap, parsing is
+    not; contents, unlike stats, cannot miss an edit within one clock tick) and the stats of this package."""
     conf = os.path.join(root, "config")
     types = os.path.join(conf, "types")
     try:
@@ -25,19 +27,23 @@ def key(root):
             type_files = sorted(e.path for e in entries if e.name.endswith(".yaml"))
     except OSError:
         type_files = []
-    here = os.path.dirname(__file__)
-    paths = [os.path.join(root, "crmctl.yaml"), os.path.join(root, "users.yaml"), os.path.join(root, "regions.yaml"),
-             *(os.path.join(conf, name) for name in ("vocabularies.yaml", "project_types.yaml", "sla.yaml")),
-             types, *type_files, *(os.path.join(here, name) for name in sorted(os.listdir(here))
-                                   if name.endswith(".py"))]
-    stamps = [FORMAT, __version__]
-    for path in paths:
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}".encode())
+    for path in [os.path.join(root, "crmctl.yaml"), os.path.join(root, "users.yaml"),
+                 os.path.join(root, "regions.yaml"),
+                 *(os.path.join(conf, name) for name in ("vocabularies.yaml", "project_types.yaml", "sla.yaml")),
+                 *type_files]:
         try:
-            stat = os.stat(path)
-            stamps.append((path, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+            with open(path, "rb") as handle:
+                data = handle.read()
+            digest.update(f"\0{path}\0{len(data)}\0".encode() + data)
         except OSError:
-            stamps.append((path, None))
-    return stamps
+            digest.update(f"\0{path}\0-".encode())
+    here = os.path.dirname(__file__)
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            stat = os.stat(os.path.join(here, name))
+            digest.update(f"\0{name}\0{stat.st_mtime_ns}\0{stat.st_size}".encode())
+    return digest.hexdigest()
 
 
 def load(root, cache_dir, parse):
