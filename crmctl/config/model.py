@@ -76,6 +76,8 @@ class RecordType:
 
     def field_at(self, path):
         """The field definition for a dotted key (`site.postal_code`), or None."""
+        if "." not in path:  # most keys: a table of a big list asks once per cell
+            return self.fields.get(path)
         parts = path.split(".")
         current = self.fields.get(parts[0])
         for part in parts[1:]:
@@ -133,8 +135,13 @@ def read_yaml(path, default=None, files=None):
     return default if data is None else data
 
 
-def load_config(root, files=None):
-    """Read every configuration file of the store at `root` (or their contents in `files`: {path: bytes})."""
+def load_config(root, files=None, cache_dir=None):
+    """Read every configuration file of the store at `root` (or their contents in `files`: {path: bytes}); with
+    `cache_dir`, through the parsed configuration kept there (config/cache.py)."""
+    if cache_dir is not None and files is None:
+        from crmctl.config import cache
+
+        return cache.load(root, cache_dir, load_config)
     root = Path(root)
     settings = read_yaml(root / "crmctl.yaml", {}, files)
     conf_dir = root / "config"

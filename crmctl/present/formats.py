@@ -97,15 +97,31 @@ def render_rows(rows, columns, headers, fmt):
         return buffer.getvalue()
     if fmt in ("json", "yaml"):
         return render_data([{c: row.get(c) for c in columns} for row in rows], fmt)
-    from tabulate import tabulate  # here, not at the top: commands that print no table start faster
-
     shown = markdown_text if fmt == "md" else (lambda text: text)
     table = [[shown(escape_unsafe(_cell(row.get(c)))) for c in columns] for row in rows]
     headers = [shown(escape_unsafe(str(h))) for h in headers]
     style = "github" if fmt == "md" else "simple"
     if not table and fmt == "table":
         return ""
+    if style == "simple" and not _NOT_PLAIN.search("".join(headers + [cell for line in table for cell in line])):
+        return simple_table(table, headers)
+    from tabulate import tabulate  # here, not at the top: commands that print no table start faster
+
     return tabulate(table, headers=headers, tablefmt=style, disable_numparse=True) + "\n"
+
+
+# Text whose width is its length and that is one line: there `simple_table` is tabulate's "simple" table.
+_NOT_PLAIN = re.compile("[^\x20-\x7e\xa0-\u02ff]")
+
+
+def simple_table(table, headers):
+    """tabulate's "simple" style for strings without numbers parsed, without importing tabulate (its import
+    reads every installed package's metadata: a tenth of a warm list's time)."""
+    table = [[cell.strip() for cell in line] for line in table]
+    widths = [max([len(h) + 2] + [len(line[n]) for line in table]) for n, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)) for line in table]
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def _safe(value):

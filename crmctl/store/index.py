@@ -5,19 +5,21 @@ a few columns as text for an SQL prefilter, and a pickled projection of the reco
 the caller's `project` returns). The caller decides what goes in the projection and the columns; this module
 only keeps the rows fresh and hands them out.
 
-Freshness is one `os.scandir` pass with one stat per file: new and changed files are re-read (on every core
-when there are many), vanished ones deleted, and a changed `digest` (the configuration the projection depends
+Freshness is one `os.scandir` pass with one stat per file, whose digest is compared with the stored digest of
+the rows' stamps (no Python object per row when nothing changed); otherwise new and changed files are re-read (on
+every core when there are many), vanished ones deleted, and a changed `digest` (the configuration the projection depends
 on) empties the table. The index is derived data: deleting or damaging it costs a rebuild, never an answer.
 Writers serialise on SQLite's own write lock (WAL mode, so a reader never waits and never sees a half-done
 refresh); a record written while the index is refreshed has a new inode, so the next refresh re-reads it.
 """
 
+import hashlib
 import os
 import pickle
 import sqlite3
 import time
 
-FORMAT = 3
+FORMAT = 4
 CHUNK = 500  # files per unit of parallel work
 PARALLEL_FROM = 2000  # fewer changed files than this are read in this process
 PROGRESS_AFTER = 2.0  # seconds before a progress report is worth showing
@@ -75,6 +77,7 @@ class ColumnIndex:
             # the freshness pass reads only stamps: a covering index spares it the pages of the projections
             db.execute("CREATE INDEX rows_stamp ON rows (path, mtime_ns, size, inode)")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('digest', ?)", (self.digest,))
+            db.execute("DELETE FROM meta WHERE key = 'stamps'")
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -89,22 +92,37 @@ class ColumnIndex:
     def refresh(self, folder, project, progress=None):
         """Bring the rows up to date with the `*.yaml` files under `folder` (relative paths with '/')."""
         on_disk = scan(folder)
-        known = {path: (mtime, size, inode) for path, mtime, size, inode
-                 in self.db.execute("SELECT path, mtime_ns, size, inode FROM rows")}
+        seen = stamps_digest(on_disk.items())
+        # the stored digest of the table's stamps answers "nothing changed" without a Python object per row
+        self.db.execute("BEGIN")  # one snapshot: the digest read describes the stamps read
+        try:
+            stored = self._stamps()
+            if stored == seen:
+                return
+            known = {path: (mtime, size, inode) for path, mtime, size, inode
+                     in self.db.execute("SELECT path, mtime_ns, size, inode FROM rows")}
+        finally:
+            self.db.execute("COMMIT")
         changed = [path for path, stamp in on_disk.items() if known.get(path) != stamp]
         gone = [path for path in known if path not in on_disk]
-        if not changed and not gone:
-            return
         rows = read_rows(folder, changed, on_disk, project, progress)
         marks = ", ".join("?" * (6 + len(self.columns)))
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("DELETE FROM rows WHERE path = ?", [(path,) for path in gone])
             self.db.executemany(f"INSERT OR REPLACE INTO rows VALUES ({marks})", rows)
+            if stored is None or self._stamps() != stored:  # another process wrote meanwhile: digest the table
+                seen = stamps_digest((path, stamp) for path, *stamp
+                                     in self.db.execute("SELECT path, mtime_ns, size, inode FROM rows"))
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (seen,))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+    def _stamps(self):
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'stamps'").fetchone()
+        return found[0] if found else None
 
     # -- reading -------------------------------------------------------------------------------------------------
 
@@ -139,6 +157,12 @@ def scan(folder):
                         continue
                     found[prefix + entry.name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     return found
+
+
+def stamps_digest(stamps):
+    """One text for a set of (path, (mtime_ns, size, inode)): equal exactly when the sets are equal."""
+    lines = sorted(f"{path}\0{stamp[0]}\0{stamp[1]}\0{stamp[2]}" for path, stamp in stamps)
+    return hashlib.sha1("\n".join(lines).encode()).hexdigest()
 
 
 def read_rows(folder, paths, stamps, project, progress):

@@ -68,7 +68,7 @@ class Store:
     @property
     def config(self):
         if self._config is None:
-            self._config = load_config(self.root, self.files)
+            self._config = load_config(self.root, self.files, cache_dir=str(self.root / CACHE_DIR))
         return self._config
 
     def reload_config(self):
