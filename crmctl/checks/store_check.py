@@ -11,7 +11,7 @@ from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
 from crmctl.checks.config_check import check_people_and_settings
 from crmctl.checks.cross_checks import Facts, file_findings
-from crmctl.checks.file_check import key_line as _key_line
+from crmctl.checks.file_check import key_line as _key_line, root_length
 from crmctl.checks.links import check_links
 from crmctl.checks.record_scan import RecordScan
 from crmctl.engine.query import parse_filters
@@ -59,8 +59,9 @@ def check_store(store, lang="en", paths=None):
     # several files is decided from those facts, so no run holds every record at once.
     results = RecordScan(store, lang).run(wanted)
     facts = Facts(store, results)
-    findings += file_findings(store, lang, results, _shown_prefix(store), facts, Finding)
-    findings += _link_findings(store, lang, wanted, facts.records)
+    shown_prefix = _shown_prefix(store)
+    findings += file_findings(store, lang, results, shown_prefix, facts, Finding)
+    findings += _link_findings(store, lang, wanted, facts, results, shown_prefix)
     if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in config.types.values()}:
         if not store.exists(GENERAL_CUSTOMER):
             findings.append(Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "general-customer",
@@ -68,14 +69,25 @@ def check_store(store, lang="en", paths=None):
     return findings
 
 
-def _link_findings(store, lang, wanted, records):
-    """Links that do not point both ways (checks/links.py), at the line of the link in its record's file."""
+def _link_findings(store, lang, wanted, facts, results, shown_prefix):
+    """Links that do not point both ways (checks/links.py), at the line of the link in its record's file: the
+    line the scan kept for the file at the record's own path, or the file read when it kept none."""
     def chosen(record_id):
         return wanted is None or wanted(store.path_of(record_id).resolve())
 
     findings = []
-    for record_id, key, level, code, message in check_links(store, lang, chosen, records):
+    by_rel = None
+    cut = root_length(store)
+    for record_id, key, level, code, message in check_links(store, lang, chosen, facts.records):
         path = store.path_of(record_id)
+        if by_rel is None:
+            by_rel = {result.rel: result for result in results if result.readable}
+        rel = str(path)[cut:]
+        result = by_rel.get(rel)
+        line = result.lines().get(key) if result is not None else None
+        if line is not None:
+            findings.append(Finding(shown_prefix + rel, line, level, code, message))
+            continue
         try:
             line = key_line(store.read_bytes(path).decode("utf-8"), key)
         except (OSError, UnicodeDecodeError):
