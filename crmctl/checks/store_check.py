@@ -11,7 +11,7 @@ from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
 from crmctl.checks.config_check import check_people_and_settings
 from crmctl.checks.cross_checks import Facts, file_findings
-from crmctl.checks.file_check import key_line as _key_line, root_length
+from crmctl.checks.file_check import key_line as _key_line
 from crmctl.checks.links import check_links
 from crmctl.checks.record_scan import RecordScan
 from crmctl.engine.query import parse_filters
@@ -77,17 +77,16 @@ def _link_findings(store, lang, wanted, facts, results, shown_prefix):
 
     findings = []
     by_rel = None
-    cut = root_length(store)
     for record_id, key, level, code, message in check_links(store, lang, chosen, facts.records):
-        path = store.path_of(record_id)
         if by_rel is None:
             by_rel = {result.rel: result for result in results if result.readable}
-        rel = str(path)[cut:]
+        rel = facts.own_paths.rel(record_id)
         result = by_rel.get(rel)
         line = result.lines().get(key) if result is not None else None
         if line is not None:
             findings.append(Finding(shown_prefix + rel, line, level, code, message))
             continue
+        path = store.path_of(record_id)
         try:
             line = key_line(store.read_bytes(path).decode("utf-8"), key)
         except (OSError, UnicodeDecodeError):
