@@ -3,7 +3,25 @@ duplicate ids, duplicate unique values and the places the slots of checks/file_c
 parsed here."""
 
 from crmctl.checks.file_check import root_length
+from crmctl.kernel import ids
 from crmctl.kernel.i18n import t
+
+
+class OwnPaths:
+    """Where Store.path_of puts a record, relative to the store root, as text: the same answer without building
+    a Path per id (thousands of link findings and duplicates ask)."""
+
+    def __init__(self, store):
+        self.store = store
+        self.cut = root_length(store)
+        self.folders = {rtype.prefix: str(store.root / rtype.dir)[self.cut:] for rtype in store.config.types.values()}
+
+    def rel(self, record_id):
+        folder = self.folders.get(ids.prefix_of(record_id)) if isinstance(record_id, str) else None
+        day = ids.day_of(record_id) if folder is not None and ids.is_valid(record_id) else None
+        if day is None:  # a fixed system id, or no id at all: Store.path_of answers (or raises) as it always has
+            return str(self.store.path_of(record_id))[self.cut:]
+        return f"{folder}/{day:%Y}/{day:%m}/{record_id}.yaml"
 
 
 class Facts:
@@ -18,6 +36,7 @@ class Facts:
                 self._by_type.setdefault(result.type_key, []).append(result)
         self._records = {}
         self._unique = {}
+        self.own_paths = OwnPaths(store)
 
     def records(self, rtype):
         """The type's records in Store.records' order, duplicates of an id left out as Store._once_each does."""
@@ -35,7 +54,7 @@ class Facts:
 
     def _own(self, record_id):
         try:
-            return str(self.store.path_of(record_id))[root_length(self.store):]
+            return self.own_paths.rel(record_id)
         except Exception:  # not an id of a known type: no own path
             return None
 

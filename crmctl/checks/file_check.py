@@ -40,6 +40,7 @@ class Examined:
     id_line: int = 1
     dup_at: int = 0
     rec: dict = None
+    lines: dict = None  # key -> the line it is written at, for the fields of `rec` that have a value
     deps: dict = dataclass_field(default_factory=dict)
     dated: str = None
     volatile: bool = False  # the rules read other records: never kept
@@ -165,9 +166,12 @@ def _examine(store, engine, rtype, path, raw, keys, validate):
     record_id = record.get("id")
     if record_id == path.stem:  # what Store.read_path accepts: the record joins the store's lists
         found.rec = {key: record.get(key) for key in ("id", *keys.get(rtype.key, ()))}
+    lines = raw.decode("utf-8").splitlines()
+    if found.rec is not None:
+        # where a link finding about this record points: kept, so a later run need not read the file for it
+        found.lines = {key: key_line(lines, key) for key, value in found.rec.items() if value is not None}
     if not validate:
         return found
-    lines = raw.decode("utf-8").splitlines()
     items = found.items
     id_line = key_line(lines, "id")
     if not ids.is_valid(record_id):

@@ -11,7 +11,7 @@ checked without it. Written in WAL mode, so readers are never blocked, by the ho
 import pickle
 import sqlite3
 
-FORMAT = "2"
+FORMAT = "3"
 NAME = "check.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
@@ -45,10 +45,17 @@ def encode_items(items, dup_at):
     return pickle.dumps((items, dup_at), protocol=pickle.HIGHEST_PROTOCOL) if items else None
 
 
-def encode_facts(rec):
-    """The unique and link fields a record has (a missing one reads as None, like an empty one); None: none."""
+def facts_of(rec, lines):
+    """(the unique and link fields a record has, {field: its line}); a missing field reads as None, like an
+    empty one. None: no such fields."""
     kept = {key: value for key, value in (rec or {}).items() if key != "id" and value is not None}
-    return pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL) if kept else None
+    return (kept, {key: line for key, line in (lines or {}).items() if key in kept}) if kept else None
+
+
+def encode_facts(rec, lines=None):
+    """facts_of as a pickle; None: none."""
+    facts = facts_of(rec, lines)
+    return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL) if facts else None
 
 
 class FindingsCache:

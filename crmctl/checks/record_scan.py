@@ -13,7 +13,7 @@ import crmctl
 from crmctl.checks import findings_cache
 from crmctl.checks.file_check import CheckEngine, TrackingStore, examine, fact_keys, root_length
 from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, ITEMS, READABLE, RID, FindingsCache,
-                                         decode_deps, encode_deps, encode_facts, encode_items)
+                                         decode_deps, encode_deps, encode_facts, encode_items, facts_of)
 from crmctl.checks.links import link_pairs
 from crmctl.kernel.errors import StoreError
 from crmctl.store.store import CACHE_DIR
@@ -21,7 +21,7 @@ from crmctl.store.store import CACHE_DIR
 
 class Result:
     """One file's part in the findings: where it is, whether it was asked for, and what it contributes.
-    `items` is (items, dup_at) and `facts` a dict, or their pickles from the cache (decoded when read, each
+    `items` is (items, dup_at) and `facts` (fields, lines) as findings_cache.facts_of gives them, or their pickles from the cache (decoded when read, each
     distinct pickle once: many records share the same warnings), or None for none."""
 
     __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "items", "facts")
@@ -39,9 +39,16 @@ class Result:
         return self.items or ((), 0)
 
     def fields(self):
+        return self._facts()[0]
+
+    def lines(self):
+        """{field: the line it is written at} for the fields() of the file."""
+        return self._facts()[1]
+
+    def _facts(self):
         if isinstance(self.facts, bytes):
             self.facts = pickle.loads(self.facts)
-        return self.facts or {}
+        return self.facts or ({}, {})
 
 
 def scan_folder(root, folder):
@@ -150,7 +157,7 @@ class RecordScan:
         if not self.on_disk:
             found = examine(self.tracking, self.engine, rtype, path, raw, self.keys, validate=chosen)
             return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
-                          (found.items, found.dup_at), _extra(found.rec))
+                          (found.items, found.dup_at), facts_of(found.rec, found.lines))
         digest = hashlib.blake2b(raw, digest_size=20).digest()
         if row is not None and row[DIGEST] == digest and self._holds(row):
             changed.append((rel, *stamp, *row[DIGEST:]))  # the same bytes under a new stat: a new stat only
@@ -158,9 +165,9 @@ class RecordScan:
         found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
         if not found.volatile:
             changed.append((rel, *stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
-                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec)))
+                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec, found.lines)))
         return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
-                      (found.items, found.dup_at), _extra(found.rec))
+                      (found.items, found.dup_at), facts_of(found.rec, found.lines))
 
     def _holds(self, row):
         """Whether a row's answers are still the answers: the same date (if it read one), the same ids exist."""
@@ -196,6 +203,3 @@ class RecordScan:
         finally:
             cache.close()
 
-
-def _extra(rec):
-    return {key: value for key, value in rec.items() if key != "id" and value is not None} if rec else {}

@@ -59,8 +59,9 @@ def check_store(store, lang="en", paths=None):
     # several files is decided from those facts, so no run holds every record at once.
     results = RecordScan(store, lang).run(wanted)
     facts = Facts(store, results)
-    findings += file_findings(store, lang, results, _shown_prefix(store), facts, Finding)
-    findings += _link_findings(store, lang, wanted, facts.records)
+    shown_prefix = _shown_prefix(store)
+    findings += file_findings(store, lang, results, shown_prefix, facts, Finding)
+    findings += _link_findings(store, lang, wanted, facts, results, shown_prefix)
     if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in config.types.values()}:
         if not store.exists(GENERAL_CUSTOMER):
             findings.append(Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "general-customer",
@@ -68,13 +69,23 @@ def check_store(store, lang="en", paths=None):
     return findings
 
 
-def _link_findings(store, lang, wanted, records):
-    """Links that do not point both ways (checks/links.py), at the line of the link in its record's file."""
+def _link_findings(store, lang, wanted, facts, results, shown_prefix):
+    """Links that do not point both ways (checks/links.py), at the line of the link in its record's file: the
+    line the scan kept for the file at the record's own path, or the file read when it kept none."""
     def chosen(record_id):
         return wanted is None or wanted(store.path_of(record_id).resolve())
 
     findings = []
-    for record_id, key, level, code, message in check_links(store, lang, chosen, records):
+    by_rel = None
+    for record_id, key, level, code, message in check_links(store, lang, chosen, facts.records):
+        if by_rel is None:
+            by_rel = {result.rel: result for result in results if result.readable}
+        rel = facts.own_paths.rel(record_id)
+        result = by_rel.get(rel)
+        line = result.lines().get(key) if result is not None else None
+        if line is not None:
+            findings.append(Finding(shown_prefix + rel, line, level, code, message))
+            continue
         path = store.path_of(record_id)
         try:
             line = key_line(store.read_bytes(path).decode("utf-8"), key)

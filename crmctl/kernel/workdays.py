@@ -18,12 +18,8 @@ class Calendar:
     """
 
     def __init__(self, country: str = "FI"):
-        import holidays  # here, not at the top: its country data costs start-up time of commands needing no dates
-
-        try:
-            holidays.country_holidays(country)
-        except NotImplementedError:
-            raise ValueError(f"unknown holiday calendar: {country}") from None
+        if country not in _countries():
+            raise ValueError(f"unknown holiday calendar: {country}")
         self.country = country
         # Year -> holidays falling on weekdays; reports ask thousands of times per year.
         self._weekday_holidays: dict[int, frozenset[date]] = {}
@@ -64,6 +60,15 @@ class Calendar:
             if start < day <= end
         )
         return _weekdays_through(end) - _weekdays_through(start) - holidays_in_range
+
+
+def _countries():
+    """Every name `holidays.country_holidays` accepts (codes, aliases, class names), from the package's registry:
+    asking country_holidays itself imports every country's module (about 0.5 s), which a command that computes no
+    date (a warm `check`, whose dated findings are cached) should not pay for."""
+    from holidays.registry import COUNTRIES  # here, not at the top: start-up time of commands needing no dates
+
+    return {name for names in COUNTRIES.values() for name in names}
 
 
 def _weekdays_through(day: date) -> int:

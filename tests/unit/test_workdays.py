@@ -1,3 +1,5 @@
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 
@@ -174,3 +176,12 @@ def test_other_country():
 def test_unknown_country():
     with pytest.raises(ValueError, match="unknown holiday calendar: XX"):
         Calendar("XX")
+
+
+def test_a_calendar_loads_country_data_only_when_it_computes_a_date():
+    """Validating the country reads the registry; the countries' modules (about 0.5 s) wait for a date."""
+    probe = ("import sys; from datetime import date; from crmctl.kernel.workdays import Calendar; c = Calendar('FI'); "
+             "before = 'holidays.countries' in sys.modules; c.is_working_day(date(2011, 6, 6)); "
+             "print(before, 'holidays.countries' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out == "False True\n"
