@@ -15,6 +15,7 @@ from crmctl.checks.file_check import CheckEngine, TrackingStore, examine, fact_k
 from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, ITEMS, READABLE, RID, FindingsCache,
                                          decode_deps, encode_deps, encode_facts, encode_items, facts_of)
 from crmctl.checks.links import link_pairs
+from crmctl.config import cache as config_cache
 from crmctl.kernel.errors import StoreError
 from crmctl.store.store import CACHE_DIR
 
@@ -85,12 +86,7 @@ def cache_key(store, lang):
     root = store.root
     configured = [root / name for name in ("crmctl.yaml", "users.yaml", "regions.yaml")]
     configured += sorted(path for path in (root / "config").rglob("*") if path.is_file())
-    for path in configured:
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"\1missing")
+    config_cache.feed(digest, configured, root)
     package = Path(crmctl.__file__).parent
     for folder, _, names in sorted(os.walk(package)):
         for name in sorted(names):

@@ -17,6 +17,19 @@ NAME = "config.parsed"  # a pickle, not named *.pickle: tests/unit/test_index.py
 FORMAT = 1
 
 
+def feed(digest, paths, root=None):
+    """Hash each file's name (relative to `root` when given) and contents into `digest`; a missing file is
+    hashed as missing. What every derived-data key made from configuration files starts with."""
+    for path in paths:
+        name = os.path.relpath(path, root) if root is not None else str(path)
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            digest.update(f"\0{name}\0{len(data)}\0".encode() + data)
+        except OSError:
+            digest.update(f"\0{name}\0-".encode())
+
+
 def key(root):
     """What the parsed configuration depends on: the contents of its files (reading them is cheap, parsing is
     not; contents, unlike stats, cannot miss an edit within one clock tick) and the stats of this package."""
@@ -28,16 +41,10 @@ def key(root):
     except OSError:
         type_files = []
     digest = hashlib.sha256(f"{FORMAT}\0{__version__}".encode())
-    for path in [os.path.join(root, "crmctl.yaml"), os.path.join(root, "users.yaml"),
-                 os.path.join(root, "regions.yaml"),
-                 *(os.path.join(conf, name) for name in ("vocabularies.yaml", "project_types.yaml", "sla.yaml")),
-                 *type_files]:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-            digest.update(f"\0{path}\0{len(data)}\0".encode() + data)
-        except OSError:
-            digest.update(f"\0{path}\0-".encode())
+    feed(digest, [os.path.join(root, "crmctl.yaml"), os.path.join(root, "users.yaml"),
+                  os.path.join(root, "regions.yaml"),
+                  *(os.path.join(conf, name) for name in ("vocabularies.yaml", "project_types.yaml", "sla.yaml")),
+                  *type_files])
     here = os.path.dirname(__file__)
     for name in sorted(os.listdir(here)):
         if name.endswith(".py"):

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from crmctl import __version__
+from crmctl.config import cache as config_cache
 from crmctl.engine.assignments import pending
 from crmctl.kernel.errors import CrmError, YamlError
 from crmctl.store import index as column_index
@@ -64,17 +65,12 @@ class Plan:
         root = self.store.root
         paths = [root / "crmctl.yaml", *sorted((root / "config").glob("*.yaml")),
                  *sorted((root / "config" / "types").glob("*.yaml"))]
-        for path in paths:
-            digest.update(str(path.relative_to(root)).encode() + b"\0")
-            try:
-                digest.update(path.read_bytes())
-            except OSError:
-                digest.update(b"-")
+        config_cache.feed(digest, paths, root)
         return digest.hexdigest()[:32]
 
     def project(self, evaluator):
         """The reader of one file for the index: (id, column texts, (projection, due)) or data None."""
-        store, rtype, dropped, columns = self.store, self.rtype, self.dropped, self.columns
+        store, dropped, columns = self.store, self.dropped, self.columns
 
         def read(path):
             try:
