@@ -306,11 +306,24 @@ class LazyGroup(CrmGroup):
         return super().get_command(ctx, name)
 
 
+# Import name -> the distribution setup.cfg requires, for the error a missing one gives.
+DEPENDENCIES = {"click": "click", "yaml": "PyYAML", "jinja2": "Jinja2", "tabulate": "tabulate", "holidays": "holidays",
+                "phonenumbers": "phonenumbers", "email_validator": "email-validator"}
+
+
+def _missing_dependency(err):
+    """The distribution to install when `err` is the import of a package crmctl requires failing, else None."""
+    if not isinstance(err, ModuleNotFoundError):
+        return None
+    return DEPENDENCIES.get((err.name or "").split(".")[0])
+
+
 class RootGroup(LazyGroup):
     """The `crmctl` group, and the one place that turns errors into a message and an exit code.
 
     Core errors (CrmError and its kinds) print `Error: ...` (`Virhe: ...` in Finnish) and exit with their code (1, usage errors 2); click's
-    own usage errors go to click, which prints them and exits 2; anything else is a bug: `internal error`, exit 1
+    own usage errors go to click, which prints them and exits 2; a package crmctl requires that is not installed is
+    named with the way to install it, exit 1; anything else is a bug: `internal error`, exit 1
     (traceback only with --debug).
     """
 
@@ -352,7 +365,11 @@ class RootGroup(LazyGroup):
 
                 traceback.print_exc()
             lang = env.lang_or_english() if env is not None else "en"
-            click.echo(f"{t('error', lang)}: {t('internal_error', lang)}: {type(err).__name__}: {err}", err=True)
+            package = _missing_dependency(err)
+            if package is not None:  # an incomplete installation, not a bug: name the package to install
+                click.echo(f"{t('error', lang)}: {t('cli.missing_dependency', lang, package=package)}", err=True)
+            else:
+                click.echo(f"{t('error', lang)}: {t('internal_error', lang)}: {type(err).__name__}: {err}", err=True)
             ctx.exit(1)
 
     def parse_args(self, ctx, args):

@@ -9,6 +9,7 @@ import click
 import pytest
 
 from crmctl.cli import base, cli
+from conftest import snapshot
 
 GLOBAL = ("--root", "--as", "--lang", "--format", "-q", "--quiet", "--reveal", "--debug")
 SR = "title=Laskukysely customer=CUST-GENERAL person_name=Matti subject=billing".split()
@@ -233,3 +234,20 @@ def test_the_last_resort_message_needs_no_built_ins(store):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("Virhe: sisäinen virhe (internal error): ")
+
+
+@pytest.mark.parametrize("module, package", [("holidays", "holidays"), ("phonenumbers", "phonenumbers")])
+def test_a_missing_dependency_is_named_with_the_way_to_install_it(store, module, package):
+    """An environment without one of crmctl's packages (crmctl run from a checkout by a Python that lacks it) gets
+    a clear error naming the package, exit 1, never `internal error`."""
+    blocked = f"import sys; sys.modules.update({{m: None for m in ({module!r}, {module!r} + '.registry')}}); " \
+              "from crmctl.cli import main; sys.argv = ['crmctl'] + sys.argv[1:]; main()"
+    args = ["--root", str(store.root), "--lang", "en", "sr", "new", *SR, "phone=040 1234567"] \
+        if module == "phonenumbers" else ["--root", str(store.root), "--lang", "en", "check"]
+    before = snapshot(store.root)
+    done = subprocess.run([sys.executable, "-c", blocked, *args], capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert snapshot(store.root) == before
+    assert done.stderr == (f"Error: crmctl needs the Python package {package}, which is not installed in this "
+                           f"environment: install crmctl with pip (README's install command), which brings it, or "
+                           f"`pip install {package}`\n")
