@@ -91,3 +91,21 @@ def snapshot(root):
     """Every file under root with its bytes: to prove a failed command changed nothing."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and ".cache" not in p.parts}
+
+
+def store_built_once(tmp_path_factory, template, name, fill):
+    """A copy of `template` in which `fill(run)` makes the records a module's tests share (built once, so each test
+    pays for a copy, not for the commands): (root, what fill returned)."""
+    root = tmp_path_factory.mktemp(name) / "store"
+    shutil.copytree(template, root)
+    runner = CliRunner()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRMCTL_NOW", NOW)
+        patch.setenv("CRMCTL_USER", USER)
+        return root, fill(lambda *args: runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False))
+
+
+def copy_of_store(root, tmp_path):
+    """A test's own copy of a store built once (copy2 keeps mtimes, so the derived caches stay valid)."""
+    shutil.copytree(root, tmp_path / "store")
+    return Store(tmp_path / "store")

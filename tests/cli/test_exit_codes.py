@@ -6,14 +6,9 @@ unknown command, option, record type or report, a missing positional argument, o
 a --format the command does not produce). Either way nothing is written and stdout stays empty.
 """
 
-import shutil
-
 import pytest
-from click.testing import CliRunner
 
-from conftest import NOW, USER, new_request, snapshot
-from crmctl.cli import cli
-from crmctl.store.store import Store
+from conftest import copy_of_store, new_request, snapshot, store_built_once
 
 LEAD = ("topic=Kaasuliittymä", "person_name=Pekka Puupää", "phone=040 1234567", "source=phone", "region=kotka")
 FORM = ("name=Puupää Oy", "kind=business", "business_id=1572860-0", "contact_person=Pekka Puupää",
@@ -24,34 +19,26 @@ PROJECT = ("type=gas_connection", "customer=CUST-GENERAL", "region=kotka", "titl
 UNKNOWN_SR = "SR-20110125-ZZZZZ"
 
 
+def _records(run):
+    made = {"sr": new_request(run)}
+    made["lead"] = run("lead", "new", *LEAD).stdout.strip()
+    made["form"] = run("request", "new", *FORM, "--as", "jussi.myyja").stdout.strip()
+    assert run("request", "send", made["form"], "--as", "jussi.myyja").exit_code == 0
+    made["project"] = run("project", "new", *PROJECT).stdout.strip()
+    assert all(made.values()), made
+    return made
+
+
 @pytest.fixture(scope="module")
 def made(tmp_path_factory, peopled_store_template):
     """A store with one record of each kind the cases name: {sr}, {lead}, {form} (sent), {project}; built once,
     copied for each case."""
-    root = tmp_path_factory.mktemp("exit_codes") / "store"
-    shutil.copytree(peopled_store_template, root)
-    runner = CliRunner()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CRMCTL_NOW", NOW)
-        patch.setenv("CRMCTL_USER", USER)
-
-        def run(*args):
-            return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
-
-        made = {"sr": new_request(run)}
-        made["lead"] = run("lead", "new", *LEAD).stdout.strip()
-        made["form"] = run("request", "new", *FORM, "--as", "jussi.myyja").stdout.strip()
-        assert run("request", "send", made["form"], "--as", "jussi.myyja").exit_code == 0
-        made["project"] = run("project", "new", *PROJECT).stdout.strip()
-    assert all(made.values()), made
-    return root, made
+    return store_built_once(tmp_path_factory, peopled_store_template, "exit_codes", _records)
 
 
 @pytest.fixture
 def store(tmp_path, made):
-    root = tmp_path / "store"
-    shutil.copytree(made[0], root)  # copy2 keeps mtimes, so the record cache stays valid
-    return Store(root)
+    return copy_of_store(made[0], tmp_path)
 
 
 @pytest.fixture

@@ -9,17 +9,14 @@ import csv
 import io
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import click
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from conftest import NOW, USER, new_request
+from conftest import copy_of_store, new_request, store_built_once
 from crmctl.cli import cli
-from crmctl.store.store import Store
 
 PROJECT = ("type=gas_connection", "customer=CUST-GENERAL", "region=kotka", "title=Maakaasuliittymä Gunnarintie 5",
            "value=12000")
@@ -107,31 +104,23 @@ def parsed(fmt, text, shape):
         assert text.strip(), "a table with nothing in it"
 
 
+def _records(run):
+    made = {"sr": new_request(run), "project": run("project", "new", *PROJECT).stdout.strip()}
+    assert run("sr", "delegate", made["sr"], "taija.halme").exit_code == 0
+    assert run("lead", "new", *LEAD).exit_code == 0
+    assert run("request", "new", *FORM, "--as", "jussi.myyja").exit_code == 0
+    return made
+
+
 @pytest.fixture(scope="module")
 def made(tmp_path_factory, peopled_store_template):
     """A store with a delegated request, a project, a lead and a form: built once, copied for each test."""
-    root = tmp_path_factory.mktemp("formats") / "store"
-    shutil.copytree(peopled_store_template, root)
-    runner = CliRunner()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CRMCTL_NOW", NOW)
-        patch.setenv("CRMCTL_USER", USER)
-
-        def run(*args):
-            return runner.invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
-
-        made = {"sr": new_request(run), "project": run("project", "new", *PROJECT).stdout.strip()}
-        assert run("sr", "delegate", made["sr"], "taija.halme").exit_code == 0
-        assert run("lead", "new", *LEAD).exit_code == 0
-        assert run("request", "new", *FORM, "--as", "jussi.myyja").exit_code == 0
-    return root, made
+    return store_built_once(tmp_path_factory, peopled_store_template, "formats", _records)
 
 
 @pytest.fixture
 def store(tmp_path, made):
-    root = tmp_path / "store"
-    shutil.copytree(made[0], root)  # copy2 keeps mtimes, so the record cache stays valid
-    return Store(root)
+    return copy_of_store(made[0], tmp_path)
 
 
 @pytest.fixture
