@@ -11,6 +11,8 @@ checked without it. Written in WAL mode, so readers are never blocked, by the ho
 import pickle
 import sqlite3
 
+from crmctl.store import derived_db
+
 FORMAT = "3"
 NAME = "check.sqlite"
 _SCHEMA = """
@@ -79,9 +81,7 @@ class FindingsCache:
     def _open(self, folder):
         if not folder.is_dir():
             raise OSError("no cache folder yet")
-        self.connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection = derived_db.connect(self.path, timeout=10)
         self.connection.executescript(_SCHEMA)
         found = dict(self.connection.execute("SELECT name, value FROM meta"))
         if found.get("format") != FORMAT or found.get("key") != self.key:
@@ -96,11 +96,7 @@ class FindingsCache:
             except sqlite3.Error:
                 pass
         self.connection = None
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
-                self.path.with_name(NAME + suffix).unlink()
-            except OSError:
-                pass
+        derived_db.discard(self.path)
 
     def save(self, changed, gone, now_ns):
         """Write the rows of changed files (tuples of COLUMNS) and forget vanished ones, in one transaction. The

@@ -19,6 +19,8 @@ import pickle
 import sqlite3
 import time
 
+from crmctl.store import derived_db
+
 FORMAT = 4
 CHUNK = 500  # files per unit of parallel work
 PARALLEL_FROM = 2000  # fewer changed files than this are read in this process
@@ -41,11 +43,7 @@ class ColumnIndex:
             self._prepare()
         except sqlite3.DatabaseError:  # damaged (not a database, truncated...): derived data, so start again
             self.close()
-            for suffix in ("", "-wal", "-shm"):
-                try:
-                    os.unlink(self.path + suffix)
-                except FileNotFoundError:
-                    pass
+            derived_db.discard(self.path)
             self.db = self._connect()
             self._prepare()
         return self
@@ -56,10 +54,7 @@ class ColumnIndex:
             self.db = None
 
     def _connect(self):
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        return db
+        return derived_db.connect(self.path)
 
     def _prepare(self):
         db = self.db

@@ -11,6 +11,8 @@ import pickle
 import sqlite3
 import zlib
 
+from crmctl.store import derived_db
+
 FORMAT = "1"
 
 
@@ -24,11 +26,7 @@ class RecordCache:
             self.db = self._connect()
         except (sqlite3.DatabaseError, OSError):
             self.close()
-            for suffix in ("", "-wal", "-shm"):
-                try:
-                    os.unlink(self.path + suffix)
-                except OSError:
-                    pass
+            derived_db.discard(self.path)
             try:
                 self.db = self._connect()
             except (sqlite3.Error, OSError):
@@ -37,9 +35,7 @@ class RecordCache:
 
     def _connect(self):
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
+        db = derived_db.connect(self.path)
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
         if not found or found[0] != FORMAT:
