@@ -21,6 +21,7 @@ Never a unit test.
 import argparse
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -57,7 +58,12 @@ def build(root, count, seed=2011):
             old = path.stem
             new = _new_id(old, taken, rng)
             target = path.with_name(new + ".yaml")
-            target.write_bytes(text.replace(old.encode(), new.encode()))
+            clone = text.replace(old.encode(), new.encode())
+            if folder == "customers":  # customer_number is unique: a clone keeping it would be an error
+                clone = re.sub(rb"customer_number: '\d+'", f"customer_number: '{9_000_000 + number}'".encode(), clone)
+            # A clone's link to a lead would be one-way (the lead links back to the original only): drop it.
+            clone = re.sub(rb"(?m)^lead: .*\n", b"", clone)
+            target.write_bytes(clone)
             made[folder].append(new)
     return made["service-requests"]
 
