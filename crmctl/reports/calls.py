@@ -2,9 +2,10 @@
 
 from bisect import bisect_right
 
+from crmctl.engine.listing import STATUS_EVENTS
 from crmctl.present.words import Words
 from crmctl.reports import Definition, Metric, Report, month_rows
-from crmctl.reports.common import counts, median_or_none, share, status_reached_on, tracking_start
+from crmctl.reports.common import counts, created_on, first_month, median_or_none, share, status_reached_on
 from crmctl.reports.months import as_date, month_number
 from crmctl.workflows import record_types
 
@@ -31,11 +32,18 @@ METRICS = [
 ]
 
 
+BREAKDOWNS = ("subject", "origin", "unit", "owner")
+# Everything a Call reads of a record (`created_at`: its first history event, which created_on reads), so the
+# column index's projections answer in place of whole records.
+READS = ("received", "responded", "state", "status_reason", "due", "created_at", STATUS_EVENTS, *BREAKDOWNS)
+
+
 class Call:
-    """What the report reads of one service request."""
+    """What the report reads of one service request (a few values: a record is not kept)."""
+
+    __slots__ = ("received", "resolved", "cancelled", "due", "created", "breakdown")
 
     def __init__(self, evaluator, record):
-        self.record = record
         self.received = as_date(record.get("received"))
         state = evaluator.value(record, "state")
         self.resolved = as_date(record.get("responded")) if state == "resolved" else None
@@ -43,13 +51,14 @@ class Call:
             self.resolved = status_reached_on(record, record.get("status_reason"))
         self.cancelled = status_reached_on(record, record.get("status_reason")) if state == "cancelled" else None
         self.due = evaluator.value(record, "due") if self.resolved else None
+        self.created = created_on(record)
+        self.breakdown = tuple(record.get(key) for key in BREAKDOWNS)
 
 
 def build(context, months):
     evaluator = context.evaluator(TYPE)
     calendar = context.store.calendar
-    records = context.records(TYPE)
-    calls = [Call(evaluator, r) for r in records]
+    calls = context.read(TYPE, READS, lambda record: Call(evaluator, record))
 
     # Calls by the month they were received and resolved, and sorted month numbers for "open at month end":
     # open at the end of M = received by M minus those that also ended (resolved/cancelled) by M.
@@ -75,14 +84,13 @@ def build(context, months):
             "open": bisect_right(starts, number) - bisect_right(ends, number),
             "median_working_days_to_resolve": median_or_none(days),
             "resolved_within_sla_share": share(len(met), len(timed)),
-            **{f"by_{key}": counts(c.record.get(key) for c in received)
-               for key in ("subject", "origin", "unit", "owner")},
+            **{f"by_{key}": counts(c.breakdown[n] for c in received) for n, key in enumerate(BREAKDOWNS)},
         }
 
     rows = month_rows(months, compute, METRICS)
     labels = {f"by_{key}": context.vocabulary_labels(TYPE, key) for key in ("subject", "origin", "unit")}
     labels["by_owner"] = context.user_labels()
-    return Report("calls", TITLE, METRICS, rows, key_labels=labels, tracked_from=tracking_start(records))
+    return Report("calls", TITLE, METRICS, rows, key_labels=labels, tracked_from=first_month(c.created for c in calls))
 
 
 DEFINITION = Definition("calls", TITLE, build)  # registered by crmctl.builtins
