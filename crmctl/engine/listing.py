@@ -249,7 +249,9 @@ def _matching(store, rtype, evaluator, filters, rows, full, each=None):
         if evaluator.matches(record, filters):
             if each is not None:
                 found.append(each(record))
-                evaluator.forget(record)  # what `each` made of it is kept; the projection can go
+                # what `each` made of it is kept and the projection goes, as every one before it did: nothing in
+                # the memo is worth keeping (and clearing it costs less than forgetting each derived key)
+                evaluator._derived.clear()
                 continue
             found.append(record)
             paths[id(record)] = rel

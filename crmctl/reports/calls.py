@@ -1,6 +1,7 @@
 """Call tracking (puheluseuranta): service requests received, resolved and open per month."""
 
 from bisect import bisect_right
+from functools import lru_cache
 
 from crmctl.engine.listing import STATUS_EVENTS
 from crmctl.present.words import Words
@@ -44,20 +45,24 @@ class Call:
     __slots__ = ("received", "resolved", "cancelled", "due", "created", "breakdown")
 
     def __init__(self, evaluator, record):
-        self.received = as_date(record.get("received"))
+        get = record.get
+        self.received = as_date(get("received"))
+        self.resolved = self.cancelled = self.due = None
         state = evaluator.value(record, "state")
-        self.resolved = as_date(record.get("responded")) if state == "resolved" else None
-        if state == "resolved" and self.resolved is None:
-            self.resolved = status_reached_on(record, record.get("status_reason"))
-        self.cancelled = status_reached_on(record, record.get("status_reason")) if state == "cancelled" else None
-        self.due = evaluator.value(record, "due") if self.resolved else None
+        if state == "resolved":
+            self.resolved = as_date(get("responded")) or status_reached_on(record, get("status_reason"))
+            if self.resolved is not None:
+                self.due = evaluator.value(record, "due")
+        elif state == "cancelled":
+            self.cancelled = status_reached_on(record, get("status_reason"))
         self.created = created_on(record)
-        self.breakdown = tuple(record.get(key) for key in BREAKDOWNS)
+        self.breakdown = tuple(map(get, BREAKDOWNS))
 
 
 def build(context, months):
     evaluator = context.evaluator(TYPE)
-    calendar = context.store.calendar
+    # many requests share their (received, resolved) days: each pair's working days are counted once
+    working_days_between = lru_cache(maxsize=None)(context.store.calendar.working_days_between)
     calls = context.read(TYPE, READS, lambda record: Call(evaluator, record))
 
     # Calls by the month they were received and resolved, and sorted month numbers for "open at month end":
@@ -76,7 +81,7 @@ def build(context, months):
         number = month_number(month)
         received = received_in.get(number, [])
         resolved = resolved_in.get(number, [])
-        days = [calendar.working_days_between(c.received, c.resolved) for c in resolved if c.received]
+        days = [working_days_between(c.received, c.resolved) for c in resolved if c.received]
         met = [c for c in resolved if c.due is not None and c.resolved <= c.due]
         timed = [c for c in resolved if c.due is not None]
         return {
