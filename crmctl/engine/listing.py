@@ -112,9 +112,9 @@ def projection(record, dropped):
 
 
 def _kept_history(history):
-    """The events the projection keeps, in their order, each with only the keys read of it: the first one's
-    `at`/`by` (`created_at`, `created_by`), the last one's `at` (`updated_at`), per status the record moved to
-    the last `status` event to it (STATUS_EVENTS) and per person and month one event by them (ACTOR_EVENTS).
+    """The events the projection keeps, in their order, each with only the keys read of it: the first one
+    (`created_at`, `created_by`), the last one (`updated_at`), per status the record moved to the last `status`
+    event to it (STATUS_EVENTS) and per person and month one event by them (ACTOR_EVENTS).
     A record moves to a few statuses and is written by a few people a month, so this stays small however long
     its history grows."""
     last = len(history) - 1
@@ -127,9 +127,10 @@ def _kept_history(history):
         month = _month_key(event.get("at"))
         if month is not None:
             actor_events.setdefault(_hashable((month, event.get("by")), number), number)
+    # `by` beside every `at` kept: an event counts for the person who wrote it in its month (ACTOR_EVENTS)
     read = {}
-    for numbers, keys in (([0], ("at", "by")), ([last], ("at",)), (status_events.values(), ("event", "to", "at")),
-                          (actor_events.values(), ("at", "by"))):
+    for numbers, keys in (([0, last, *actor_events.values()], ("at", "by")),
+                          (status_events.values(), ("event", "to", "at", "by"))):
         for number in numbers:
             read[number] = read.get(number, ()) + tuple(key for key in keys if key not in read.get(number, ()))
     return [_pick(history[number], read[number]) for number in sorted(read)]

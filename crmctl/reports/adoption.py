@@ -18,17 +18,26 @@ METRICS = [
 ]
 
 
+def actors_of(record):
+    """{(month label, handle)} of the history events of a record: who wrote in it in which month. A `by` that is
+    not a text (a hand-written list or mapping) is no one's handle, so it counts for no one."""
+    found = set()
+    for entry in record.get("history") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("by"), str):
+            day = as_date(entry.get("at"))
+            if day is not None:
+                found.add((label(day), entry["by"]))
+    return found
+
+
 def actors_by_month(context):
     """({"2011-01": {handles}} of everyone who wrote a history event, the first day of the month of the first
     record created) over every record of every type, in one pass."""
     result, created = {}, []
 
     def note(record):
-        for entry in record.get("history") or []:
-            if isinstance(entry, dict):
-                day = as_date(entry.get("at"))
-                if day is not None:
-                    result.setdefault(label(day), set()).add(entry.get("by"))
+        for month, handle in actors_of(record):
+            result.setdefault(month, set()).add(handle)
         created.append(created_on(record))
 
     for type_key in context.store.config.types:
