@@ -2,7 +2,8 @@
 
 The index (store/index.py) keeps, per record file, a projection of the record: every stored field except long
 texts no view or SLA target reads, the first and last history events' `at` and `by` (what `created_*` and
-`updated_at` read) and the open assignments (what `assignee` and `unacknowledged` read), plus `due`, which
+`updated_at` read), the last `status` event to each status and one event per person and month (what reports
+read) and the open assignments (what `assignee` and `unacknowledged` read), plus `due`, which
 costs a working-day calendar and depends only on the configuration (the index is rebuilt when that changes).
 The Python predicate runs on those projections, so an answer is the full read's answer; a list that needs a
 key the projection leaves out (a long text, history, a derived key this module does not know) reads every
@@ -27,6 +28,11 @@ KNOWN_DERIVED = frozenset({
     "current_stage_role", "last_progress", "stalled"})
 LONG = ("text",)  # field types left out of the projection unless the configuration reads them
 NOT_COLUMNS = ("text", "list", "object", "number", "integer")  # no text form that `=` compares
+# Not a field: what a caller asks for when it reads the history's `status` events, the last one to each status
+# (reports/common.status_reached_on); the projection keeps those, so it answers.
+STATUS_EVENTS = "history[status]"
+# Likewise for who wrote a history event in which month (reports/adoption): one event per person and month.
+ACTOR_EVENTS = "history[actors]"
 NO_DUE = "-"  # `due` could not be computed ahead (a configuration fault): computed when read, as without index
 
 
@@ -55,6 +61,8 @@ class Plan:
         head = key.split(".")[0]
         if key == "id" or head in self.rtype.fields:
             return head not in self.dropped
+        if key in (STATUS_EVENTS, ACTOR_EVENTS):
+            return True
         if key in self.registry.derived:
             return key in KNOWN_DERIVED
         return head not in ("history", "assignments")
@@ -95,15 +103,57 @@ def projection(record, dropped):
                                                                                              "assignments")}
     history = record.get("history")
     if isinstance(history, list) and history:
-        kept = [_pick(history[0], ("at", "by"))]
-        if len(history) > 1:
-            kept.append(_pick(history[-1], ("at",)))
-        slim["history"] = kept
+        slim["history"] = _kept_history(history)
     elif "history" in record:
         slim["history"] = history
     if "assignments" in record:
         slim["assignments"] = pending(record) if isinstance(record["assignments"], list) else record["assignments"]
     return slim
+
+
+def _kept_history(history):
+    """The events the projection keeps, in their order, each with only the keys read of it: the first one
+    (`created_at`, `created_by`), the last one (`updated_at`), per status the record moved to the last `status`
+    event to it (STATUS_EVENTS) and per person and month one event by them (ACTOR_EVENTS).
+    A record moves to a few statuses and is written by a few people a month, so this stays small however long
+    its history grows."""
+    last = len(history) - 1
+    status_events, actor_events = {}, {}
+    for number, event in enumerate(history):
+        if not isinstance(event, dict):
+            continue
+        if event.get("event") == "status":
+            status_events[_hashable(event.get("to"), number)] = number
+        month = _month_key(event.get("at"))
+        if month is not None:
+            actor_events.setdefault(_hashable((month, event.get("by")), number), number)
+    # `by` beside every `at` kept: an event counts for the person who wrote it in its month (ACTOR_EVENTS)
+    read = {}
+    for numbers, keys in (([0, last, *actor_events.values()], ("at", "by")),
+                          (status_events.values(), ("event", "to", "at", "by"))):
+        for number in numbers:
+            read[number] = read.get(number, ()) + tuple(key for key in keys if key not in read.get(number, ()))
+    return [_pick(history[number], read[number]) for number in sorted(read)]
+
+
+def _month_key(at):
+    """What decides the month a report counts an event in (reports/months.as_date): a date's or a timestamp's
+    year and month, an ISO text's first ten characters; None for what is no date at all."""
+    if hasattr(at, "date") and callable(at.date) or isinstance(at, date):
+        return (at.year, at.month)
+    if isinstance(at, str):
+        return at.strip()[:10]
+    return None
+
+
+def _hashable(key, number):
+    """`key` to tell events apart by, or the event's own number when a hand-written list or mapping is in it
+    (such an event is kept apart from every other)."""
+    try:
+        hash(key)
+    except TypeError:
+        return (number,)
+    return key
 
 
 def _pick(event, keys):
@@ -127,9 +177,11 @@ def _text(value):
     return str(value) if type(value) in (str, date) else None
 
 
-def select(store, rtype, evaluator, filters, keys, full=False, progress=None):
+def select(store, rtype, evaluator, filters, keys, full=False, progress=None, each=None):
     """The records matching `filters`, in the store's path order (each id once), through the index; or None when
-    the index cannot answer (turned off, given contents, a key the projection lacks). `full`: whole records."""
+    the index cannot answer (turned off, given contents, a key the projection lacks). `full`: whole records.
+    `each(record)`: what to keep of each matching projection in its place, called as it is read, so a caller that
+    keeps a few facts per record never holds every projection at once (not with `full`)."""
     if os.environ.get("CRMCTL_NO_INDEX") or store.files is not None or store._pending:
         return None
     plan = Plan(store, rtype, evaluator.registry)
@@ -147,7 +199,7 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None):
         return None  # a read-only or full disk: the full read still answers
     finally:
         idx.close()
-    return _matching(store, rtype, evaluator, filters, rows, full)
+    return _matching(store, rtype, evaluator, filters, rows, full, each)
 
 
 def _index_evaluator(evaluator):
@@ -172,7 +224,7 @@ def _prefilter(idx, filters, evaluator):
     return " AND ".join(where), params
 
 
-def _matching(store, rtype, evaluator, filters, rows, full):
+def _matching(store, rtype, evaluator, filters, rows, full, each=None):
     base = store.root / rtype.dir
     rows.sort(key=lambda row: row[0].split("/"))  # Path order, as the full read sorts
     winners = _once_each(store, base, rows)
@@ -196,6 +248,12 @@ def _matching(store, rtype, evaluator, filters, rows, full):
                 evaluator.preset(record, "due", due)
         before = len(evaluator._derived)
         if evaluator.matches(record, filters):
+            if each is not None:
+                found.append(each(record))
+                # what `each` made of it is kept and the projection goes, as every one before it did: nothing in
+                # the memo is worth keeping (and clearing it costs less than forgetting each derived key)
+                evaluator._derived.clear()
+                continue
             found.append(record)
             paths[id(record)] = rel
         elif len(evaluator._derived) != before:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field as dc_field
 from crmctl.kernel.errors import UsageError
 from crmctl.kernel.registry import registry
 from crmctl.kernel.i18n import LANGUAGES
+from crmctl.engine import listing
 from crmctl.engine.query import Evaluator
 from crmctl.reports.months import label, last_day, month_range, parse_month, previous_month
 
@@ -81,6 +82,19 @@ class Context:
         if type_key not in self.store.config.types:
             return []
         return self.store.records(self.rtype(type_key))
+
+    def read(self, type_key, keys, make):
+        """[make(record) for each record of a type], in the store's order. A builder that names the `keys`
+        its `make` reads (fields, derived keys, listing.STATUS_EVENTS) is given the column index's projections,
+        one at a time, with `due` computed ahead: a fraction of the whole records to load, and never all of
+        them in memory at once. When the projection lacks a key (or the index is off), whole records."""
+        if type_key not in self.store.config.types:
+            return []
+        rtype = self.rtype(type_key)
+        made = listing.select(self.store, rtype, self.evaluator(type_key), [], keys, each=make)
+        if made is None:
+            made = [make(record) for record in self.store.records(rtype)]
+        return made
 
     def evaluator(self, type_key):
         if type_key not in self._evaluators:

@@ -1,10 +1,12 @@
 """Call tracking (puheluseuranta): service requests received, resolved and open per month."""
 
 from bisect import bisect_right
+from functools import lru_cache
 
+from crmctl.engine.listing import STATUS_EVENTS
 from crmctl.present.words import Words
 from crmctl.reports import Definition, Metric, Report, month_rows
-from crmctl.reports.common import counts, median_or_none, share, status_reached_on, tracking_start
+from crmctl.reports.common import counts, created_on, first_month, median_or_none, share, status_reached_on
 from crmctl.reports.months import as_date, month_number
 from crmctl.workflows import record_types
 
@@ -31,25 +33,37 @@ METRICS = [
 ]
 
 
+BREAKDOWNS = ("subject", "origin", "unit", "owner")
+# Everything a Call reads of a record (`created_at`: its first history event, which created_on reads), so the
+# column index's projections answer in place of whole records.
+READS = ("received", "responded", "state", "status_reason", "due", "created_at", STATUS_EVENTS, *BREAKDOWNS)
+
+
 class Call:
-    """What the report reads of one service request."""
+    """What the report reads of one service request (a few values: a record is not kept)."""
+
+    __slots__ = ("received", "resolved", "cancelled", "due", "created", "breakdown")
 
     def __init__(self, evaluator, record):
-        self.record = record
-        self.received = as_date(record.get("received"))
+        get = record.get
+        self.received = as_date(get("received"))
+        self.resolved = self.cancelled = self.due = None
         state = evaluator.value(record, "state")
-        self.resolved = as_date(record.get("responded")) if state == "resolved" else None
-        if state == "resolved" and self.resolved is None:
-            self.resolved = status_reached_on(record, record.get("status_reason"))
-        self.cancelled = status_reached_on(record, record.get("status_reason")) if state == "cancelled" else None
-        self.due = evaluator.value(record, "due") if self.resolved else None
+        if state == "resolved":
+            self.resolved = as_date(get("responded")) or status_reached_on(record, get("status_reason"))
+            if self.resolved is not None:
+                self.due = evaluator.value(record, "due")
+        elif state == "cancelled":
+            self.cancelled = status_reached_on(record, get("status_reason"))
+        self.created = created_on(record)
+        self.breakdown = tuple(map(get, BREAKDOWNS))
 
 
 def build(context, months):
     evaluator = context.evaluator(TYPE)
-    calendar = context.store.calendar
-    records = context.records(TYPE)
-    calls = [Call(evaluator, r) for r in records]
+    # many requests share their (received, resolved) days: each pair's working days are counted once
+    working_days_between = lru_cache(maxsize=None)(context.store.calendar.working_days_between)
+    calls = context.read(TYPE, READS, lambda record: Call(evaluator, record))
 
     # Calls by the month they were received and resolved, and sorted month numbers for "open at month end":
     # open at the end of M = received by M minus those that also ended (resolved/cancelled) by M.
@@ -67,7 +81,7 @@ def build(context, months):
         number = month_number(month)
         received = received_in.get(number, [])
         resolved = resolved_in.get(number, [])
-        days = [calendar.working_days_between(c.received, c.resolved) for c in resolved if c.received]
+        days = [working_days_between(c.received, c.resolved) for c in resolved if c.received]
         met = [c for c in resolved if c.due is not None and c.resolved <= c.due]
         timed = [c for c in resolved if c.due is not None]
         return {
@@ -75,14 +89,13 @@ def build(context, months):
             "open": bisect_right(starts, number) - bisect_right(ends, number),
             "median_working_days_to_resolve": median_or_none(days),
             "resolved_within_sla_share": share(len(met), len(timed)),
-            **{f"by_{key}": counts(c.record.get(key) for c in received)
-               for key in ("subject", "origin", "unit", "owner")},
+            **{f"by_{key}": counts(c.breakdown[n] for c in received) for n, key in enumerate(BREAKDOWNS)},
         }
 
     rows = month_rows(months, compute, METRICS)
     labels = {f"by_{key}": context.vocabulary_labels(TYPE, key) for key in ("subject", "origin", "unit")}
     labels["by_owner"] = context.user_labels()
-    return Report("calls", TITLE, METRICS, rows, key_labels=labels, tracked_from=tracking_start(records))
+    return Report("calls", TITLE, METRICS, rows, key_labels=labels, tracked_from=first_month(c.created for c in calls))
 
 
 DEFINITION = Definition("calls", TITLE, build)  # registered by crmctl.builtins

@@ -18,7 +18,12 @@ def created_on(record):
 
 def tracking_start(records):
     """The first month any of `records` was recorded in crmctl (its `created` event), else None."""
-    days = [d for d in (created_on(r) for r in records) if d is not None]
+    return first_month(created_on(r) for r in records)
+
+
+def first_month(days):
+    """The first day of the month of the earliest of `days` (None ignored), else None."""
+    days = [d for d in days if d is not None]
     return min(days).replace(day=1) if days else None
 
 

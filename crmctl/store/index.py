@@ -21,7 +21,7 @@ import time
 
 from crmctl.store import derived_db
 
-FORMAT = 4
+FORMAT = 5  # 5: projections keep the history events reports read (engine/listing._kept_history)
 CHUNK = 500  # files per unit of parallel work
 PARALLEL_FROM = 2000  # fewer changed files than this are read in this process
 PROGRESS_AFTER = 2.0  # seconds before a progress report is worth showing
