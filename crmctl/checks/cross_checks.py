@@ -37,20 +37,35 @@ class Facts:
         self._records = {}
         self._unique = {}
         self.own_paths = OwnPaths(store)
+        self._kept = {}
+        self.left_out = {}  # type key -> [(path, path of the copy kept)] of second copies of an id
 
     def records(self, rtype):
         """The type's records in Store.records' order, duplicates of an id left out as Store._once_each does."""
         if rtype.key not in self._records:
-            kept = {}
-            for result in self._by_type.get(rtype.key, []):
-                record = {"id": result.rel.rsplit("/", 1)[-1][:-len(".yaml")], **result.fields()}
-                first = kept.get(record["id"])
-                if first is None:
-                    kept[record["id"]] = (result.rel, record)
-                elif result.rel == self._own(record["id"]):
-                    kept[record["id"]] = (result.rel, record)
-            self._records[rtype.key] = [record for _, record in kept.values()]
+            self._records[rtype.key] = [{"id": result.rel.rsplit("/", 1)[-1][:-len(".yaml")], **result.fields()}
+                                        for result in self.kept(rtype)]
         return self._records[rtype.key]
+
+    def kept(self, rtype):
+        """The scan's results of the type's records in Store.records' order, each id once (the copy at the id's
+        own path wins, as Store._once_each decides); the copies left out are in left_out[type key]."""
+        if rtype.key in self._kept:
+            return self._kept[rtype.key]
+        kept, left_out = {}, []
+        self.left_out[rtype.key] = left_out
+        for result in self._by_type.get(rtype.key, []):
+            record_id = result.rel.rsplit("/", 1)[-1][:-len(".yaml")]  # a readable file's id is its name
+            first = kept.get(record_id)
+            if first is None:
+                kept[record_id] = result
+                continue
+            dropped = result
+            if result.rel == self._own(record_id):
+                kept[record_id], dropped = result, first
+            left_out.append((dropped.rel, kept[record_id].rel))
+        self._kept[rtype.key] = list(kept.values())
+        return self._kept[rtype.key]
 
     def _own(self, record_id):
         try:

@@ -13,13 +13,13 @@ import sqlite3
 
 from crmctl.store import derived_db
 
-FORMAT = "3"
+FORMAT = "4"
 NAME = "check.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER, inode INTEGER, digest BLOB,
-    rid TEXT, id_line INTEGER, readable INTEGER, dated TEXT, deps TEXT, items BLOB, facts BLOB
+    rid TEXT, id_line INTEGER, readable INTEGER, dated TEXT, deps TEXT, items BLOB, facts BLOB, quality BLOB
 );
 """
 # A file changed within this many nanoseconds of being read may change again within the same mtime tick:
@@ -29,8 +29,8 @@ RACY_NS = 2_000_000_000
 
 # A row as read and written: a plain tuple (a class per row costs more than the check of a clean file).
 COLUMNS = ("path", "mtime_ns", "size", "inode", "digest", "rid", "id_line", "readable", "dated", "deps", "items",
-           "facts")
-MTIME, SIZE, INODE, DIGEST, RID, ID_LINE, READABLE, DATED, DEPS, ITEMS, FACTS = range(1, len(COLUMNS))
+           "facts", "quality")
+MTIME, SIZE, INODE, DIGEST, RID, ID_LINE, READABLE, DATED, DEPS, ITEMS, FACTS, QUALITY = range(1, len(COLUMNS))
 
 
 def encode_deps(deps):
@@ -58,6 +58,11 @@ def encode_facts(rec, lines=None):
     """facts_of as a pickle; None: none."""
     facts = facts_of(rec, lines)
     return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL) if facts else None
+
+
+def encode_quality(summary):
+    """A record's summary for `report quality` (checks/quality_facts.py) as a pickle; None: not validated."""
+    return pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL) if summary is not None else None
 
 
 class FindingsCache:

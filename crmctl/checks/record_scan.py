@@ -12,8 +12,9 @@ import yaml
 import crmctl
 from crmctl.checks import findings_cache
 from crmctl.checks.file_check import CheckEngine, TrackingStore, examine, fact_keys, root_length
-from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, ITEMS, READABLE, RID, FindingsCache,
-                                         decode_deps, encode_deps, encode_facts, encode_items, facts_of)
+from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, ITEMS, QUALITY, READABLE, RID,
+                                         FindingsCache, decode_deps, encode_deps, encode_facts, encode_items,
+                                         encode_quality, facts_of)
 from crmctl.checks.links import link_pairs
 from crmctl.config import cache as config_cache
 from crmctl.kernel.errors import StoreError
@@ -23,13 +24,15 @@ from crmctl.store.store import CACHE_DIR
 class Result:
     """One file's part in the findings: where it is, whether it was asked for, and what it contributes.
     `items` is (items, dup_at) and `facts` (fields, lines) as findings_cache.facts_of gives them, or their pickles from the cache (decoded when read, each
-    distinct pickle once: many records share the same warnings), or None for none."""
+    distinct pickle once: many records share the same warnings), or None for none. `summary` is what `report
+    quality` counts of the record (checks/quality_facts.py), its pickle, or None when it was not validated."""
 
-    __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "items", "facts")
+    __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "items", "facts", "summary")
 
-    def __init__(self, type_key, rel, chosen, rid, id_line, readable, items, facts):
+    def __init__(self, type_key, rel, chosen, rid, id_line, readable, items, facts, summary):
         self.type_key, self.rel, self.chosen, self.rid = type_key, rel, chosen, rid
         self.id_line, self.readable, self.items, self.facts = id_line, readable, items, facts
+        self.summary = summary
 
     def findings_part(self, memo):
         if isinstance(self.items, bytes):
@@ -45,6 +48,12 @@ class Result:
     def lines(self):
         """{field: the line it is written at} for the fields() of the file."""
         return self._facts()[1]
+
+    def quality(self):
+        """The record's summary for `report quality`, or None."""
+        if isinstance(self.summary, bytes):
+            self.summary = pickle.loads(self.summary)
+        return self.summary
 
     def _facts(self):
         if isinstance(self.facts, bytes):
@@ -137,7 +146,7 @@ class RecordScan:
                 if (row is not None and row[1:4] == stamp and (row[DATED] is None or row[DATED] == today)
                         and (row[DEPS] is None or held.get(row[DEPS]))):
                     results.append(Result(key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS],
-                                          row[FACTS]))
+                                          row[FACTS], row[QUALITY]))
                 else:
                     results.append(self._one(rtype, rel, stamp, chosen, row, changed))
         if cache is not None:
@@ -147,23 +156,26 @@ class RecordScan:
 
     def _one(self, rtype, rel, stamp, chosen, row, changed):
         if row is not None and row[1:4] == stamp and self._holds(row):
-            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS])
+            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS],
+                          row[QUALITY])
         path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
         raw = self.store.read_bytes(path)
         if not self.on_disk:
             found = examine(self.tracking, self.engine, rtype, path, raw, self.keys, validate=chosen)
             return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
-                          (found.items, found.dup_at), facts_of(found.rec, found.lines))
+                          (found.items, found.dup_at), facts_of(found.rec, found.lines), found.quality)
         digest = hashlib.blake2b(raw, digest_size=20).digest()
         if row is not None and row[DIGEST] == digest and self._holds(row):
             changed.append((rel, *stamp, *row[DIGEST:]))  # the same bytes under a new stat: a new stat only
-            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS])
+            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS],
+                          row[QUALITY])
         found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
         if not found.volatile:
             changed.append((rel, *stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
-                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec, found.lines)))
+                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec, found.lines),
+                            encode_quality(found.quality)))
         return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
-                      (found.items, found.dup_at), facts_of(found.rec, found.lines))
+                      (found.items, found.dup_at), facts_of(found.rec, found.lines), found.quality)
 
     def _holds(self, row):
         """Whether a row's answers are still the answers: the same date (if it read one), the same ids exist."""

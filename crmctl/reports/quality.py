@@ -1,8 +1,11 @@
 """Data quality now: recommended-field fill rates, rule violations, probable duplicates, CUST-GENERAL share."""
 
+import os
 import re
 import unicodedata
 
+from crmctl.checks.quality_facts import MATCH_KEYS, PERSONAL_KEYS, summarise
+from crmctl.checks.quality_rows import cached_rows, row_of
 from crmctl.kernel.i18n import t
 from crmctl.present.words import Words
 from crmctl.reports import Definition, Report
@@ -13,10 +16,9 @@ from crmctl.engine.rules import is_empty
 from crmctl.workflows import record_types
 
 TITLE = Words("report.quality")
-MATCH_KEYS = ("phone", "email", "business_id")
-# A personal id names one person whatever the spelling of the name: equal ids are duplicates on their own.
-# The values are compared, never printed (the report names the key only).
-PERSONAL_KEYS = ("personal_id",)
+# MATCH_KEYS and PERSONAL_KEYS (checks/quality_facts.py, where check keeps their values): a personal id names one
+# person whatever the spelling of the name, so equal ids are duplicates on their own. The values are compared,
+# never printed (the report names the key only).
 # Column -> catalogue key of its heading.
 HEAD = {
     "type": "report.quality.type", "field": "column.field", "filled": "report.quality.filled",
@@ -76,24 +78,37 @@ def created_within(records, window):
             and (first is None or day >= first) and (last is None or day <= last)]
 
 
+def record_rows(context):
+    """{type key: [Row]} of every record with a day in its id (checks/quality_rows.py). From check's findings
+    cache, which keeps each file's summary, so a warm report reads rows instead of validating every record;
+    CRMCTL_NO_INDEX=1 (or a store of given contents) reads and validates the records themselves, as the
+    equivalence tests compare."""
+    store = context.store
+    if store.files is None and not store._pending and not os.environ.get("CRMCTL_NO_INDEX"):
+        return cached_rows(store, context.lang)
+    rows = {}
+    for rtype in store.config.types.values():
+        engine = context.evaluator(rtype.key).engine
+        rows[rtype.key] = [row_of(rtype, record["id"], summarise(rtype, record, engine.validate(rtype, record)), None)
+                           for record in created_within(context.records(rtype.key), None)]
+    return rows
+
+
 def build(context, window):
     """The quality of the records created within `window` (--from/--to; all records when not given)."""
+    all_rows = record_rows(context)
     types = {}
     for rtype in context.store.config.types.values():
-        records = created_within(context.records(rtype.key), window)
-        engine = context.evaluator(rtype.key).engine
+        rows = created_within(all_rows[rtype.key], window)
         recommended = [key for key, field in rtype.fields.items() if field.level == "recommended"]
-        filled = {key: sum(1 for r in records if not is_empty(r.get(key))) for key in recommended}
-        violations = warnings = 0
-        for record in records:
-            levels = {p.level for p in engine.validate(rtype, record)}
-            violations += "error" in levels
-            warnings += "warning" in levels
-        types[rtype.key] = {"records": len(records), "fill_rates": {k: share(n, len(records)) for k, n in filled.items()},
+        filled = {key: sum(1 for row in rows if key in row.filled) for key in recommended}
+        violations = sum(row.error for row in rows)
+        warnings = sum(row.warning for row in rows)
+        types[rtype.key] = {"records": len(rows), "fill_rates": {k: share(n, len(rows)) for k, n in filled.items()},
                             "filled": filled, "violations": violations, "warnings": warnings}
-    requests = created_within(context.records(record_types.SERVICE_REQUEST), window)
+    requests = created_within(all_rows.get(record_types.SERVICE_REQUEST, []), window)
     on_general = sum(1 for r in requests if r.get("customer") == GENERAL_CUSTOMER)
-    customers = created_within(context.records(record_types.CUSTOMER), window)
+    customers = created_within(all_rows.get(record_types.CUSTOMER, []), window)
     snapshot = {"types": types, "duplicates": probable_duplicates(customers),
                 "requests": len(requests), "general_customer_requests": on_general,
                 "general_customer_share": share(on_general, len(requests))}

@@ -1,0 +1,78 @@
+"""The records as `report quality` counts them, read from check's scan: one small row per record file (its
+summary in checks/quality_facts.py), a unique value's duplicates decided from every file's facts, as `check`
+decides them."""
+
+from crmctl.checks.cross_checks import Facts
+from crmctl.checks.quality_facts import COMPARED
+from crmctl.checks.record_scan import RecordScan
+from crmctl.kernel import ids
+from crmctl.kernel.errors import YamlError
+
+
+class Row:
+    """One record as the quality report counts it: id, creation day, whether the rule engine finds an error or a
+    warning in it, its filled recommended fields and its compared fields by key."""
+
+    __slots__ = ("id", "day", "error", "warning", "filled", "values")
+
+    def __init__(self, record_id, error, warning, filled, values):
+        self.id, self.day = record_id, ids.day_of(record_id)
+        self.error, self.warning, self.filled, self.values = error, warning, filled, values
+
+    def get(self, key, default=None):
+        """A compared field's value (or the id), as a record's `get` answers."""
+        return self.id if key == "id" else self.values.get(key, default)
+
+    def __getitem__(self, key):
+        return self.get(key)
+
+
+def row_of(rtype, record_id, summary, has_holders):
+    """The Row of a summary; `has_holders(type key, key, value, id)` says whether another record holds a unique
+    value (the engine's duplicate error)."""
+    levels, unique_slots, filled, compared = summary
+    error = "e" in levels or any(has_holders(type_key, key, value, record_id)
+                                 for type_key, key, value in unique_slots)
+    return Row(record_id, error, "w" in levels, frozenset(filled), dict(zip(COMPARED.get(rtype.key, ()), compared)))
+
+
+def cached_rows(store, lang):
+    """{type key: [Row]} of the records `Store.records` lists, from check's scan (the findings cache where it
+    holds, each changed file examined afresh and kept for the next run). Only records whose id carries a day
+    (the report counts no others) are listed."""
+    results = RecordScan(store, lang).run()
+    facts = Facts(store, results)
+
+    def has_holders(type_key, key, value, record_id):
+        return any(other != record_id for other in facts.holders(type_key, key, value))
+
+    unreadable = {}
+    for result in results:
+        if not result.readable and result.rel.endswith(".yaml"):
+            unreadable.setdefault(result.type_key, []).append(result.rel)
+    rows = {}
+    for rtype in store.config.types.values():
+        listed = rows[rtype.key] = []
+        kept = facts.kept(rtype)
+        _note_left_out(store, unreadable.get(rtype.key, ()), facts.left_out[rtype.key])
+        for result in kept:
+            if ids.day_of(result.rid or "") is None:
+                continue  # a system record or a bad id: never counted (the report counts by the day in the id)
+            listed.append(row_of(rtype, result.rid, result.quality(), has_holders))
+    return rows
+
+
+def _note_left_out(store, unreadable, left_out):
+    """What Store.records notes of the files it leaves out, so the command names them as after a full read:
+    each unreadable `.yaml` file with its error (read again for the error's exact words; there are few) and
+    each second copy of an id."""
+    for rel in unreadable:
+        path = store.root / rel
+        try:
+            store.read_path(path)
+        except YamlError as err:
+            store.skipped[path] = err
+        except OSError:
+            pass  # gone since the scan: as if it had never been there
+    for rel, kept in left_out:
+        store.duplicates[store.root / rel] = store.root / kept
