@@ -15,8 +15,8 @@ class Row:
 
     __slots__ = ("id", "day", "error", "warning", "filled", "values")
 
-    def __init__(self, record_id, error, warning, filled, values):
-        self.id, self.day = record_id, ids.day_of(record_id)
+    def __init__(self, record_id, day, error, warning, filled, values):
+        self.id, self.day = record_id, day
         self.error, self.warning, self.filled, self.values = error, warning, filled, values
 
     def get(self, key, default=None):
@@ -27,13 +27,17 @@ class Row:
         return self.get(key)
 
 
-def row_of(rtype, record_id, summary, has_holders):
+NOTHING_COMPARED = {}  # shared by the rows of types whose fields the report only counts (read, never written)
+
+
+def row_of(rtype, record_id, day, summary, has_holders):
     """The Row of a summary; `has_holders(type key, key, value, id)` says whether another record holds a unique
     value (the engine's duplicate error)."""
     levels, unique_slots, filled, compared = summary
     error = "e" in levels or any(has_holders(type_key, key, value, record_id)
                                  for type_key, key, value in unique_slots)
-    return Row(record_id, error, "w" in levels, frozenset(filled), dict(zip(COMPARED.get(rtype.key, ()), compared)))
+    values = dict(zip(COMPARED[rtype.key], compared)) if compared else NOTHING_COMPARED
+    return Row(record_id, day, error, "w" in levels, filled, values)
 
 
 def cached_rows(store, lang):
@@ -56,9 +60,10 @@ def cached_rows(store, lang):
         kept = facts.kept(rtype)
         _note_left_out(store, unreadable.get(rtype.key, ()), facts.left_out[rtype.key])
         for result in kept:
-            if ids.day_of(result.rid or "") is None:
+            day = ids.day_of(result.rid or "")
+            if day is None:
                 continue  # a system record or a bad id: never counted (the report counts by the day in the id)
-            listed.append(row_of(rtype, result.rid, result.quality(), has_holders))
+            listed.append(row_of(rtype, result.rid, day, result.quality(), has_holders))
     return rows
 
 

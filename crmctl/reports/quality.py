@@ -3,6 +3,7 @@
 import os
 import re
 import unicodedata
+from collections import Counter
 
 from crmctl.checks.quality_facts import MATCH_KEYS, PERSONAL_KEYS, summarise
 from crmctl.checks.quality_rows import cached_rows, row_of
@@ -89,9 +90,18 @@ def record_rows(context):
     rows = {}
     for rtype in store.config.types.values():
         engine = context.evaluator(rtype.key).engine
-        rows[rtype.key] = [row_of(rtype, record["id"], summarise(rtype, record, engine.validate(rtype, record)), None)
+        rows[rtype.key] = [row_of(rtype, record["id"], day_of(record["id"]),
+                                  summarise(rtype, record, engine.validate(rtype, record)), None)
                            for record in created_within(context.records(rtype.key), None)]
     return rows
+
+
+def rows_within(rows, window):
+    """The rows of the records created within window = (first day, last day), either end open."""
+    first, last = window or (None, None)
+    if first is None and last is None:
+        return rows
+    return [row for row in rows if (first is None or row.day >= first) and (last is None or row.day <= last)]
 
 
 def build(context, window):
@@ -99,16 +109,17 @@ def build(context, window):
     all_rows = record_rows(context)
     types = {}
     for rtype in context.store.config.types.values():
-        rows = created_within(all_rows[rtype.key], window)
+        rows = rows_within(all_rows[rtype.key], window)
         recommended = [key for key, field in rtype.fields.items() if field.level == "recommended"]
-        filled = {key: sum(1 for row in rows if key in row.filled) for key in recommended}
-        violations = sum(row.error for row in rows)
-        warnings = sum(row.warning for row in rows)
+        counted = Counter(key for row in rows for key in row.filled)
+        filled = {key: counted[key] for key in recommended}
+        violations = sum(1 for row in rows if row.error)
+        warnings = sum(1 for row in rows if row.warning)
         types[rtype.key] = {"records": len(rows), "fill_rates": {k: share(n, len(rows)) for k, n in filled.items()},
                             "filled": filled, "violations": violations, "warnings": warnings}
-    requests = created_within(all_rows.get(record_types.SERVICE_REQUEST, []), window)
+    requests = rows_within(all_rows.get(record_types.SERVICE_REQUEST, []), window)
     on_general = sum(1 for r in requests if r.get("customer") == GENERAL_CUSTOMER)
-    customers = created_within(all_rows.get(record_types.CUSTOMER, []), window)
+    customers = rows_within(all_rows.get(record_types.CUSTOMER, []), window)
     snapshot = {"types": types, "duplicates": probable_duplicates(customers),
                 "requests": len(requests), "general_customer_requests": on_general,
                 "general_customer_share": share(on_general, len(requests))}
