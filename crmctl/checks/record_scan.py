@@ -2,6 +2,7 @@
 validated only when the findings cache has nothing valid for it, nothing but small facts kept per file."""
 
 import hashlib
+import operator
 import os
 import pickle
 import time
@@ -73,19 +74,22 @@ def scan_folder(root, folder):
 def _walk(directory, relative, found):
     try:
         with os.scandir(directory) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = sorted(listing, key=_name)
     except OSError:
         return
+    prefix = relative + "/"
     for entry in entries:
-        name = f"{relative}/{entry.name}"
         try:
-            if entry.is_dir() and not entry.is_symlink():
-                _walk(entry.path, name, found)
+            if entry.is_dir(follow_symlinks=False):  # a symlinked folder is not entered (nor a file: is_file below)
+                _walk(entry.path, prefix + entry.name, found)
             elif entry.is_file():
                 stat = entry.stat()
-                found.append((name, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
+                found.append((prefix + entry.name, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
         except OSError:
             pass  # gone while walking: as if it had never been there
+
+
+_name = operator.attrgetter("name")
 
 
 def cache_key(store, lang):
@@ -136,10 +140,11 @@ class RecordScan:
         self._deps_hold = {}
         changed, results = [], []
         today, held = self.today, self._deps_hold
+        every = wanted is None
         for rtype in store.config.types.values():
             key = rtype.key
             for rel, stamp in listing[key]:
-                chosen = wanted is None or wanted((store.root / rel).resolve())
+                chosen = every or wanted((store.root / rel).resolve())
                 row = rows.get(rel)
                 # The common case inline (most files, every run): the same stat, and the same answers to what
                 # the file's rules asked.
