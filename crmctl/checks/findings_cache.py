@@ -20,6 +20,7 @@ NAME = "check.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, rows BLOB);
+CREATE TABLE IF NOT EXISTS snapshots (kind TEXT PRIMARY KEY, tag TEXT, payload BLOB);
 """
 # A file changed within this many nanoseconds of being read may change again within the same mtime tick:
 # its row is kept with no mtime, so the next run compares digests instead (git's "racily clean" entries).
@@ -66,12 +67,13 @@ def encode_quality(summary):
 
 
 class FindingsCache:
-    """The rows of one store's cache under one key; `rows` is empty when the cache is new, stale or unusable."""
+    """The rows of one store's cache under one key; `rows` is empty when the cache is new, stale or unusable.
+    The rows are read when first asked for: a run that a snapshot answers (`snapshot`) never reads them."""
 
     def __init__(self, folder, key):
         self.path = folder / NAME
         self.key = key
-        self.rows = {}
+        self._rows = None
         self.connection = None
         self.valid = False  # the file holds rows of this key
         try:
@@ -81,25 +83,76 @@ class FindingsCache:
             try:
                 self._open(folder)
             except (sqlite3.Error, OSError):
-                self.connection, self.rows = None, {}  # checked all the same, without the cache
+                self.connection, self._rows = None, {}  # checked all the same, without the cache
 
     def _open(self, folder):
         if not folder.is_dir():
             raise OSError("no cache folder yet")
         self.connection = derived_db.connect(self.path, timeout=10)
         self.connection.executescript(_SCHEMA)
-        self.connection.execute("BEGIN")  # meta and rows from one snapshot, whatever a writer commits meanwhile
+        self.valid = self._has_key()
+
+    def _has_key(self):
+        found = dict(self.connection.execute("SELECT name, value FROM meta"))
+        return found.get("format") == FORMAT and found.get("key") == self.key
+
+    @property
+    def rows(self):
+        """{path: row} of every file the cache knows, under this key."""
+        if self._rows is None:
+            self._rows = {}
+            try:
+                self._rows = self._read_rows()
+            except sqlite3.Error:
+                self._discard()
+                self.valid = False
+        return self._rows
+
+    def _read_rows(self):
+        if not self.valid:
+            return {}
+        rows = {}
+        self.connection.execute("BEGIN")  # key and rows from one snapshot, whatever a writer commits meanwhile
         try:
-            found = dict(self.connection.execute("SELECT name, value FROM meta"))
-            if found.get("format") != FORMAT or found.get("key") != self.key:
-                return  # rows of another configuration or crmctl: save() replaces them all
-            rows = {}
+            if not self._has_key():
+                self.valid = False  # another configuration's run replaced them since the cache was opened
+                return {}
             for (blob,) in self.connection.execute("SELECT rows FROM folders"):
                 rows.update(pickle.loads(blob))
         finally:
             self.connection.execute("COMMIT")
-        self.rows = rows
-        self.valid = True
+        return rows
+
+    def snapshot(self, kind, tag):
+        """What a run of `kind` kept under `tag` (a digest of everything its answer depends on), or None."""
+        if self.connection is None or not self.valid:
+            return None
+        try:
+            found = self.connection.execute("SELECT payload FROM snapshots WHERE kind = ? AND tag = ?",
+                                            (kind, tag)).fetchone()
+            return pickle.loads(found[0]) if found else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError):
+            return None  # a damaged payload: computed afresh, and replaced
+
+    def keep_snapshot(self, kind, tag, payload):
+        """Keep a run's answer under `tag` (the caller holds the store lock); nothing when the rows belong to
+        another key by now."""
+        if self.connection is None:
+            return
+        blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            cursor = self.connection
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                if self._has_key():
+                    cursor.execute("INSERT OR REPLACE INTO snapshots (kind, tag, payload) VALUES (?, ?, ?)",
+                                   (kind, tag, blob))
+                cursor.execute("COMMIT")
+            except BaseException:
+                cursor.execute("ROLLBACK")
+                raise
+        except sqlite3.Error:
+            self._discard()
 
     def _discard(self):
         if self.connection is not None:
@@ -115,7 +168,7 @@ class FindingsCache:
         caller holds the store lock; an error leaves the previous cache (or none) behind, never a wrong one."""
         if self.connection is None or not (changed or gone or not self.valid):
             return
-        rows = self.rows if self.valid else {}
+        rows = self.rows if self.valid else {}  # (self.valid again: reading the rows may find another key's)
         touched = set()
         for row in changed:
             rows[row[0]] = (row[0], _trusted(row[MTIME], now_ns), *row[SIZE:])
@@ -145,6 +198,7 @@ class FindingsCache:
                 if not self.valid:
                     cursor.execute("DROP TABLE IF EXISTS files")  # format 3's rows, one per file
                     cursor.execute("DELETE FROM folders")
+                    cursor.execute("DELETE FROM snapshots")
                     cursor.execute("DELETE FROM meta")
                     cursor.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("key", self.key)])
                 cursor.executemany("DELETE FROM folders WHERE folder = ?", emptied)

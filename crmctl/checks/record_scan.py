@@ -120,21 +120,64 @@ class RecordScan:
             links.setdefault(rtype.key, []).append(key)
             links.setdefault(target.key, []).append(back)
         self.keys = fact_keys(store.config, links)
+        self._listing = self._findings = self._key = None
+        self._no_cache = False
+
+    def files(self):
+        """{type key: [(relative path, stamp)]} of the record folders (stamp None for a store of given contents),
+        walked once per scan."""
+        if self._listing is None:
+            store = self.store
+            listing = {}
+            for rtype in store.config.types.values():
+                if self.on_disk:
+                    listing[rtype.key] = scan_folder(store.root, rtype.dir)
+                else:
+                    cut = root_length(store)
+                    listing[rtype.key] = [(str(path)[cut:], None) for path in store.files_under(rtype.dir)]
+            self._listing = listing
+        return self._listing
+
+    def snapshot(self, kind, extra=""):
+        """What the last run of `kind` (with the same `extra`) kept, when nothing it depends on changed since:
+        the same files with the same stats, the same configuration, code and language (the cache key) and the
+        same day; None otherwise. Such a run needs no row of any file."""
+        cache = self._cache()
+        return cache.snapshot(kind, self._tag(kind, extra)) if cache is not None else None
+
+    def keep_snapshot(self, kind, payload, extra=""):
+        """Keep a run's answer for the next run with the same files, unless a file changed so recently that a
+        change within the same mtime tick could go unseen (as the rows of such files, findings_cache.RACY_NS)."""
+        cache = self._cache()
+        if cache is None:
+            return
+        now_ns = time.time_ns()
+        if any(stamp[0] >= now_ns - findings_cache.RACY_NS for files in self.files().values() for _, stamp in files):
+            return
+        try:
+            with self.store.lock():
+                cache.keep_snapshot(kind, self._tag(kind, extra), payload)
+        except (StoreError, OSError):
+            pass  # another writer kept the lock, or the store is read-only: the next run keeps it
+
+    def _tag(self, kind, extra):
+        digest = hashlib.blake2b(f"{kind}\0{extra}\0{self._key}\0{self.store.today().isoformat()}\0".encode(),
+                                 digest_size=20)
+        digest.update(pickle.dumps(self.files(), protocol=pickle.HIGHEST_PROTOCOL))  # every path and its stat
+        return digest.hexdigest()
+
+    def close(self):
+        if self._findings is not None:
+            self._findings.close()
 
     def run(self, wanted=None):
         """[Result] of every file under the record folders, type by type in the configuration's order."""
         store = self.store
-        listing = {}
-        for rtype in store.config.types.values():
-            if self.on_disk:
-                listing[rtype.key] = scan_folder(store.root, rtype.dir)
-            else:
-                cut = root_length(store)
-                listing[rtype.key] = [(str(path)[cut:], None) for path in store.files_under(rtype.dir)]
+        listing = self.files()
         present = {item[0] for files in listing.values() for item in files} if self.on_disk else None
         self.tracking = TrackingStore(store, present)
         self.engine = CheckEngine(self.tracking, self.lang)
-        cache = self._open_cache() if self.on_disk else None
+        cache = self._cache()
         rows = cache.rows if cache is not None else {}
         self.today = store.today().isoformat()
         self._deps_hold = {}
@@ -195,16 +238,21 @@ class RecordScan:
             held = self._deps_hold[deps] = all(exists(rid) == known for rid, known in decode_deps(deps).items())
         return held
 
-    def _open_cache(self):
-        folder = self.store.root / CACHE_DIR
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n")
-        except OSError:
-            return None  # a read-only store is checked all the same, without the cache
-        return FindingsCache(folder, cache_key(self.store, self.lang))
+    def _cache(self):
+        """The findings cache, opened once per scan; None for a store of given contents or a read-only one."""
+        if self._findings is None and self.on_disk and not self._no_cache:
+            folder = self.store.root / CACHE_DIR
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                ignore = folder / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("*\n")
+            except OSError:
+                self._no_cache = True  # a read-only store is checked all the same, without the cache
+                return None
+            self._key = cache_key(self.store, self.lang)
+            self._findings = FindingsCache(folder, self._key)
+        return self._findings
 
     def _save(self, cache, changed, gone):
         try:
@@ -213,6 +261,3 @@ class RecordScan:
                     cache.save(changed, gone, time.time_ns())
         except (StoreError, OSError):
             pass  # another writer kept the lock, or the store is read-only: the next run writes it
-        finally:
-            cache.close()
-

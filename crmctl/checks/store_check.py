@@ -57,15 +57,33 @@ def check_store(store, lang="en", paths=None):
         findings += [Finding(str(path), 1, "error", "missing-path", t("check.missing-path", lang)) for path in missing]
     # One pass over the files keeps only small facts per file (a cached file is not even read); what depends on
     # several files is decided from those facts, so no run holds every record at once.
-    results = RecordScan(store, lang).run(wanted)
-    facts = Facts(store, results)
-    shown_prefix = _shown_prefix(store)
-    findings += file_findings(store, lang, results, shown_prefix, facts, Finding)
-    findings += _link_findings(store, lang, wanted, facts, results, shown_prefix)
+    scan = RecordScan(store, lang)
+    try:
+        findings += _record_findings(store, lang, scan, wanted)
+    finally:
+        scan.close()
     if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in config.types.values()}:
         if not store.exists(GENERAL_CUSTOMER):
             findings.append(Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "general-customer",
                                     t("check.general-customer", lang, id=GENERAL_CUSTOMER)))
+    return findings
+
+
+def _record_findings(store, lang, scan, wanted):
+    """The findings of the record files and between them. When every file is checked and nothing changed since
+    the last such run (the same files, stats, configuration, code, language, day and working directory), they
+    are that run's, kept as a snapshot: no file's row is even read."""
+    shown_prefix = _shown_prefix(store)
+    if wanted is None:
+        kept = scan.snapshot("check", shown_prefix)
+        if kept is not None:
+            return [Finding(*item) for item in kept]
+    results = scan.run(wanted)
+    facts = Facts(store, results)
+    findings = file_findings(store, lang, results, shown_prefix, facts, Finding)
+    findings += _link_findings(store, lang, wanted, facts, results, shown_prefix)
+    if wanted is None:
+        scan.keep_snapshot("check", [(f.path, f.line, f.level, f.code, f.message) for f in findings], shown_prefix)
     return findings
 
 
