@@ -3,8 +3,9 @@ neither read nor validated again.
 
 A row is keyed by the file's path and trusted while its (mtime_ns, size, inode) are the same; when they differ
 the bytes are read and a row with the same digest is still good (a `touch`, a checkout of the same content).
-The rows are stored one pickle per folder (a month of records), not one SQL row per file: every run reads every
-row, and one pickle per folder loads three times faster than 22,000 SQL rows; a change rewrites only its folder.
+The rows are stored one pickle per group (a folder's files whose names end alike: a month's records in some 32
+groups), not one SQL row per file: every run reads every row, and a few hundred pickles load three times faster
+than 22,000 SQL rows; a change rewrites only its group (a folder can hold several thousand records).
 The whole cache belongs to one `key` (a digest of the configuration, crmctl's code and the language): another
 key empties it. Derived data only: deletable, git-ignored, a damaged file is replaced, a read-only store is
 checked without it. Written in WAL mode, so readers are never blocked, by the holder of the store lock.
@@ -19,7 +20,7 @@ FORMAT = "4"
 NAME = "check.sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS folders (folder TEXT PRIMARY KEY, rows BLOB);
+CREATE TABLE IF NOT EXISTS groups (name TEXT PRIMARY KEY, rows BLOB);
 CREATE TABLE IF NOT EXISTS snapshots (kind TEXT PRIMARY KEY, tag TEXT, payload BLOB);
 """
 # A file changed within this many nanoseconds of being read may change again within the same mtime tick:
@@ -27,8 +28,8 @@ CREATE TABLE IF NOT EXISTS snapshots (kind TEXT PRIMARY KEY, tag TEXT, payload B
 RACY_NS = 2_000_000_000
 
 
-# A row as read and written: a plain tuple (a class per row costs more than the check of a clean file). A folder's
-# rows are pickled as {path: row}.
+# A row as read and written: a plain tuple (a class per row costs more than the check of a clean file). A
+# group's rows are pickled as {path: row}.
 COLUMNS = ("path", "mtime_ns", "size", "inode", "digest", "rid", "id_line", "readable", "dated", "deps", "items",
            "facts", "quality")
 MTIME, SIZE, INODE, DIGEST, RID, ID_LINE, READABLE, DATED, DEPS, ITEMS, FACTS, QUALITY = range(1, len(COLUMNS))
@@ -117,7 +118,7 @@ class FindingsCache:
             if not self._has_key():
                 self.valid = False  # another configuration's run replaced them since the cache was opened
                 return {}
-            for (blob,) in self.connection.execute("SELECT rows FROM folders"):
+            for (blob,) in self.connection.execute("SELECT rows FROM groups"):
                 rows.update(pickle.loads(blob))
         finally:
             self.connection.execute("COMMIT")
@@ -172,21 +173,21 @@ class FindingsCache:
         touched = set()
         for row in changed:
             rows[row[0]] = (row[0], _trusted(row[MTIME], now_ns), *row[SIZE:])
-            touched.add(_folder_of(row[0]))
+            touched.add(_group_of(row[0]))
         for path in gone:
             rows.pop(path, None)
-            touched.add(_folder_of(path))
-        by_folder = {}
+            touched.add(_group_of(path))
+        by_group = {}
         for path, row in rows.items():
-            folder = _folder_of(path)
-            if folder in touched or not self.valid:
-                by_folder.setdefault(folder, {})[path] = row
+            group = _group_of(path)
+            if group in touched or not self.valid:
+                by_group.setdefault(group, {})[path] = row
         shared = {}  # equal findings and deps stored once: most records have the same few warnings
-        blobs = [(folder, pickle.dumps({path: tuple(shared.setdefault(value, value) if isinstance(value, (bytes, str))
-                                                    else value for value in row)
-                                        for path, row in kept.items()}, protocol=pickle.HIGHEST_PROTOCOL))
-                 for folder, kept in by_folder.items()]
-        emptied = [(folder,) for folder in touched if folder not in by_folder]
+        blobs = [(group, pickle.dumps({path: tuple(shared.setdefault(value, value) if isinstance(value, (bytes, str))
+                                                   else value for value in row)
+                                       for path, row in kept.items()}, protocol=pickle.HIGHEST_PROTOCOL))
+                 for group, kept in by_group.items()]
+        emptied = [(group,) for group in touched if group not in by_group]
         try:
             cursor = self.connection
             cursor.execute("BEGIN IMMEDIATE")
@@ -197,12 +198,12 @@ class FindingsCache:
                     return
                 if not self.valid:
                     cursor.execute("DROP TABLE IF EXISTS files")  # format 3's rows, one per file
-                    cursor.execute("DELETE FROM folders")
+                    cursor.execute("DELETE FROM groups")
                     cursor.execute("DELETE FROM snapshots")
                     cursor.execute("DELETE FROM meta")
                     cursor.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("key", self.key)])
-                cursor.executemany("DELETE FROM folders WHERE folder = ?", emptied)
-                cursor.executemany("INSERT OR REPLACE INTO folders (folder, rows) VALUES (?, ?)", blobs)
+                cursor.executemany("DELETE FROM groups WHERE name = ?", emptied)
+                cursor.executemany("INSERT OR REPLACE INTO groups (name, rows) VALUES (?, ?)", blobs)
                 cursor.execute("COMMIT")
             except BaseException:
                 cursor.execute("ROLLBACK")
@@ -216,8 +217,10 @@ class FindingsCache:
             self.connection = None
 
 
-def _folder_of(path):
-    return path.rsplit("/", 1)[0] if "/" in path else ""
+def _group_of(path):
+    """The group a file's row is stored in: its folder and the end of its name (an id ends in a random
+    character)."""
+    return path[:path.rfind("/") + 1] + path[-6:]
 
 
 def _trusted(mtime_ns, now_ns):

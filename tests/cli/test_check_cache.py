@@ -70,7 +70,7 @@ def test_damaged_cache_is_replaced(store):
     assert [f for f in check_store(store, "en") if f.level == "error"] == []
     with sqlite3.connect(store.root / CACHE) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert connection.execute("SELECT count(*) FROM folders").fetchone()[0] >= 1
+        assert connection.execute("SELECT count(*) FROM groups").fetchone()[0] >= 1
 
 
 def test_a_deleted_cache_is_rebuilt(run, store):
