@@ -2,8 +2,6 @@
 summary in checks/quality_facts.py), a unique value's duplicates decided from every file's facts, as `check`
 decides them."""
 
-from datetime import date
-
 from crmctl.checks.cross_checks import Facts
 from crmctl.checks.quality_facts import COMPARED
 from crmctl.checks.record_scan import RecordScan
@@ -42,33 +40,29 @@ def row_of(rtype, record_id, day, summary, has_holders):
     return Row(record_id, day, error, "w" in levels, filled, values)
 
 
-def cached_rows(store, lang):
-    """{type key: [Row]} of the records `Store.records` lists, from check's scan (the findings cache where it
-    holds, each changed file examined afresh and kept for the next run). Only records whose id carries a day
-    (the report counts no others) are listed. When no file changed since the last report, its rows are that
-    report's, kept as a snapshot: no file's row is read."""
+def counted_from_cache(store, lang, kind, count):
+    """count({type key: [Row]}) over the records `Store.records` lists (only those whose id carries a day: the
+    report counts no others), the rows from check's scan: the findings cache where it holds, each changed file
+    examined afresh and kept for the next run. When no file changed since the last run of `kind` (a report and
+    its window), its answer is that run's, kept as a snapshot: no file's row is read."""
     scan = RecordScan(store, lang)
     try:
-        kept = scan.snapshot("quality")
+        kept = scan.snapshot(kind)
         if kept is None:
-            kept = _summed_up(store, scan.run())
-            scan.keep_snapshot("quality", kept)
+            rows, unreadable, left_out = _rows_of(store, scan.run())
+            kept = (count(rows), unreadable, left_out)
+            scan.keep_snapshot(kind, kept)
     finally:
         scan.close()
-    rows_by_type, unreadable, left_out = kept
-    days = {}
-    rows = {}
-    for type_key, listed in rows_by_type.items():
-        rows[type_key] = [Row(record_id, days.get(ordinal) or days.setdefault(ordinal, date.fromordinal(ordinal)),
-                              error, warning, filled, values)
-                          for record_id, ordinal, error, warning, filled, values in listed]
+    answer, unreadable, left_out = kept
+    for type_key in store.config.types:
         _note_left_out(store, unreadable.get(type_key, ()), left_out.get(type_key, ()))
-    return rows
+    return answer
 
 
-def _summed_up(store, results):
-    """({type key: [row as a tuple, its day an ordinal]}, {type key: unreadable paths}, {type key: [(path left
-    out, path kept)]}) of a scan's results: what a snapshot keeps."""
+def _rows_of(store, results):
+    """({type key: [Row]}, {type key: unreadable paths}, {type key: [(path left out, path kept)]}) of a scan's
+    results."""
     facts = Facts(store, results)
 
     def has_holders(type_key, key, value, record_id):
@@ -85,8 +79,7 @@ def _summed_up(store, results):
             day = ids.day_of(result.rid or "")
             if day is None:
                 continue  # a system record or a bad id: never counted (the report counts by the day in the id)
-            row = row_of(rtype, result.rid, day, result.quality(), has_holders)
-            listed.append((row.id, day.toordinal(), row.error, row.warning, row.filled, row.values))
+            listed.append(row_of(rtype, result.rid, day, result.quality(), has_holders))
     return rows, unreadable, facts.left_out
 
 

@@ -6,7 +6,7 @@ import unicodedata
 from collections import Counter
 
 from crmctl.checks.quality_facts import MATCH_KEYS, PERSONAL_KEYS, summarise
-from crmctl.checks.quality_rows import cached_rows, row_of
+from crmctl.checks.quality_rows import counted_from_cache, row_of
 from crmctl.kernel.i18n import t
 from crmctl.present.words import Words
 from crmctl.reports import Definition, Report
@@ -79,16 +79,10 @@ def created_within(records, window):
             and (first is None or day >= first) and (last is None or day <= last)]
 
 
-def record_rows(context):
-    """{type key: [Row]} of every record with a day in its id (checks/quality_rows.py). From check's findings
-    cache, which keeps each file's summary, so a warm report reads rows instead of validating every record;
-    CRMCTL_NO_INDEX=1 (or a store of given contents) reads and validates the records themselves, as the
-    equivalence tests compare."""
-    store = context.store
-    if store.files is None and not store._pending and not os.environ.get("CRMCTL_NO_INDEX"):
-        return cached_rows(store, context.lang)
+def plain_rows(context):
+    """{type key: [Row]} of every record with a day in its id, each record read and validated."""
     rows = {}
-    for rtype in store.config.types.values():
+    for rtype in context.store.config.types.values():
         engine = context.evaluator(rtype.key).engine
         rows[rtype.key] = [row_of(rtype, record["id"], day_of(record["id"]),
                                   summarise(rtype, record, engine.validate(rtype, record)), None)
@@ -104,11 +98,10 @@ def rows_within(rows, window):
     return [row for row in rows if (first is None or row.day >= first) and (last is None or row.day <= last)]
 
 
-def build(context, window):
-    """The quality of the records created within `window` (--from/--to; all records when not given)."""
-    all_rows = record_rows(context)
+def measure(config, all_rows, window):
+    """The report's numbers (its JSON shape) from the rows of every record."""
     types = {}
-    for rtype in context.store.config.types.values():
+    for rtype in config.types.values():
         rows = rows_within(all_rows[rtype.key], window)
         recommended = [key for key, field in rtype.fields.items() if field.level == "recommended"]
         counted = Counter(key for row in rows for key in row.filled)
@@ -120,10 +113,28 @@ def build(context, window):
     requests = rows_within(all_rows.get(record_types.SERVICE_REQUEST, []), window)
     on_general = sum(1 for r in requests if r.get("customer") == GENERAL_CUSTOMER)
     customers = rows_within(all_rows.get(record_types.CUSTOMER, []), window)
-    snapshot = {"types": types, "duplicates": probable_duplicates(customers),
-                "requests": len(requests), "general_customer_requests": on_general,
-                "general_customer_share": share(on_general, len(requests))}
-    config = context.store.config
+    return {"types": types, "duplicates": probable_duplicates(customers),
+            "requests": len(requests), "general_customer_requests": on_general,
+            "general_customer_share": share(on_general, len(requests))}
+
+
+def build(context, window):
+    """The quality of the records created within `window` (--from/--to; all records when not given).
+
+    The rows come from check's findings cache, which keeps what the report counts of each file, so a warm
+    report validates no record (and, when no file changed since the same report, reads no row either);
+    CRMCTL_NO_INDEX=1 (or a store of given contents) reads and validates the records themselves, as the
+    equivalence tests compare."""
+    store = context.store
+    config = store.config
+    if store.files is None and not store._pending and not os.environ.get("CRMCTL_NO_INDEX"):
+        first, last = window or (None, None)
+        snapshot = counted_from_cache(store, context.lang, f"quality {first}..{last}",
+                                      lambda rows: measure(config, rows, window))
+    else:
+        snapshot = measure(config, plain_rows(context), window)
+    types = snapshot["types"]
+
 
     def sections(lang):
         def head(columns):
@@ -142,7 +153,8 @@ def build(context, window):
                       "warnings": d["warnings"]} for k, d in types.items()]
         duplicate_rows = [{"name": d["name"], "ids": ", ".join(d["ids"]), "same": ", ".join(d["same"])}
                           for d in snapshot["duplicates"]]
-        general_rows = [{"requests": len(requests), "general_customer_requests": on_general,
+        general_rows = [{"requests": snapshot["requests"],
+                         "general_customer_requests": snapshot["general_customer_requests"],
                          "general_customer_share": percent(snapshot["general_customer_share"])}]
         layout = [("fill", ["type", "field", "filled", "records", "fill_rate"], fill_rows),
                   ("rules", ["type", "records", "violations", "warnings"], rule_rows),
