@@ -43,7 +43,9 @@ class Facts:
     def records(self, rtype):
         """The type's records in Store.records' order, duplicates of an id left out as Store._once_each does."""
         if rtype.key not in self._records:
-            self._records[rtype.key] = [{"id": result.rel.rsplit("/", 1)[-1][:-len(".yaml")], **result.fields()}
+            # most records have no unique or link field to keep (facts None): just their id
+            self._records[rtype.key] = [{"id": result.rel[result.rel.rfind("/") + 1:-len(".yaml")],
+                                         **(result.fields() if result.facts is not None else {})}
                                         for result in self.kept(rtype)]
         return self._records[rtype.key]
 
@@ -95,21 +97,22 @@ def file_findings(store, lang, results, shown_prefix, facts, finding):
     for result in results:
         if not result.chosen:
             continue
-        shown = shown_prefix + result.rel
         duplicate = None
         if result.rid is not None:
             if result.rid in seen:
-                duplicate = finding(shown, result.id_line, "error", "duplicate-id",
-                                    t("check.duplicate-id", lang, id=result.rid, path=seen[result.rid]))
-            seen.setdefault(result.rid, shown)
+                duplicate = finding(shown_prefix + result.rel, result.id_line, "error", "duplicate-id",
+                                    t("check.duplicate-id", lang, id=result.rid, path=shown_prefix + seen[result.rid]))
+            else:
+                seen[result.rid] = result.rel
         if result.items is None and duplicate is None:
             continue  # a clean record: nothing to unpack
+        shown = shown_prefix + result.rel
         items, dup_at = result.findings_part(memo)
         for index, item in enumerate(items):
             if index == dup_at and duplicate is not None:
                 findings.append(duplicate)
             if item[0] == "f":
-                findings.append(finding(shown, *item[1:]))
+                findings.append(finding(shown, item[1], item[2], item[3], item[4]))
                 continue
             made = _fill(store, lang, result, shown, item, facts, finding)
             if made is not None:
