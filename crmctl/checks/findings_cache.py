@@ -67,13 +67,29 @@ def encode_quality(summary):
     return pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL) if summary is not None else None
 
 
+def language_of(folder):
+    """The language of the findings the cache in `folder` holds, or None (no cache, or an unreadable one)."""
+    path = folder / NAME
+    if not path.is_file():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            found = dict(connection.execute("SELECT name, value FROM meta"))
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return found.get("lang") if found.get("format") == FORMAT else None
+
+
 class FindingsCache:
     """The rows of one store's cache under one key; `rows` is empty when the cache is new, stale or unusable.
     The rows are read when first asked for: a run that a snapshot answers (`snapshot`) never reads them."""
 
-    def __init__(self, folder, key):
+    def __init__(self, folder, key, lang=None):
         self.path = folder / NAME
-        self.key = key
+        self.key, self.lang = key, lang  # lang: the findings' language, noted for language_of
         self._rows = None
         self.connection = None
         self.valid = False  # the file holds rows of this key
@@ -201,7 +217,8 @@ class FindingsCache:
                     cursor.execute("DELETE FROM groups")
                     cursor.execute("DELETE FROM snapshots")
                     cursor.execute("DELETE FROM meta")
-                    cursor.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("key", self.key)])
+                    cursor.executemany("INSERT INTO meta VALUES (?, ?)",
+                                       [("format", FORMAT), ("key", self.key), ("lang", self.lang)])
                 cursor.executemany("DELETE FROM groups WHERE name = ?", emptied)
                 cursor.executemany("INSERT OR REPLACE INTO groups (name, rows) VALUES (?, ?)", blobs)
                 cursor.execute("COMMIT")

@@ -45,7 +45,7 @@ def counted_from_cache(store, lang, kind, count):
     report counts no others), the rows from check's scan: the findings cache where it holds, each changed file
     examined afresh and kept for the next run. When no file changed since the last run of `kind` (a report and
     its window), its answer is that run's, kept as a snapshot: no file's row is read."""
-    scan = RecordScan(store, lang)
+    scan = RecordScan(store, lang, any_language=True)  # what the report counts is the same in every language
     try:
         kept = scan.snapshot(kind)
         if kept is None:

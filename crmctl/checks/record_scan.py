@@ -112,8 +112,11 @@ def cache_key(store, lang):
 class RecordScan:
     """Every record file of the store, each examined afresh or taken from the cache."""
 
-    def __init__(self, store, lang):
-        self.store, self.lang = store, lang
+    def __init__(self, store, lang, any_language=False):
+        """`any_language`: the caller reads no message (report quality), so the cache is used in the language
+        its findings are in, whichever it is: a report in English does not replace a check's Finnish findings
+        (each would empty the other's cache, and rebuilding it examines every file)."""
+        self.store, self.lang, self.any_language = store, lang, any_language
         self.on_disk = store.files is None
         links = {}
         for rtype, key, target, back in link_pairs(store.config):
@@ -176,8 +179,8 @@ class RecordScan:
         listing = self.files()
         present = {item[0] for files in listing.values() for item in files} if self.on_disk else None
         self.tracking = TrackingStore(store, present)
+        cache = self._cache()  # first: it may settle the language (any_language)
         self.engine = CheckEngine(self.tracking, self.lang)
-        cache = self._cache()
         rows = cache.rows if cache is not None else {}
         self.today = store.today().isoformat()
         self._deps_hold = {}
@@ -250,8 +253,10 @@ class RecordScan:
             except OSError:
                 self._no_cache = True  # a read-only store is checked all the same, without the cache
                 return None
+            if self.any_language:
+                self.lang = findings_cache.language_of(folder) or self.lang
             self._key = cache_key(self.store, self.lang)
-            self._findings = FindingsCache(folder, self._key)
+            self._findings = FindingsCache(folder, self._key, self.lang)
         return self._findings
 
     def _save(self, cache, changed, gone):

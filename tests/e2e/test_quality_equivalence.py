@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from crmctl.cli import cli
+from crmctl.checks import record_scan
 from crmctl.engine.rules import Engine
 
 DEMO = Path(__file__).resolve().parents[2] / "records"
@@ -125,3 +126,18 @@ def test_check_output_is_unchanged_by_a_report_first(demo, monkeypatch):
     shutil.rmtree(demo / ".cache")
     same(demo, monkeypatch)
     assert invoke(demo, monkeypatch, ("check",), True) == plain
+
+
+def test_a_report_in_another_language_uses_checks_cache_as_it_is(demo, monkeypatch):
+    """The report reads no message: check's findings in Finnish serve a report in English, and neither run
+    empties the cache for the other (rebuilding it examines every file)."""
+    invoke(demo, monkeypatch, ("--lang", "fi", "check"), True)
+    examined = []
+    original = record_scan.examine
+    monkeypatch.setattr(record_scan, "examine", lambda *args, **kw: examined.append(args[3]) or original(*args, **kw))
+    for lang in ("en", "fi"):
+        args = ("--lang", lang, "--format", "json", "report", "quality")
+        assert invoke(demo, monkeypatch, args, True) == invoke(demo, monkeypatch, args, False)
+    plain = invoke(demo, monkeypatch, ("--lang", "fi", "check"), True)
+    assert examined == []
+    assert "suositeltava" in plain[1] or plain[1] == ""
