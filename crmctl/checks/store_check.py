@@ -39,14 +39,43 @@ def key_line(text, key):
 
 
 def check_store(store, lang="en", paths=None):
-    """All findings for the store (or only for the record files in `paths`)."""
-    findings = []
+    """All findings for the store (or only for the record files in `paths`).
+
+    When every file is checked and nothing changed since the last such run (the same record files with the same
+    stats, the same configuration, code and language, the same day and working directory), the findings are
+    that run's, kept as a snapshot: no file's row is read, no configuration checked again."""
     try:
-        config = store.config
+        store.config
     except CrmError as err:
         return [_config_finding(store, err)]
-    findings += check_config(store, lang)
     store.settle()  # a crashed command's journal is completed first: check judges the store as it will be
+    scan = RecordScan(store, lang)
+    try:
+        shown_prefix = _shown_prefix(store)
+        whole = not paths and _has_clock(store)  # a broken time zone has no today to key a snapshot with
+        if whole:
+            kept = scan.snapshot("check", shown_prefix)
+            if kept is not None:
+                return [Finding(*item) for item in kept]
+        findings = _every_finding(store, lang, paths, scan, shown_prefix)
+        if whole:
+            scan.keep_snapshot("check", [(f.path, f.line, f.level, f.code, f.message) for f in findings],
+                               shown_prefix)
+        return findings
+    finally:
+        scan.close()
+
+
+def _has_clock(store):
+    try:
+        store.today()
+    except CrmError:
+        return False
+    return True
+
+
+def _every_finding(store, lang, paths, scan, shown_prefix):
+    findings = check_config(store, lang)
     people = check_people_and_settings(store, store.display_path, lang)
     findings += [Finding(where, line, "error", code, message) for where, line, code, message in people]
     if any(code == "settings" for _, _, code, _ in people):
@@ -57,33 +86,14 @@ def check_store(store, lang="en", paths=None):
         findings += [Finding(str(path), 1, "error", "missing-path", t("check.missing-path", lang)) for path in missing]
     # One pass over the files keeps only small facts per file (a cached file is not even read); what depends on
     # several files is decided from those facts, so no run holds every record at once.
-    scan = RecordScan(store, lang)
-    try:
-        findings += _record_findings(store, lang, scan, wanted)
-    finally:
-        scan.close()
-    if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in config.types.values()}:
+    results = scan.run(wanted)
+    facts = Facts(store, results)
+    findings += file_findings(store, lang, results, shown_prefix, facts, Finding)
+    findings += _link_findings(store, lang, wanted, facts, results, shown_prefix)
+    if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in store.config.types.values()}:
         if not store.exists(GENERAL_CUSTOMER):
             findings.append(Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "general-customer",
                                     t("check.general-customer", lang, id=GENERAL_CUSTOMER)))
-    return findings
-
-
-def _record_findings(store, lang, scan, wanted):
-    """The findings of the record files and between them. When every file is checked and nothing changed since
-    the last such run (the same files, stats, configuration, code, language, day and working directory), they
-    are that run's, kept as a snapshot: no file's row is even read."""
-    shown_prefix = _shown_prefix(store)
-    if wanted is None:
-        kept = scan.snapshot("check", shown_prefix)
-        if kept is not None:
-            return [Finding(*item) for item in kept]
-    results = scan.run(wanted)
-    facts = Facts(store, results)
-    findings = file_findings(store, lang, results, shown_prefix, facts, Finding)
-    findings += _link_findings(store, lang, wanted, facts, results, shown_prefix)
-    if wanted is None:
-        scan.keep_snapshot("check", [(f.path, f.line, f.level, f.code, f.message) for f in findings], shown_prefix)
     return findings
 
 

@@ -115,6 +115,13 @@ def test_another_day_directory_or_configuration_is_not_answered_by_the_snapshot(
     age(demo, 7)
     warm, from_snapshot = answered_by_snapshot(demo, monkeypatch, "check")
     assert not from_snapshot and warm == without_cache(demo, "check")
+    users = demo / "users.yaml"  # a finding of the people, not of any record
+    users.write_text(users.read_text(encoding="utf-8").replace("supervisor: ", "supervisor: nobody-", 1),
+                     encoding="utf-8")
+    age(demo, 8)
+    warm, from_snapshot = answered_by_snapshot(demo, monkeypatch, "check")
+    assert not from_snapshot and warm == without_cache(demo, "check") and "supervisor" in warm[1]
+    assert answered_by_snapshot(demo, monkeypatch, "check") == (warm, True)
 
 
 def test_a_file_changed_just_now_keeps_no_snapshot(demo, monkeypatch):
