@@ -124,6 +124,7 @@ class RecordScan:
             links.setdefault(target.key, []).append(back)
         self.keys = fact_keys(store.config, links)
         self._listing = self._findings = self._key = None
+        self._tags = {}
         self._no_cache = False
 
     def files(self):
@@ -164,6 +165,11 @@ class RecordScan:
             pass  # another writer kept the lock, or the store is read-only: the next run keeps it
 
     def _tag(self, kind, extra):
+        if (kind, extra) not in self._tags:  # asked when looking a snapshot up and again when keeping one
+            self._tags[(kind, extra)] = self._digest(kind, extra)
+        return self._tags[(kind, extra)]
+
+    def _digest(self, kind, extra):
         digest = hashlib.blake2b(f"{kind}\0{extra}\0{self._key}\0{self.store.today().isoformat()}\0".encode(),
                                  digest_size=20)
         digest.update(pickle.dumps(self.files(), protocol=pickle.HIGHEST_PROTOCOL))  # every path and its stat
