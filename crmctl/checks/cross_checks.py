@@ -2,6 +2,8 @@
 duplicate ids, duplicate unique values and the places the slots of checks/file_check.py leave open. No record is
 parsed here."""
 
+from collections import Counter
+
 from crmctl.checks.file_check import root_length
 from crmctl.kernel import ids
 from crmctl.kernel.i18n import t
@@ -91,10 +93,24 @@ class Facts:
             return []
 
 
-def file_findings(store, lang, results, shown_prefix, facts, finding):
-    """The findings of every chosen file, in order, slots filled; `finding(path, line, level, code, message)`."""
+def file_findings(store, lang, results, shown_prefix, facts, finding, layout=None):
+    """The findings of every chosen file, in order, slots filled; `finding(path, line, level, code, message)`.
+
+    `layout` (a dict), when given, receives where each result's findings start ("starts", one more for the end)
+    and the paths of the files whose findings other files may change or that may change others' ("entangled":
+    unreadable, with unique or link values, a path or unique slot, a duplicated id)."""
     findings, seen, memo = [], {}, {}
+    starts, entangled = [], set()
+    if layout is not None:
+        layout.update(starts=starts, entangled=entangled)
+        counted = Counter(result.rid for result in results)
     for result in results:
+        if layout is not None:
+            starts.append(len(findings))
+            if not result.readable or result.rid is None or result.facts is not None or counted[result.rid] > 1:
+                entangled.add(result.rel)
+            elif result.items is not None and any(item[0] != "f" for item in result.findings_part(memo)[0]):
+                entangled.add(result.rel)
         if not result.chosen:
             continue
         duplicate = None
@@ -119,6 +135,7 @@ def file_findings(store, lang, results, shown_prefix, facts, finding):
                 findings.append(made)
         if duplicate is not None and dup_at >= len(items):
             findings.append(duplicate)
+    starts.append(len(findings))
     return findings
 
 

@@ -151,19 +151,29 @@ class FindingsCache:
         except (sqlite3.Error, pickle.UnpicklingError, EOFError):
             return None  # a damaged payload: computed afresh, and replaced
 
-    def keep_snapshot(self, kind, tag, payload):
-        """Keep a run's answer under `tag` (the caller holds the store lock); nothing when the rows belong to
-        another key by now."""
+    def latest_snapshot(self, kind):
+        """(tag, payload) of the last run of `kind` kept, whatever changed since, or None."""
+        if self.connection is None or not self.valid:
+            return None
+        try:
+            found = self.connection.execute("SELECT tag, payload FROM snapshots WHERE kind = ?", (kind,)).fetchone()
+            return (found[0], pickle.loads(found[1])) if found else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError):
+            return None
+
+    def keep_snapshots(self, kept):
+        """Keep runs' answers, {kind: (tag, payload)}, in one transaction (the caller holds the store lock);
+        nothing when the rows belong to another key by now."""
         if self.connection is None:
             return
-        blob = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        rows = [(kind, tag, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+                for kind, (tag, payload) in kept.items()]
         try:
             cursor = self.connection
             cursor.execute("BEGIN IMMEDIATE")
             try:
                 if self._has_key():
-                    cursor.execute("INSERT OR REPLACE INTO snapshots (kind, tag, payload) VALUES (?, ?, ?)",
-                                   (kind, tag, blob))
+                    cursor.executemany("INSERT OR REPLACE INTO snapshots (kind, tag, payload) VALUES (?, ?, ?)", rows)
                 cursor.execute("COMMIT")
             except BaseException:
                 cursor.execute("ROLLBACK")

@@ -51,7 +51,7 @@ def counted_from_cache(store, lang, kind, count):
         if kept is None:
             rows, unreadable, left_out = _rows_of(store, scan.run())
             kept = (count(rows), unreadable, left_out)
-            scan.keep_snapshot(kind, kept)
+            scan.keep_snapshots({kind: kept})
     finally:
         scan.close()
     answer, unreadable, left_out = kept

@@ -125,6 +125,7 @@ class RecordScan:
         self.keys = fact_keys(store.config, links)
         self._listing = self._findings = self._key = None
         self._tags = {}
+        self.volatile = False  # a file's rules read other files' contents: its findings may change with theirs
         self._no_cache = False
 
     def files(self):
@@ -147,11 +148,12 @@ class RecordScan:
         the same files with the same stats, the same configuration, code and language (the cache key) and the
         same day; None otherwise. Such a run needs no row of any file."""
         cache = self._cache()
-        return cache.snapshot(kind, self._tag(kind, extra)) if cache is not None else None
+        return cache.snapshot(kind, self._tag(extra)) if cache is not None else None
 
-    def keep_snapshot(self, kind, payload, extra=""):
-        """Keep a run's answer for the next run with the same files, unless a file changed so recently that a
-        change within the same mtime tick could go unseen (as the rows of such files, findings_cache.RACY_NS)."""
+    def keep_snapshots(self, payloads, extra=""):
+        """Keep a run's answers ({kind: payload}) for the next run with the same files, unless a file changed so
+        recently that a change within the same mtime tick could go unseen (as the rows of such files,
+        findings_cache.RACY_NS)."""
         cache = self._cache()
         if cache is None:
             return
@@ -160,17 +162,37 @@ class RecordScan:
             return
         try:
             with self.store.lock():
-                cache.keep_snapshot(kind, self._tag(kind, extra), payload)
+                cache.keep_snapshots({kind: (self._tag(extra), payload) for kind, payload in payloads.items()})
         except (StoreError, OSError):
             pass  # another writer kept the lock, or the store is read-only: the next run keeps it
 
-    def _tag(self, kind, extra):
-        if (kind, extra) not in self._tags:  # asked when looking a snapshot up and again when keeping one
-            self._tags[(kind, extra)] = self._digest(kind, extra)
-        return self._tags[(kind, extra)]
+    def latest_snapshot(self, kind):
+        """(tag, payload) of the last run of `kind` kept, whatever changed since, or None."""
+        cache = self._cache()
+        return cache.latest_snapshot(kind) if cache is not None else None
 
-    def _digest(self, kind, extra):
-        digest = hashlib.blake2b(f"{kind}\0{extra}\0{self._key}\0{self.store.today().isoformat()}\0".encode(),
+    def base_tag(self, extra=""):
+        """What a snapshot's tag digests besides the files: equal when only record files changed."""
+        self._cache()
+        return hashlib.blake2b(f"{extra}\0{self._key}\0{self.store.today().isoformat()}".encode(),
+                               digest_size=20).hexdigest()
+
+    def examine_alone(self, rtype, rel):
+        """The Examined of one record file, outside a run (its rules ask the store as in a run)."""
+        present = {item[0] for files in self.files().values() for item in files}
+        tracking = TrackingStore(self.store, present)
+        path = self.store.root / rel
+        return examine(tracking, CheckEngine(tracking, self.lang), rtype, path, self.store.read_bytes(path),
+                       self.keys)
+
+    def _tag(self, extra):
+        if extra not in self._tags:  # asked when looking a snapshot up and again when keeping one
+            self._tags[extra] = self._digest(extra)
+        return self._tags[extra]
+
+    def _digest(self, extra):
+        # not the kind: a run keeps several kinds under one tag (a snapshot is looked up by kind and tag)
+        digest = hashlib.blake2b(f"{extra}\0{self._key}\0{self.store.today().isoformat()}\0".encode(),
                                  digest_size=20)
         digest.update(pickle.dumps(self.files(), protocol=pickle.HIGHEST_PROTOCOL))  # every path and its stat
         return digest.hexdigest()
@@ -219,6 +241,7 @@ class RecordScan:
         raw = self.store.read_bytes(path)
         if not self.on_disk:
             found = examine(self.tracking, self.engine, rtype, path, raw, self.keys, validate=chosen)
+            self.volatile = self.volatile or found.volatile
             return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
                           (found.items, found.dup_at), facts_of(found.rec, found.lines), found.quality)
         digest = hashlib.blake2b(raw, digest_size=20).digest()
@@ -227,6 +250,7 @@ class RecordScan:
             return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS],
                           row[QUALITY])
         found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
+        self.volatile = self.volatile or found.volatile
         if not found.volatile:
             changed.append((rel, *stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
                             encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec, found.lines),

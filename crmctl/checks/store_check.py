@@ -10,6 +10,7 @@ from crmctl.kernel.errors import CrmError
 from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
 from crmctl.checks.config_check import check_people_and_settings
+from crmctl.checks import few_changed
 from crmctl.checks.cross_checks import Facts, file_findings
 from crmctl.checks.file_check import key_line as _key_line
 from crmctl.checks.links import check_links
@@ -53,14 +54,23 @@ def check_store(store, lang="en", paths=None):
     try:
         shown_prefix = _shown_prefix(store)
         whole = not paths and _has_clock(store)  # a broken time zone has no today to key a snapshot with
-        if whole:
-            kept = scan.snapshot("check", shown_prefix)
-            if kept is not None:
-                return [Finding(*item) for item in kept]
-        findings = _every_finding(store, lang, paths, scan, shown_prefix)
-        if whole:
-            scan.keep_snapshot("check", [(f.path, f.line, f.level, f.code, f.message) for f in findings],
-                               shown_prefix)
+        if not whole:
+            return _every_finding(store, lang, paths, scan, shown_prefix)
+        kept = scan.snapshot("check", shown_prefix)
+        if kept is not None:
+            return [Finding(*item) for item in kept]
+        found = few_changed.patched(store, scan, "check", shown_prefix, shown_prefix)  # a few hand edits
+        if found is not None:
+            findings = [Finding(*item) for item in found[0]]
+            kept = {"check": found[0], "check" + few_changed.LAYOUT: found[1]}
+        else:
+            layout = {}
+            findings = _every_finding(store, lang, paths, scan, shown_prefix, layout)
+            kept = {"check": [(f.path, f.line, f.level, f.code, f.message) for f in findings]}
+            if "first" in layout:  # else the records were not checked (broken settings): nothing to patch later
+                kept["check" + few_changed.LAYOUT] = few_changed.layout_payload(scan, "check", shown_prefix,
+                                                                                 layout)
+        scan.keep_snapshots(kept, shown_prefix)
         return findings
     finally:
         scan.close()
@@ -74,7 +84,9 @@ def _has_clock(store):
     return True
 
 
-def _every_finding(store, lang, paths, scan, shown_prefix):
+def _every_finding(store, lang, paths, scan, shown_prefix, layout=None):
+    """Every finding, computed; `layout` (a dict), when given, receives where the files' findings begin ("first")
+    and checks/cross_checks.file_findings' layout of them."""
     findings = check_config(store, lang)
     people = check_people_and_settings(store, store.display_path, lang)
     findings += [Finding(where, line, "error", code, message) for where, line, code, message in people]
@@ -88,7 +100,9 @@ def _every_finding(store, lang, paths, scan, shown_prefix):
     # several files is decided from those facts, so no run holds every record at once.
     results = scan.run(wanted)
     facts = Facts(store, results)
-    findings += file_findings(store, lang, results, shown_prefix, facts, Finding)
+    if layout is not None:
+        layout["first"] = len(findings)
+    findings += file_findings(store, lang, results, shown_prefix, facts, Finding, layout)
     findings += _link_findings(store, lang, wanted, facts, results, shown_prefix)
     if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in store.config.types.values()}:
         if not store.exists(GENERAL_CUSTOMER):

@@ -126,7 +126,72 @@ def test_another_day_directory_or_configuration_is_not_answered_by_the_snapshot(
 
 def test_a_file_changed_just_now_keeps_no_snapshot(demo, monkeypatch):
     invoke(demo, "check")
+    kept = latest_tag(demo)
     path = sorted((demo / "service-requests").rglob("*.yaml"))[3]
     path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")  # just now: the same tick could hide more
+    assert invoke(demo, "check") == without_cache(demo, "check")
+    assert latest_tag(demo) == kept
+
+
+def latest_tag(root):
+    from crmctl.checks.record_scan import RecordScan
+    from crmctl.store.store import Store
+
+    scan = RecordScan(Store(root), "en")
+    try:
+        return scan.latest_snapshot("check")[0]
+    finally:
+        scan.close()
+
+
+def age_one(path, generation):
+    """One edited file's mtime in the past (an edit more than a tick ago), the others untouched."""
+    moment = 946_684_800 + generation * 3600
+    os.utime(path, (moment, moment))
+
+
+def patched_or_not(demo, monkeypatch):
+    """The warm check, whether it patched the last run (no full scan ran), and the answer without cache."""
+    answer, from_snapshot = answered_by_snapshot(demo, monkeypatch, "check")
+    return answer, from_snapshot, without_cache(demo, "check")
+
+
+def test_a_few_hand_edits_patch_the_last_run(demo, monkeypatch):
+    """An edit to a record nothing else refers to replaces that file's findings in the last run's answer; an
+    edit anything else could depend on (a unique value, a link, an unreadable file, a new or deleted file, a
+    changed id) is checked in full. Each answer equals a check without cache."""
     invoke(demo, "check")
-    assert not answered_by_snapshot(demo, monkeypatch, "check")[1]
+    requests = sorted((demo / "service-requests").rglob("*.yaml"))
+    plain = next(p for p in requests if "\nlead: " not in p.read_text(encoding="utf-8"))
+    text = plain.read_text(encoding="utf-8")
+    steps = [
+        (plain, text.replace("\nsubject: ", "\nsubject: x"), True),   # a new error in a record of its own
+        (plain, text.replace("\nsubject: ", "\nnonsense: 1\nsubject: "), True),  # an unknown field, lines move
+        (plain, text, True),                                           # and back
+        (plain, "id: [unclosed\n", False),                             # unreadable: others' links could change
+    ]
+    customers = sorted((demo / "customers").rglob("CUST-2*.yaml"))
+    customer = customers[0].read_text(encoding="utf-8")
+    steps += [(plain, text, False),                                    # readable again, after an unreadable run
+              (customers[0], customer.replace("customer_number: '", "customer_number: '9"), False)]  # unique value
+    for generation, (path, content, patchable) in enumerate(steps, 10):
+        path.write_text(content, encoding="utf-8")
+        age_one(path, generation)
+        warm, from_snapshot, cold = patched_or_not(demo, monkeypatch)
+        assert warm == cold, generation
+        assert from_snapshot == patchable, generation
+    requests[1].unlink()
+    warm, from_snapshot, cold = patched_or_not(demo, monkeypatch)
+    assert warm == cold and not from_snapshot
+
+
+def test_edits_just_now_are_patched_again_each_run(demo, monkeypatch):
+    """A file written just now keeps no snapshot: the next run patches the last kept one again."""
+    invoke(demo, "check")
+    path = next(p for p in sorted((demo / "service-requests").rglob("*.yaml"))
+                if "\nlead: " not in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    for round_number in range(3):
+        path.write_text(text.replace("\nsubject: ", f"\nsubject: x{round_number}"), encoding="utf-8")
+        warm, from_snapshot, cold = patched_or_not(demo, monkeypatch)
+        assert warm == cold and from_snapshot
