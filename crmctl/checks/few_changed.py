@@ -10,8 +10,6 @@ and stays readable under the same id with no unique or link value and no slot an
 else is checked in full.
 """
 
-from crmctl.checks.findings_cache import facts_of
-
 LAYOUT = " layout"  # the snapshot kind of a whole run's layout: `check layout`
 MOST = 50  # more edited files than this: a full run costs about the same
 
@@ -44,12 +42,11 @@ def patched(store, scan, kind, extra, shown_prefix):
     segments = {}
     for index in edited:
         type_key, rel, _ = files[index]
-        found = scan.examine_alone(store.config.types[type_key], rel)
-        if (found.volatile or found.rec is None or found.rid != found.rec["id"] or facts_of(found.rec, found.lines)
-                or any(item[0] != "f" for item in found.items)):
+        rid, readable, items, has_facts, volatile = scan.examine_alone(store.config.types[type_key], rel)
+        if volatile or not readable or rid is None or has_facts or any(item[0] != "f" for item in items):
             return None
         shown = shown_prefix + rel
-        segments[index] = [(shown, line, level, code, message) for _, line, level, code, message in found.items]
+        segments[index] = [(shown, line, level, code, message) for _, line, level, code, message in items]
     new, new_starts, taken = findings[:first], [], first
     for index, segment in sorted(segments.items()):
         new += findings[taken:first + starts[index]]

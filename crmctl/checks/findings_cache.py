@@ -140,6 +140,25 @@ class FindingsCache:
             self.connection.execute("COMMIT")
         return rows
 
+    def row(self, path):
+        """One file's row, or None; reads only its group when the rows have not been read."""
+        if self._rows is not None:
+            return self._rows.get(path)
+        if not self.valid:
+            return None
+        try:
+            self.connection.execute("BEGIN")  # the key and the row from one snapshot of the file
+            try:
+                if not self._has_key():
+                    return None
+                found = self.connection.execute("SELECT rows FROM groups WHERE name = ?",
+                                                (_group_of(path),)).fetchone()
+            finally:
+                self.connection.execute("COMMIT")
+            return pickle.loads(found[0]).get(path) if found else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError):
+            return None
+
     def snapshot(self, kind, tag):
         """What a run of `kind` kept under `tag` (a digest of everything its answer depends on), or None."""
         if self.connection is None or not self.valid:

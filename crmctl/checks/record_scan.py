@@ -125,6 +125,7 @@ class RecordScan:
         self.keys = fact_keys(store.config, links)
         self._listing = self._findings = self._key = None
         self._tags = {}
+        self._deps_hold = {}  # deps text -> whether its answers still hold (run, examine_alone)
         self.volatile = False  # a file's rules read other files' contents: its findings may change with theirs
         self._no_cache = False
 
@@ -178,12 +179,22 @@ class RecordScan:
                                digest_size=20).hexdigest()
 
     def examine_alone(self, rtype, rel):
-        """The Examined of one record file, outside a run (its rules ask the store as in a run)."""
+        """(id, readable, findings items, has unique or link values, volatile) of one record file outside a run:
+        from its row when its bytes are those examined last (a touch, a checkout of the same content) and the
+        row's answers hold, else examined afresh (its rules ask the store as in a run)."""
         present = {item[0] for files in self.files().values() for item in files}
-        tracking = TrackingStore(self.store, present)
+        self.tracking = TrackingStore(self.store, present)
+        self.today = self.store.today().isoformat()
         path = self.store.root / rel
-        return examine(tracking, CheckEngine(tracking, self.lang), rtype, path, self.store.read_bytes(path),
-                       self.keys)
+        raw = self.store.read_bytes(path)
+        cache = self._cache()
+        row = cache.row(rel) if cache is not None else None
+        if row is not None and row[DIGEST] == hashlib.blake2b(raw, digest_size=20).digest() and self._holds(row):
+            items = pickle.loads(row[ITEMS])[0] if row[ITEMS] is not None else ()
+            return row[RID], bool(row[READABLE]), items, row[FACTS] is not None, False
+        found = examine(self.tracking, CheckEngine(self.tracking, self.lang), rtype, path, raw, self.keys)
+        return (found.rid, found.rec is not None, found.items, facts_of(found.rec, found.lines) is not None,
+                found.volatile)
 
     def _tag(self, extra):
         if extra not in self._tags:  # asked when looking a snapshot up and again when keeping one
