@@ -5,12 +5,15 @@ take the work routes leads to nobody, a misspelt SLA key never matches: each is 
 file and line where it is written.
 """
 
+import importlib.util
+import os
 import re
 from pathlib import Path
 
 from crmctl.kernel.clock import Clock
 from crmctl.kernel.i18n import t
 from crmctl.kernel.workdays import Calendar
+from crmctl.store.store import CACHE_DIR
 
 SLA_TARGET_KEYS = {"when", "working_days"}
 GIT_COMMIT_VALUES = ("auto", "off")  # `git: {commit: ...}` in crmctl.yaml
@@ -54,7 +57,7 @@ def check_people_and_settings(store, shown, lang="en"):
     return (_users(config, shown(users), Lines(users, files), lang)
             + _regions(config, shown(regions), Lines(regions, files), lang)
             + _sla(config, shown(sla), Lines(sla, files), lang)
-            + _settings(config, shown(settings), Lines(settings, files), lang))
+            + _settings(config, shown(settings), Lines(settings, files), lang, KnownCalendars(store.root / CACHE_DIR)))
 
 
 def _users(config, where, lines, lang):
@@ -137,7 +140,7 @@ def _number(value):
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def _settings(config, where, lines, lang):
+def _settings(config, where, lines, lang, known=None):
     found = []
     zone = config.settings.get("timezone", "Europe/Helsinki")
     try:
@@ -150,7 +153,10 @@ def _settings(config, where, lines, lang):
     try:
         if not isinstance(country, str):
             raise ValueError
-        Calendar(country)
+        if known is None or not known.holds(country):
+            Calendar(country)
+            if known is not None:
+                known.remember(country)
     except ValueError:
         found.append((where, lines.of("calendar"), "settings", t("check.settings-calendar", lang, country=country)))
     found += _git_settings(config.settings.get("git"), where, lines, lang)
@@ -169,3 +175,50 @@ def _git_settings(value, where, lines, lang):
             found.append((where, lines.of("git", key), "settings",
                           t("check.settings-git", lang, key=f"git.{key}", value=item)))
     return found
+
+
+class KnownCalendars:
+    """The calendar names found valid before, in `.cache/calendars.known`, each with the stat of the `holidays`
+    package's registry that said so: asking the package imports it, 20-40 ms of a warm `check` of 200. Derived
+    data: a missing or unreadable file only means asking the package again."""
+
+    NAME = "calendars.known"
+
+    def __init__(self, folder):
+        self.path = os.path.join(str(folder), self.NAME)
+        self.stamp = self.entries = None
+
+    def holds(self, country):
+        return self._stamp() is not None and self._entries().get(country) == self._stamp()
+
+    def remember(self, country):
+        stamp = self._stamp()
+        if stamp is None or not os.path.isdir(os.path.dirname(self.path)):
+            return  # no cache folder (yet): the scan of the records makes it
+        entries = {**self._entries(), country: stamp}
+        temporary = f"{self.path}.{os.getpid()}"
+        try:
+            with open(temporary, "w", encoding="utf-8") as out:
+                out.write("".join(f"{name}\t{value}\n" for name, value in sorted(entries.items())))
+            os.replace(temporary, self.path)  # whole or not at all, whoever reads it meanwhile
+        except OSError:
+            pass  # a read-only store: asked again next time
+
+    def _stamp(self):
+        if self.stamp is None:
+            try:
+                spec = importlib.util.find_spec("holidays")  # finds the package without importing it
+                registry = os.stat(os.path.join(os.path.dirname(spec.origin), "registry.py"))
+                self.stamp = f"{spec.origin}:{registry.st_mtime_ns}:{registry.st_size}"
+            except (AttributeError, TypeError, ValueError, OSError, ImportError):
+                self.stamp = ""
+        return self.stamp or None
+
+    def _entries(self):
+        if self.entries is None:
+            try:
+                with open(self.path, encoding="utf-8") as found:
+                    self.entries = dict(line.rstrip("\n").split("\t", 1) for line in found if "\t" in line)
+            except (OSError, UnicodeDecodeError):
+                self.entries = {}
+        return self.entries

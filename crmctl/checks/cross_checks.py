@@ -2,6 +2,8 @@
 duplicate ids, duplicate unique values and the places the slots of checks/file_check.py leave open. No record is
 parsed here."""
 
+from collections import Counter
+
 from crmctl.checks.file_check import root_length
 from crmctl.kernel import ids
 from crmctl.kernel.i18n import t
@@ -37,20 +39,37 @@ class Facts:
         self._records = {}
         self._unique = {}
         self.own_paths = OwnPaths(store)
+        self._kept = {}
+        self.left_out = {}  # type key -> [(path, path of the copy kept)] of second copies of an id
 
     def records(self, rtype):
         """The type's records in Store.records' order, duplicates of an id left out as Store._once_each does."""
         if rtype.key not in self._records:
-            kept = {}
-            for result in self._by_type.get(rtype.key, []):
-                record = {"id": result.rel.rsplit("/", 1)[-1][:-len(".yaml")], **result.fields()}
-                first = kept.get(record["id"])
-                if first is None:
-                    kept[record["id"]] = (result.rel, record)
-                elif result.rel == self._own(record["id"]):
-                    kept[record["id"]] = (result.rel, record)
-            self._records[rtype.key] = [record for _, record in kept.values()]
+            # most records have no unique or link field to keep (facts None): just their id
+            self._records[rtype.key] = [{"id": result.rel[result.rel.rfind("/") + 1:-len(".yaml")],
+                                         **(result.fields() if result.facts is not None else {})}
+                                        for result in self.kept(rtype)]
         return self._records[rtype.key]
+
+    def kept(self, rtype):
+        """The scan's results of the type's records in Store.records' order, each id once (the copy at the id's
+        own path wins, as Store._once_each decides); the copies left out are in left_out[type key]."""
+        if rtype.key in self._kept:
+            return self._kept[rtype.key]
+        kept, left_out = {}, []
+        self.left_out[rtype.key] = left_out
+        for result in self._by_type.get(rtype.key, []):
+            record_id = result.rel.rsplit("/", 1)[-1][:-len(".yaml")]  # a readable file's id is its name
+            first = kept.get(record_id)
+            if first is None:
+                kept[record_id] = result
+                continue
+            dropped = result
+            if result.rel == self._own(record_id):
+                kept[record_id], dropped = result, first
+            left_out.append((dropped.rel, kept[record_id].rel))
+        self._kept[rtype.key] = list(kept.values())
+        return self._kept[rtype.key]
 
     def _own(self, record_id):
         try:
@@ -74,33 +93,49 @@ class Facts:
             return []
 
 
-def file_findings(store, lang, results, shown_prefix, facts, finding):
-    """The findings of every chosen file, in order, slots filled; `finding(path, line, level, code, message)`."""
+def file_findings(store, lang, results, shown_prefix, facts, finding, layout=None):
+    """The findings of every chosen file, in order, slots filled; `finding(path, line, level, code, message)`.
+
+    `layout` (a dict), when given, receives where each result's findings start ("starts", one more for the end)
+    and the paths of the files whose findings other files may change or that may change others' ("entangled":
+    unreadable, with unique or link values, a path or unique slot, a duplicated id)."""
     findings, seen, memo = [], {}, {}
+    starts, entangled = [], set()
+    if layout is not None:
+        layout.update(starts=starts, entangled=entangled)
+        counted = Counter(result.rid for result in results)
     for result in results:
+        if layout is not None:
+            starts.append(len(findings))
+            if not result.readable or result.rid is None or result.facts is not None or counted[result.rid] > 1:
+                entangled.add(result.rel)
+            elif result.items is not None and any(item[0] != "f" for item in result.findings_part(memo)[0]):
+                entangled.add(result.rel)
         if not result.chosen:
             continue
-        shown = shown_prefix + result.rel
         duplicate = None
         if result.rid is not None:
             if result.rid in seen:
-                duplicate = finding(shown, result.id_line, "error", "duplicate-id",
-                                    t("check.duplicate-id", lang, id=result.rid, path=seen[result.rid]))
-            seen.setdefault(result.rid, shown)
+                duplicate = finding(shown_prefix + result.rel, result.id_line, "error", "duplicate-id",
+                                    t("check.duplicate-id", lang, id=result.rid, path=shown_prefix + seen[result.rid]))
+            else:
+                seen[result.rid] = result.rel
         if result.items is None and duplicate is None:
             continue  # a clean record: nothing to unpack
+        shown = shown_prefix + result.rel
         items, dup_at = result.findings_part(memo)
         for index, item in enumerate(items):
             if index == dup_at and duplicate is not None:
                 findings.append(duplicate)
             if item[0] == "f":
-                findings.append(finding(shown, *item[1:]))
+                findings.append(finding(shown, item[1], item[2], item[3], item[4]))
                 continue
             made = _fill(store, lang, result, shown, item, facts, finding)
             if made is not None:
                 findings.append(made)
         if duplicate is not None and dup_at >= len(items):
             findings.append(duplicate)
+    starts.append(len(findings))
     return findings
 
 

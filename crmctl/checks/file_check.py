@@ -18,6 +18,7 @@ from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
 from crmctl.engine.records import SYSTEM_USER
 from crmctl.engine.rules import Engine, Problem
+from crmctl.checks.quality_facts import summarise
 from crmctl.checks.stored_form import stored_form_problems
 
 # Store attributes a file's rules may read without making its findings depend on anything but the configuration.
@@ -44,6 +45,7 @@ class Examined:
     deps: dict = dataclass_field(default_factory=dict)
     dated: str = None
     volatile: bool = False  # the rules read other records: never kept
+    quality: tuple = None  # what `report quality` counts of the record (checks/quality_facts.py); None: not validated
 
 
 class TrackingStore:
@@ -186,7 +188,10 @@ def _examine(store, engine, rtype, path, raw, keys, validate):
         items.append(("p", id_line))
     found.rid, found.id_line, found.dup_at = record_id, id_line, len(items)
     system_record = ids.day_of(record_id) is None
-    for problem in engine.validate(rtype, record):
+    problems = engine.validate(rtype, record)
+    found.quality = summarise(rtype, record, [p for p in problems if not isinstance(p, UniqueSlot)],
+                              [(p.type_key, p.key, p.value) for p in problems if isinstance(p, UniqueSlot)])
+    for problem in problems:
         if problem.code == "recommended" and system_record:
             continue  # fixed system records (CUST-GENERAL) are not real customers to fill in
         line = key_line(lines, problem.key)

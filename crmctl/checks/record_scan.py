@@ -2,6 +2,7 @@
 validated only when the findings cache has nothing valid for it, nothing but small facts kept per file."""
 
 import hashlib
+import operator
 import os
 import pickle
 import time
@@ -12,8 +13,9 @@ import yaml
 import crmctl
 from crmctl.checks import findings_cache
 from crmctl.checks.file_check import CheckEngine, TrackingStore, examine, fact_keys, root_length
-from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, ITEMS, READABLE, RID, FindingsCache,
-                                         decode_deps, encode_deps, encode_facts, encode_items, facts_of)
+from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, ITEMS, QUALITY, READABLE, RID,
+                                         FindingsCache, decode_deps, encode_deps, encode_facts, encode_items,
+                                         encode_quality, facts_of)
 from crmctl.checks.links import link_pairs
 from crmctl.config import cache as config_cache
 from crmctl.kernel.errors import StoreError
@@ -23,13 +25,15 @@ from crmctl.store.store import CACHE_DIR
 class Result:
     """One file's part in the findings: where it is, whether it was asked for, and what it contributes.
     `items` is (items, dup_at) and `facts` (fields, lines) as findings_cache.facts_of gives them, or their pickles from the cache (decoded when read, each
-    distinct pickle once: many records share the same warnings), or None for none."""
+    distinct pickle once: many records share the same warnings), or None for none. `summary` is what `report
+    quality` counts of the record (checks/quality_facts.py), its pickle, or None when it was not validated."""
 
-    __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "items", "facts")
+    __slots__ = ("type_key", "rel", "chosen", "rid", "id_line", "readable", "items", "facts", "summary")
 
-    def __init__(self, type_key, rel, chosen, rid, id_line, readable, items, facts):
+    def __init__(self, type_key, rel, chosen, rid, id_line, readable, items, facts, summary):
         self.type_key, self.rel, self.chosen, self.rid = type_key, rel, chosen, rid
         self.id_line, self.readable, self.items, self.facts = id_line, readable, items, facts
+        self.summary = summary
 
     def findings_part(self, memo):
         if isinstance(self.items, bytes):
@@ -45,6 +49,12 @@ class Result:
     def lines(self):
         """{field: the line it is written at} for the fields() of the file."""
         return self._facts()[1]
+
+    def quality(self):
+        """The record's summary for `report quality`, or None."""
+        if isinstance(self.summary, bytes):
+            self.summary = pickle.loads(self.summary)
+        return self.summary
 
     def _facts(self):
         if isinstance(self.facts, bytes):
@@ -64,19 +74,22 @@ def scan_folder(root, folder):
 def _walk(directory, relative, found):
     try:
         with os.scandir(directory) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = sorted(listing, key=_name)
     except OSError:
         return
+    prefix = relative + "/"
     for entry in entries:
-        name = f"{relative}/{entry.name}"
         try:
-            if entry.is_dir() and not entry.is_symlink():
-                _walk(entry.path, name, found)
+            if entry.is_dir(follow_symlinks=False):  # a symlinked folder is not entered (nor a file: is_file below)
+                _walk(entry.path, prefix + entry.name, found)
             elif entry.is_file():
                 stat = entry.stat()
-                found.append((name, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
+                found.append((prefix + entry.name, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
         except OSError:
             pass  # gone while walking: as if it had never been there
+
+
+_name = operator.attrgetter("name")
 
 
 def cache_key(store, lang):
@@ -99,45 +112,131 @@ def cache_key(store, lang):
 class RecordScan:
     """Every record file of the store, each examined afresh or taken from the cache."""
 
-    def __init__(self, store, lang):
-        self.store, self.lang = store, lang
+    def __init__(self, store, lang, any_language=False):
+        """`any_language`: the caller reads no message (report quality), so the cache is used in the language
+        its findings are in, whichever it is: a report in English does not replace a check's Finnish findings
+        (each would empty the other's cache, and rebuilding it examines every file)."""
+        self.store, self.lang, self.any_language = store, lang, any_language
         self.on_disk = store.files is None
         links = {}
         for rtype, key, target, back in link_pairs(store.config):
             links.setdefault(rtype.key, []).append(key)
             links.setdefault(target.key, []).append(back)
         self.keys = fact_keys(store.config, links)
+        self._listing = self._findings = self._key = None
+        self._tags = {}
+        self._deps_hold = {}  # deps text -> whether its answers still hold (run, examine_alone)
+        self.volatile = False  # a file's rules read other files' contents: its findings may change with theirs
+        self._no_cache = False
+
+    def files(self):
+        """{type key: [(relative path, stamp)]} of the record folders (stamp None for a store of given contents),
+        walked once per scan."""
+        if self._listing is None:
+            store = self.store
+            listing = {}
+            for rtype in store.config.types.values():
+                if self.on_disk:
+                    listing[rtype.key] = scan_folder(store.root, rtype.dir)
+                else:
+                    cut = root_length(store)
+                    listing[rtype.key] = [(str(path)[cut:], None) for path in store.files_under(rtype.dir)]
+            self._listing = listing
+        return self._listing
+
+    def snapshot(self, kind, extra=""):
+        """What the last run of `kind` (with the same `extra`) kept, when nothing it depends on changed since:
+        the same files with the same stats, the same configuration, code and language (the cache key) and the
+        same day; None otherwise. Such a run needs no row of any file."""
+        cache = self._cache()
+        return cache.snapshot(kind, self._tag(extra)) if cache is not None else None
+
+    def keep_snapshots(self, payloads, extra=""):
+        """Keep a run's answers ({kind: payload}) for the next run with the same files, unless a file changed so
+        recently that a change within the same mtime tick could go unseen (as the rows of such files,
+        findings_cache.RACY_NS)."""
+        cache = self._cache()
+        if cache is None:
+            return
+        now_ns = time.time_ns()
+        if any(stamp[0] >= now_ns - findings_cache.RACY_NS for files in self.files().values() for _, stamp in files):
+            return
+        try:
+            with self.store.lock():
+                cache.keep_snapshots({kind: (self._tag(extra), payload) for kind, payload in payloads.items()})
+        except (StoreError, OSError):
+            pass  # another writer kept the lock, or the store is read-only: the next run keeps it
+
+    def latest_snapshot(self, kind):
+        """(tag, payload) of the last run of `kind` kept, whatever changed since, or None."""
+        cache = self._cache()
+        return cache.latest_snapshot(kind) if cache is not None else None
+
+    def base_tag(self, extra=""):
+        """What a snapshot's tag digests besides the files: equal when only record files changed."""
+        self._cache()
+        return hashlib.blake2b(f"{extra}\0{self._key}\0{self.store.today().isoformat()}".encode(),
+                               digest_size=20).hexdigest()
+
+    def examine_alone(self, rtype, rel):
+        """(id, readable, findings items, has unique or link values, volatile) of one record file outside a run:
+        from its row when its bytes are those examined last (a touch, a checkout of the same content) and the
+        row's answers hold, else examined afresh (its rules ask the store as in a run)."""
+        present = {item[0] for files in self.files().values() for item in files}
+        self.tracking = TrackingStore(self.store, present)
+        self.today = self.store.today().isoformat()
+        path = self.store.root / rel
+        raw = self.store.read_bytes(path)
+        cache = self._cache()
+        row = cache.row(rel) if cache is not None else None
+        if row is not None and row[DIGEST] == hashlib.blake2b(raw, digest_size=20).digest() and self._holds(row):
+            items = pickle.loads(row[ITEMS])[0] if row[ITEMS] is not None else ()
+            return row[RID], bool(row[READABLE]), items, row[FACTS] is not None, False
+        found = examine(self.tracking, CheckEngine(self.tracking, self.lang), rtype, path, raw, self.keys)
+        return (found.rid, found.rec is not None, found.items, facts_of(found.rec, found.lines) is not None,
+                found.volatile)
+
+    def _tag(self, extra):
+        if extra not in self._tags:  # asked when looking a snapshot up and again when keeping one
+            self._tags[extra] = self._digest(extra)
+        return self._tags[extra]
+
+    def _digest(self, extra):
+        # not the kind: a run keeps several kinds under one tag (a snapshot is looked up by kind and tag)
+        digest = hashlib.blake2b(f"{extra}\0{self._key}\0{self.store.today().isoformat()}\0".encode(),
+                                 digest_size=20)
+        digest.update(pickle.dumps(self.files(), protocol=pickle.HIGHEST_PROTOCOL))  # every path and its stat
+        return digest.hexdigest()
+
+    def close(self):
+        if self._findings is not None:
+            self._findings.close()
 
     def run(self, wanted=None):
         """[Result] of every file under the record folders, type by type in the configuration's order."""
         store = self.store
-        listing = {}
-        for rtype in store.config.types.values():
-            if self.on_disk:
-                listing[rtype.key] = scan_folder(store.root, rtype.dir)
-            else:
-                cut = root_length(store)
-                listing[rtype.key] = [(str(path)[cut:], None) for path in store.files_under(rtype.dir)]
+        listing = self.files()
         present = {item[0] for files in listing.values() for item in files} if self.on_disk else None
         self.tracking = TrackingStore(store, present)
+        cache = self._cache()  # first: it may settle the language (any_language)
         self.engine = CheckEngine(self.tracking, self.lang)
-        cache = self._open_cache() if self.on_disk else None
         rows = cache.rows if cache is not None else {}
         self.today = store.today().isoformat()
         self._deps_hold = {}
         changed, results = [], []
         today, held = self.today, self._deps_hold
+        every = wanted is None
         for rtype in store.config.types.values():
             key = rtype.key
             for rel, stamp in listing[key]:
-                chosen = wanted is None or wanted((store.root / rel).resolve())
+                chosen = every or wanted((store.root / rel).resolve())
                 row = rows.get(rel)
                 # The common case inline (most files, every run): the same stat, and the same answers to what
                 # the file's rules asked.
                 if (row is not None and row[1:4] == stamp and (row[DATED] is None or row[DATED] == today)
                         and (row[DEPS] is None or held.get(row[DEPS]))):
                     results.append(Result(key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS],
-                                          row[FACTS]))
+                                          row[FACTS], row[QUALITY]))
                 else:
                     results.append(self._one(rtype, rel, stamp, chosen, row, changed))
         if cache is not None:
@@ -147,23 +246,28 @@ class RecordScan:
 
     def _one(self, rtype, rel, stamp, chosen, row, changed):
         if row is not None and row[1:4] == stamp and self._holds(row):
-            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS])
+            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS],
+                          row[QUALITY])
         path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
         raw = self.store.read_bytes(path)
         if not self.on_disk:
             found = examine(self.tracking, self.engine, rtype, path, raw, self.keys, validate=chosen)
+            self.volatile = self.volatile or found.volatile
             return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
-                          (found.items, found.dup_at), facts_of(found.rec, found.lines))
+                          (found.items, found.dup_at), facts_of(found.rec, found.lines), found.quality)
         digest = hashlib.blake2b(raw, digest_size=20).digest()
         if row is not None and row[DIGEST] == digest and self._holds(row):
             changed.append((rel, *stamp, *row[DIGEST:]))  # the same bytes under a new stat: a new stat only
-            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS])
+            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS],
+                          row[QUALITY])
         found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
+        self.volatile = self.volatile or found.volatile
         if not found.volatile:
             changed.append((rel, *stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
-                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec, found.lines)))
+                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec, found.lines),
+                            encode_quality(found.quality)))
         return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
-                      (found.items, found.dup_at), facts_of(found.rec, found.lines))
+                      (found.items, found.dup_at), facts_of(found.rec, found.lines), found.quality)
 
     def _holds(self, row):
         """Whether a row's answers are still the answers: the same date (if it read one), the same ids exist."""
@@ -178,16 +282,23 @@ class RecordScan:
             held = self._deps_hold[deps] = all(exists(rid) == known for rid, known in decode_deps(deps).items())
         return held
 
-    def _open_cache(self):
-        folder = self.store.root / CACHE_DIR
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            ignore = folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n")
-        except OSError:
-            return None  # a read-only store is checked all the same, without the cache
-        return FindingsCache(folder, cache_key(self.store, self.lang))
+    def _cache(self):
+        """The findings cache, opened once per scan; None for a store of given contents or a read-only one."""
+        if self._findings is None and self.on_disk and not self._no_cache:
+            folder = self.store.root / CACHE_DIR
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                ignore = folder / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("*\n")
+            except OSError:
+                self._no_cache = True  # a read-only store is checked all the same, without the cache
+                return None
+            if self.any_language:
+                self.lang = findings_cache.language_of(folder) or self.lang
+            self._key = cache_key(self.store, self.lang)
+            self._findings = FindingsCache(folder, self._key, self.lang)
+        return self._findings
 
     def _save(self, cache, changed, gone):
         try:
@@ -196,6 +307,3 @@ class RecordScan:
                     cache.save(changed, gone, time.time_ns())
         except (StoreError, OSError):
             pass  # another writer kept the lock, or the store is read-only: the next run writes it
-        finally:
-            cache.close()
-

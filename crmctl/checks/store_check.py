@@ -10,6 +10,7 @@ from crmctl.kernel.errors import CrmError
 from crmctl.kernel.i18n import t
 from crmctl.kernel.registry import registry
 from crmctl.checks.config_check import check_people_and_settings
+from crmctl.checks import few_changed
 from crmctl.checks.cross_checks import Facts, file_findings
 from crmctl.checks.file_check import key_line as _key_line
 from crmctl.checks.links import check_links
@@ -39,14 +40,54 @@ def key_line(text, key):
 
 
 def check_store(store, lang="en", paths=None):
-    """All findings for the store (or only for the record files in `paths`)."""
-    findings = []
+    """All findings for the store (or only for the record files in `paths`).
+
+    When every file is checked and nothing changed since the last such run (the same record files with the same
+    stats, the same configuration, code and language, the same day and working directory), the findings are
+    that run's, kept as a snapshot: no file's row is read, no configuration checked again."""
     try:
-        config = store.config
+        store.config
     except CrmError as err:
         return [_config_finding(store, err)]
-    findings += check_config(store, lang)
     store.settle()  # a crashed command's journal is completed first: check judges the store as it will be
+    scan = RecordScan(store, lang)
+    try:
+        shown_prefix = _shown_prefix(store)
+        whole = not paths and _has_clock(store)  # a broken time zone has no today to key a snapshot with
+        if not whole:
+            return _every_finding(store, lang, paths, scan, shown_prefix)
+        kept = scan.snapshot("check", shown_prefix)
+        if kept is not None:
+            return [Finding(*item) for item in kept]
+        found = few_changed.patched(store, scan, "check", shown_prefix, shown_prefix)  # a few hand edits
+        if found is not None:
+            findings = [Finding(*item) for item in found[0]]
+            kept = {"check": found[0], "check" + few_changed.LAYOUT: found[1]}
+        else:
+            layout = {}
+            findings = _every_finding(store, lang, paths, scan, shown_prefix, layout)
+            kept = {"check": [(f.path, f.line, f.level, f.code, f.message) for f in findings]}
+            if "first" in layout:  # else the records were not checked (broken settings): nothing to patch later
+                kept["check" + few_changed.LAYOUT] = few_changed.layout_payload(scan, "check", shown_prefix,
+                                                                                 layout)
+        scan.keep_snapshots(kept, shown_prefix)
+        return findings
+    finally:
+        scan.close()
+
+
+def _has_clock(store):
+    try:
+        store.today()
+    except CrmError:
+        return False
+    return True
+
+
+def _every_finding(store, lang, paths, scan, shown_prefix, layout=None):
+    """Every finding, computed; `layout` (a dict), when given, receives where the files' findings begin ("first")
+    and checks/cross_checks.file_findings' layout of them."""
+    findings = check_config(store, lang)
     people = check_people_and_settings(store, store.display_path, lang)
     findings += [Finding(where, line, "error", code, message) for where, line, code, message in people]
     if any(code == "settings" for _, _, code, _ in people):
@@ -57,12 +98,13 @@ def check_store(store, lang="en", paths=None):
         findings += [Finding(str(path), 1, "error", "missing-path", t("check.missing-path", lang)) for path in missing]
     # One pass over the files keeps only small facts per file (a cached file is not even read); what depends on
     # several files is decided from those facts, so no run holds every record at once.
-    results = RecordScan(store, lang).run(wanted)
+    results = scan.run(wanted)
     facts = Facts(store, results)
-    shown_prefix = _shown_prefix(store)
-    findings += file_findings(store, lang, results, shown_prefix, facts, Finding)
+    if layout is not None:
+        layout["first"] = len(findings)
+    findings += file_findings(store, lang, results, shown_prefix, facts, Finding, layout)
     findings += _link_findings(store, lang, wanted, facts, results, shown_prefix)
-    if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in config.types.values()}:
+    if wanted is None and GENERAL_CUSTOMER.split("-")[0] in {t.prefix for t in store.config.types.values()}:
         if not store.exists(GENERAL_CUSTOMER):
             findings.append(Finding(store.display_path(store.root / "crmctl.yaml"), 1, "error", "general-customer",
                                     t("check.general-customer", lang, id=GENERAL_CUSTOMER)))

@@ -5,7 +5,7 @@ import time
 import sqlite3
 
 from crmctl.checks import findings_cache
-from crmctl.checks.findings_cache import FindingsCache, decode_deps, encode_deps
+from crmctl.checks.findings_cache import COLUMNS, FindingsCache, decode_deps, encode_deps
 from crmctl.checks.store_check import check_store
 
 CACHE = ".cache/check.sqlite"
@@ -70,7 +70,7 @@ def test_damaged_cache_is_replaced(store):
     assert [f for f in check_store(store, "en") if f.level == "error"] == []
     with sqlite3.connect(store.root / CACHE) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert connection.execute("SELECT count(*) FROM files").fetchone()[0] >= 1
+        assert connection.execute("SELECT count(*) FROM groups").fetchone()[0] >= 1
 
 
 def test_a_deleted_cache_is_rebuilt(run, store):
@@ -84,7 +84,8 @@ def test_a_deleted_cache_is_rebuilt(run, store):
 
 
 def row(path, mtime):
-    return (path, mtime, 2, 3, b"d", None, 1, False, None, None, None, None)
+    fixed = (path, mtime, 2, 3, b"d", None, 1, False)
+    return fixed + (None,) * (len(COLUMNS) - len(fixed))
 
 
 def test_another_key_starts_afresh(tmp_path):

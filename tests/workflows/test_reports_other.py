@@ -310,7 +310,7 @@ def test_every_report_reads_each_record_type_at_most_once(quality, leads, monkey
     original = type(quality)._load_all
     monkeypatch.setattr(type(quality), "_load_all", lambda self, rtype: loads.append(rtype.key) or original(self, rtype))
     run(quality, name, *(("2010-01", "2011-03") if name != "quality" else ()), context=Context(quality))
-    assert loads and len(loads) == len(set(loads))
+    assert (loads or name == "quality") and len(loads) == len(set(loads))  # quality reads check's cache, no record
 
 
 def test_jsonl_is_not_a_report_format(run, calls):
