@@ -12,11 +12,11 @@ record as before. CRMCTL_NO_INDEX=1 turns the index off (the equivalence tests c
 import hashlib
 import os
 from datetime import date
-from pathlib import Path
 
 from crmctl import __version__
 from crmctl.config import cache as config_cache
 from crmctl.engine.assignments import pending
+from crmctl.kernel import yamlio
 from crmctl.kernel.errors import CrmError, YamlError
 from crmctl.store import index as column_index
 
@@ -70,13 +70,12 @@ class Plan:
 
     def project(self, evaluator):
         """The reader of one file for the index: (id, column texts, (projection, due)) or data None."""
-        store, dropped, columns = self.store, self.dropped, self.columns
+        dropped, columns = self.dropped, self.columns
 
         def read(path):
-            try:
-                record = store.read_path(Path(path))
-            except (YamlError, OSError, UnicodeError):
-                return Path(path).stem, (None,) * len(columns), None  # read again (and reported) every time
+            record = _read_record(path)
+            if record is None:
+                return _stem(path), (None,) * len(columns), None  # read again (and reported) every time
             slim = projection(record, dropped)
             due = NO_DUE
             if self.has_due:
@@ -88,6 +87,26 @@ class Plan:
             return record["id"], tuple(_text(record.get(key)) for key in columns), (slim, due)
 
         return read
+
+
+def _read_record(path):
+    """The record in the file at `path` (text), or None where `Store.read_path` would raise (unreadable, not
+    YAML, not a mapping, an id that is not the file's name): those rows are read again through the store, which
+    reports them. No `Path` per file: building three of them cost a sixth of reading a fresh clone's files."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        record = yamlio.load(yamlio.decode(raw, path), path)
+    except (YamlError, OSError):
+        return None
+    if not isinstance(record, dict) or record.get("id") != _stem(path):
+        return None
+    return record
+
+
+def _stem(path):
+    name = path.rsplit("/", 1)[-1]
+    return name[:-5] if name.endswith(".yaml") else name
 
 
 def projection(record, dropped):

@@ -110,9 +110,12 @@ def test_a_copy_in_a_second_folder_and_a_broken_file(demo, monkeypatch):
     stray.parent.mkdir(parents=True)
     stray.write_text(paths[2].read_text(encoding="utf-8").replace("subject: ", "subject: x"), encoding="utf-8")
     paths[4].write_text("id: [unclosed\n", encoding="utf-8")
+    paths[6].write_text("- a list, not a record\n", encoding="utf-8")
+    paths[8].write_text(paths[8].read_text(encoding="utf-8").replace(paths[8].stem, paths[9].stem), encoding="utf-8")
+    paths[11].write_bytes(b"id: " + paths[11].stem.encode() + b"\ntitle: \xff\n")  # not UTF-8
     for args in [("sr", "list"), ("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "--view", "resolved")]:
         code, out, err = same(demo, monkeypatch, *args)
-        assert paths[2].name in err and paths[4].name in err
+        assert all(paths[n].name in err for n in (2, 4, 6, 8, 11))
     assert same(demo, monkeypatch, "sr", "list", "-q")[1].count(paths[2].stem) == 1
 
 

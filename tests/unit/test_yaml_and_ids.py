@@ -42,3 +42,59 @@ def test_ids_are_random_crockford_base32_and_collision_checked():
     assert ids.new_id("SR", date(2011, 1, 25), is_taken) == calls[-1] and len(calls) == 3
     with pytest.raises(RuntimeError):
         ids.new_id("SR", date(2011, 1, 25), lambda candidate: True)
+
+
+TRICKY_DOCUMENTS = [
+    "",
+    "a: 1\n",
+    "- 1\n- two\n",
+    "plain: text\nyes_word: yes\noff: off\nnull_word: null\ntilde: ~\nempty:\nfloat: 1.5\nexp: 1e3\n"
+    "octal: 0o17\nold_octal: 017\nhex: 0x1F\nsexagesimal: 1:20\nunderscored: 1_000\ninf: .inf\nnan: .nan\n",
+    "day: 2011-01-25\nmoment: 2011-01-25T10:00:00+02:00\nspaced: 2011-01-25 10:00:00\nutc: 2011-01-25T10:00:00Z\n",
+    "quoted: 'yes'\ndouble: \"2011-01-25\"\nblock: |\n  one\n  two\nfolded: >\n  one\n  two\n",
+    "nested:\n  a:\n  - x: 1\n    y: [1, 2, {z: 3}]\n  b: {c: d}\n",
+    "1: int key\n2011-01-25: date key\ntrue: bool key\nnull: null key\n",
+    "base: &b {a: 1}\nmerged:\n  <<: *b\n  c: 2\n",
+    "merged:\n  <<: {a: 1}\n  c: 2\n",
+    "value_key:\n  =: 1\n",
+    "twice: 1\ntwice: 2\n",
+    "? [a, b]\n: complex key\n",
+    "? {a: 1}\n: mapping key\n",
+    "bad_day: 2011-02-30\n",
+    "long: " + "9" * 5000 + "\n",
+    "hour: 2011-01-25T25:00:00+02:00\n",
+    "set: !!set {a, b}\n",
+    "binary: !!binary aGVsbG8=\n",
+    "a: [unclosed\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_DOCUMENTS)
+def test_plain_construction_gives_what_the_full_constructor_gives(text):
+    """`load` builds ordinary documents straight from libyaml's nodes (the cold list's fast path); it must give
+    exactly the full constructor's value, types and key order included, or the same error."""
+    import pickle
+
+    import yaml
+
+    def outcome(read):
+        try:
+            return "value", pickle.dumps(read(), 4)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as err:
+            return "error", type(err).__name__
+
+    full = outcome(lambda: yaml.load(text, Loader=yamlio.Loader))
+    try:
+        plain = outcome(lambda: yamlio._construct_plain(text))
+    except yamlio._Unusual:
+        plain = None  # left to the full constructor, which `load` then runs
+    if full[0] == "value" and plain is not None:
+        assert plain == full
+    if plain is not None and plain[0] == "value":
+        assert plain == full
+    try:
+        loaded = ("value", pickle.dumps(yamlio.load(text), 4))
+    except Exception as err:  # noqa: BLE001 - compared with what load did before the fast path
+        loaded = ("error", type(err).__name__)
+    if full[0] == "value" and "&" not in text and "!" not in text:
+        assert loaded == full
