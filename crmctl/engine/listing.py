@@ -146,9 +146,11 @@ def _text(value):
     return str(value) if type(value) in (str, date) else None
 
 
-def select(store, rtype, evaluator, filters, keys, full=False, progress=None):
+def select(store, rtype, evaluator, filters, keys, full=False, progress=None, ids_only=False):
     """The records matching `filters`, in the store's path order (each id once), through the index; or None when
-    the index cannot answer (turned off, given contents, a key the projection lacks). `full`: whole records."""
+    the index cannot answer (turned off, given contents, a key the projection lacks). `full`: whole records.
+    `ids_only`: the caller reads nothing but `id`; without filters and other keys the records are `{"id": id}`
+    (unpickling every projection was most of `list -q`)."""
     if os.environ.get("CRMCTL_NO_INDEX") or store.files is not None or store._pending:
         return None
     plan = Plan(store, rtype, evaluator.registry)
@@ -160,13 +162,40 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None):
         store.make_cache_dir()
         idx.open()
         idx.refresh(str(store.root / rtype.dir), plan.project(_index_evaluator(evaluator)), progress)
-        where, params = _prefilter(idx, filters, evaluator)
-        rows = idx.candidates(where, params)
+        bare = ids_only and not full and not filters and all(key == "id" for key in keys)
+        if bare:
+            rows = idx.ids()
+        else:
+            where, params = _prefilter(idx, filters, evaluator)
+            rows = idx.candidates(where, params)
     except (OSError, column_index.sqlite3.Error):
         return None  # a read-only or full disk: the full read still answers
     finally:
         idx.close()
+    if bare:
+        return _bare(store, rtype, rows)
     return _matching(store, rtype, evaluator, filters, rows, full)
+
+
+def _bare(store, rtype, rows):
+    """`{"id": id}` per record of `rows` [(path, id or None when unreadable)], as `_matching` would choose them
+    (each id once, unreadable files read and reported; a copy standing in for another has the same id)."""
+    base = store.root / rtype.dir
+    rows.sort(key=lambda row: row[0].split("/"))
+    winners = _once_each(store, base, rows)
+    found = []
+    for rel, record_id in rows:
+        winner = winners.get(rel, rel)
+        if winner is None:
+            continue
+        if record_id is None:
+            try:
+                record_id = store.read_path(base / rel)["id"]
+            except YamlError as err:
+                store.skipped[base / rel] = err
+                continue
+        found.append({"id": record_id})
+    return found
 
 
 def _index_evaluator(evaluator):

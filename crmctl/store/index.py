@@ -131,6 +131,11 @@ class ColumnIndex:
         return self.db.execute(sql, params).fetchall()
 
 
+    def ids(self):
+        """(path, id) of every row, id None for a file that could not be read: what `list -q` needs."""
+        return self.db.execute("SELECT path, CASE WHEN data IS NULL THEN NULL ELSE id END FROM rows").fetchall()
+
+
 def scan(folder):
     """{relative path: (mtime_ns, size, inode)} of every `*.yaml` file under `folder`: one stat each."""
     found = {}

@@ -113,7 +113,8 @@ def test_a_copy_in_a_second_folder_and_a_broken_file(demo, monkeypatch):
     paths[6].write_text("- a list, not a record\n", encoding="utf-8")
     paths[8].write_text(paths[8].read_text(encoding="utf-8").replace(paths[8].stem, paths[9].stem), encoding="utf-8")
     paths[11].write_bytes(b"id: " + paths[11].stem.encode() + b"\ntitle: \xff\n")  # not UTF-8
-    for args in [("sr", "list"), ("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "--view", "resolved")]:
+    for args in [("sr", "list"), ("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "--view", "resolved"),
+                 ("sr", "list", "-q")]:  # -q alone reads ids only
         code, out, err = same(demo, monkeypatch, *args)
         assert all(paths[n].name in err for n in (2, 4, 6, 8, 11))
     assert same(demo, monkeypatch, "sr", "list", "-q")[1].count(paths[2].stem) == 1
