@@ -98,13 +98,13 @@ def progress_bar(env, rtype):
 
 def show_records(env, rtype, found, columns, evaluator):
     """Print records: ids (-q), whole records (json/yaml), or rows of columns."""
-    shown = found if env.reveal or env.quiet else [display.mask(rtype, r) for r in found]  # -q prints ids only
+    shown = found if env.reveal or env.quiet else list(map(display.masker(rtype), found))  # -q prints ids only
 
     def table():
         if env.fmt == "csv":
             rows = [{c: evaluator.value(r, c) for c in columns} for r in shown]
         else:
-            rows = [display.row(evaluator, r, columns, env.lang) for r in shown]
+            rows = display.rows(evaluator, shown, columns, env.lang)
         return rows, columns, [display.column_label(rtype, c, env.lang) for c in columns]
 
     env.listing([r["id"] for r in found], shown, table)
