@@ -84,7 +84,7 @@ class Plan:
                 except CrmError:
                     pass
                 evaluator._derived.clear()
-            return record["id"], tuple(_text(record.get(key)) for key in columns), (slim, due)
+            return record["id"], tuple(map(_text, map(record.get, columns))), (slim, due)
 
         return read
 

@@ -159,9 +159,11 @@ def load(text, name="<input>"):
 # flow collections, double quotes, tabs, line breaks other than \n, a BOM) is left to libyaml.
 _KEY_LINE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?\Z")
 _ITEM_LINE = re.compile(r"( *)- (.*)\Z")
+_ENTRY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*:(?: |\Z)")  # what _KEY_LINE takes, after the indentation
 _NOT_CANONICAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _SCALARS = {}  # plain scalar text -> its value (all immutable: str, int, float, bool, None, date, datetime)
+_UNSEEN = object()
 _scalar_loader = []
 
 
@@ -182,21 +184,24 @@ def _read_canonical(text):
     return mapping
 
 
-def _mapping(lines, at, indent, mapping=None):
+def _mapping(lines, at, indent):
     """The block mapping whose keys start at column `indent` from line `at`: (mapping, next line)."""
-    mapping = {} if mapping is None else mapping
+    mapping = {}
     count = len(lines)
+    key_line = _KEY_LINE.match
     while at < count:
-        match = _KEY_LINE.match(lines[at])
+        line = lines[at]
+        match = key_line(line)
         if match is None:
-            if len(lines[at]) - len(lines[at].lstrip(" ")) < indent:
+            if len(line) - len(line.lstrip(" ")) < indent:
                 break
             raise _Unusual
-        spaces = len(match.group(1))
-        if spaces < indent:
-            break
-        key, raw = match.group(2), match.group(3)
-        if spaces > indent or key in mapping or type(_scalar(key)) is not str:  # `yes:` is a bool key, `null:` None
+        spaces, key, raw = match.groups()
+        if len(spaces) != indent:
+            if len(spaces) < indent:
+                break
+            raise _Unusual
+        if key in mapping or type(_scalar(key)) is not str:  # `yes:` is a bool key, `null:` None
             raise _Unusual
         at += 1
         if raw is not None:
@@ -217,13 +222,13 @@ def _sequence(lines, at, indent):
     """The block sequence whose `- ` items start at column `indent` from line `at`: (list, next line)."""
     items = []
     count = len(lines)
+    item_line = _ITEM_LINE.match
     while at < count:
-        match = _ITEM_LINE.match(lines[at])
+        match = item_line(lines[at])
         if match is None or len(match.group(1)) != indent:
             break
         content = match.group(2)
-        entry = _KEY_LINE.match(" " * (indent + 2) + content)
-        if entry is not None:  # `- key: ...` opens a mapping whose keys stand two columns in: read its first
+        if _ENTRY.match(content):  # `- key: ...` opens a mapping whose keys stand two columns in: read its first
             lines[at] = " " * (indent + 2) + content  # line as the key line it is
             item, at = _mapping(lines, at, indent + 2)
             items.append(item)
@@ -234,8 +239,8 @@ def _sequence(lines, at, indent):
 
 
 def _scalar(raw):
-    value = _SCALARS.get(raw)
-    if value is not None or raw in _SCALARS:
+    value = _SCALARS.get(raw, _UNSEEN)
+    if value is not _UNSEEN:
         return value
     if raw == "[]":
         return []
