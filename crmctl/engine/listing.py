@@ -166,15 +166,15 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None, id
         if bare:
             rows = idx.ids()
         else:
-            where, params = _prefilter(idx, filters, evaluator)
-            rows = idx.candidates(where, params)
+            where, params, decided, exact = _prefilter(idx, filters, evaluator)
+            rows = idx.candidates(where, params, exact)
     except (OSError, column_index.sqlite3.Error):
         return None  # a read-only or full disk: the full read still answers
     finally:
         idx.close()
     if bare:
         return _bare(store, rtype, rows)
-    return _matching(store, rtype, evaluator, filters, rows, full)
+    return _matching(store, rtype, evaluator, filters, rows, full, decided)
 
 
 def _bare(store, rtype, rows):
@@ -206,8 +206,10 @@ def _index_evaluator(evaluator):
 
 
 def _prefilter(idx, filters, evaluator):
-    """SQL admitting every row the filters could match: `key = a,b` on an indexed column."""
-    where, params = [], []
+    """SQL admitting every row the filters could match: `key = a,b` on an indexed column. Also the filters that
+    SQL decides alone for a row whose columns hold text, and the SQL that says a row is such (a column holds a
+    value's text only for a str or a date, which `query._equal` compares with an operand exactly by its text)."""
+    where, params, decided, exact = [], [], [], []
     for flt in filters:
         column = idx.column(flt.key)
         if column is None or flt.op != "=" or flt.raw == "":
@@ -215,22 +217,28 @@ def _prefilter(idx, filters, evaluator):
         wanted = [evaluator._operand(flt.key, part.strip()) for part in flt.raw.split(",")]
         if any(isinstance(w, bool) for w in wanted):
             continue
-        where.append(f"({column} IN ({', '.join('?' * len(wanted))}) OR {column} IS NULL)")
+        marks = ", ".join("?" * len(wanted))
+        where.append(f"({column} IN ({marks}) OR {column} IS NULL)")
+        exact.append(f"{column} IN ({marks})")
         params += [str(w) for w in wanted]
-    return " AND ".join(where), params
+        decided.append(flt)
+    exact_sql = " AND ".join(exact)
+    return " AND ".join(where), params + params, decided, exact_sql
 
 
-def _matching(store, rtype, evaluator, filters, rows, full):
+def _matching(store, rtype, evaluator, filters, rows, full, decided=()):
+    """The records of candidate `rows` [(path, data, whether SQL decided the `decided` filters)] that match."""
     base = store.root / rtype.dir
     rows.sort(key=lambda row: row[0].split("/"))  # Path order, as the full read sorts
     winners = _once_each(store, base, rows)
+    undecided = [flt for flt in filters if flt not in decided]
     found, paths = [], {}
-    for rel, blob in rows:
+    for rel, blob, exact in rows:
         winner = winners.get(rel, rel)
         if winner is None:
             continue  # a second copy of an id, noted in store.duplicates
         if winner != rel:
-            blob = next(b for r, b in rows if r == winner)
+            blob, exact = next((b, e) for r, b, e in rows if r == winner)
             rel = winner
         if blob is None:
             try:
@@ -243,7 +251,7 @@ def _matching(store, rtype, evaluator, filters, rows, full):
             if due != NO_DUE:
                 evaluator.preset(record, "due", due)
         before = len(evaluator._derived)
-        if evaluator.matches(record, filters):
+        if evaluator.matches(record, undecided if exact and blob is not None else filters):
             found.append(record)
             paths[id(record)] = rel
         elif len(evaluator._derived) != before:
@@ -258,14 +266,14 @@ def _once_each(store, base, rows):
     Store._once_each decides (the copy at the id's own path wins, in the first copy's place; the others are
     noted in store.duplicates in the same order)."""
     count = {}
-    for rel, blob in rows:
-        if blob is not None:
-            stem = rel.rsplit("/", 1)[-1][:-5]
+    for row in rows:  # (path, data, ...)
+        if row[1] is not None:
+            stem = row[0].rsplit("/", 1)[-1][:-5]
             count[stem] = count.get(stem, 0) + 1
     if all(n == 1 for n in count.values()):
         return {}
     kept, first, out = {}, {}, {}
-    for rel, blob in rows:
+    for rel, blob, *_ in rows:  # only when an id is in two files
         stem = rel.rsplit("/", 1)[-1][:-5]
         if blob is None or count[stem] == 1:
             continue

@@ -121,10 +121,11 @@ class ColumnIndex:
 
     # -- reading -------------------------------------------------------------------------------------------------
 
-    def candidates(self, where="", params=()):
-        """(path, data) of the rows `where` admits, of every row whose id is in two files (which copy counts
-        is decided over all of them) and of every file that could not be read (data NULL)."""
-        sql = "SELECT path, data FROM rows"
+    def candidates(self, where="", params=(), exact=""):
+        """(path, data, whether `exact` holds) of the rows `where` admits, of every row whose id is in two files
+        (which copy counts is decided over all of them) and of every file that could not be read (data NULL).
+        `params` fill `exact`'s marks and then `where`'s."""
+        sql = f"SELECT path, data, {f'coalesce({exact}, 0)' if exact else '0'} FROM rows"
         if where:
             sql += (f" WHERE ({where}) OR data IS NULL"
                     " OR id IN (SELECT id FROM rows GROUP BY id HAVING count(*) > 1)")

@@ -90,12 +90,17 @@ def test_after_edits_by_hand_deletions_and_a_pull(demo, monkeypatch):
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("\nsubject: billing\n", "\nsubject: meter_reading\nmeter_reading: 4242\n"),
                       encoding="utf-8")
+    listed = next(p for p in paths if "\nsubject: meter_reading\n" in p.read_text(encoding="utf-8"))
+    listed.write_text(listed.read_text(encoding="utf-8").replace(  # no text column: the Python filter decides
+        "\nsubject: meter_reading\n", "\nsubject:\n- billing\n- meter_reading\n"), encoding="utf-8")
     paths[5].unlink()
     pulled = paths[7].with_name("SR-20110215-ZZZZZ.yaml")  # the folder is the id's month; any file of it will do
     pulled.parent.mkdir(parents=True, exist_ok=True)
     pulled.write_text(paths[7].read_text(encoding="utf-8").replace(paths[7].stem, pulled.stem), encoding="utf-8")
     for args in [("sr", "list"), ("sr", "list", "subject=meter_reading", "--view", "unresolved"),
-                 ("sr", "list", "--view", "meter_readings"), ("sr", "list", "-q", "received>=2011-02-15")]:
+                 ("sr", "list", "--view", "meter_readings"), ("sr", "list", "-q", "received>=2011-02-15"),
+                 ("sr", "list", "-q", "subject=billing,meter_reading", "status_reason=resolved,done"),
+                 ("sr", "list", "-q", "subject=meter_reading", "received=2011-02-15,2011-02-16")]:
         code, out, _ = same(demo, monkeypatch, *args)
         assert code == 0
     assert paths[5].stem not in same(demo, monkeypatch, "sr", "list", "-q")[1]

@@ -23,7 +23,7 @@ def files(folder, **contents):
 
 
 def rows(idx, where="", params=()):
-    return {path: None if blob is None else index.load(blob)["text"] for path, blob in idx.candidates(where, params)}
+    return {path: None if blob is None else index.load(blob)["text"] for path, blob, _ in idx.candidates(where, params)}
 
 
 @pytest.fixture
