@@ -233,12 +233,13 @@ def _matching(store, rtype, evaluator, filters, rows, full, decided=()):
     winners = _once_each(store, base, rows)
     undecided = [flt for flt in filters if flt not in decided]
     found, paths = [], {}
-    for rel, blob, exact in rows:
+    for n, (rel, blob, exact) in enumerate(rows):
+        rows[n] = None  # its projection is read: the bytes need not stay (a fifth of a long list's memory)
         winner = winners.get(rel, rel)
         if winner is None:
             continue  # a second copy of an id, noted in store.duplicates
-        if winner != rel:
-            blob, exact = next((b, e) for r, b, e in rows if r == winner)
+        if winner != rel:  # read in the first copy's place, which comes before it: its row is still there
+            blob, exact = next((row[1], row[2]) for row in rows if row is not None and row[0] == winner)
             rel = winner
         if blob is None:
             try:
