@@ -100,8 +100,15 @@ class ColumnIndex:
             self.db.execute("COMMIT")
         changed = [path for path, stamp in on_disk.items() if known.get(path) != stamp]
         gone = [path for path in known if path not in on_disk]
-        rows = read_rows(folder, changed, on_disk, project, progress)
         marks = ", ".join("?" * (6 + len(self.columns)))
+        if len(changed) >= PARALLEL_FROM:
+            # many files (a fresh clone): each chunk is written as it arrives while the workers read the next
+            # (this process waited idle, then wrote them all). Every chunk clears the stamps digest, so the last
+            # step digests the table itself, whoever else wrote meanwhile or stopped half-way.
+            read_rows(folder, changed, on_disk, project, progress, lambda chunk: self._write_rows(marks, chunk))
+            rows, stored = [], None
+        else:
+            rows = read_rows(folder, changed, on_disk, project, progress)
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("DELETE FROM rows WHERE path = ?", [(path,) for path in gone])
@@ -110,6 +117,16 @@ class ColumnIndex:
                 seen = stamps_digest((path, stamp) for path, *stamp
                                      in self.db.execute("SELECT path, mtime_ns, size, inode FROM rows"))
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (seen,))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _write_rows(self, marks, rows):
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM meta WHERE key = 'stamps'")
+            self.db.executemany(f"INSERT OR REPLACE INTO rows VALUES ({marks})", rows)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -166,14 +183,15 @@ def stamps_digest(stamps):
     return hashlib.sha1("\n".join(lines).encode()).hexdigest()
 
 
-def read_rows(folder, paths, stamps, project, progress):
-    """The rows of `paths`, read on every core when there are many."""
+def read_rows(folder, paths, stamps, project, progress, take=None):
+    """The rows of `paths`, read on every core when there are many; or, given `take`, each chunk's rows handed
+    to it as they come (and none returned)."""
     started = time.monotonic()
     chunks = [paths[n:n + CHUNK] for n in range(0, len(paths), CHUNK)]
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
         results = (_read_chunk(folder, chunk, project) for chunk in chunks)
-        return _rows(results, stamps, len(paths), started, progress)
+        return _rows(results, stamps, len(paths), started, progress, take)
     import multiprocessing
 
     global _PROJECT
@@ -182,10 +200,10 @@ def read_rows(folder, paths, stamps, project, progress):
         pool = multiprocessing.get_context("fork").Pool(workers)
     except (ValueError, OSError):  # no fork on this platform, or no processes left: read here
         results = (_read_chunk(folder, chunk, project) for chunk in chunks)
-        return _rows(results, stamps, len(paths), started, progress)
+        return _rows(results, stamps, len(paths), started, progress, take)
     with pool:
         results = pool.imap(_read_chunk_forked, [(folder, chunk) for chunk in chunks])
-        return _rows(results, stamps, len(paths), started, progress)
+        return _rows(results, stamps, len(paths), started, progress, take)
 
 
 _PROJECT = None
@@ -203,11 +221,14 @@ def _read_chunk(folder, paths, project):
     return out
 
 
-def _rows(results, stamps, total, started, progress):
+def _rows(results, stamps, total, started, progress, take=None):
     rows, done = [], 0
     for chunk in results:
-        for path, record_id, columns, blob in chunk:
-            rows.append((path, *stamps[path], record_id, blob, *columns))
+        these = [(path, *stamps[path], record_id, blob, *columns) for path, record_id, columns, blob in chunk]
+        if take is None:
+            rows += these
+        else:
+            take(these)
         done += len(chunk)
         if progress and time.monotonic() - started > PROGRESS_AFTER:
             progress(done, total)

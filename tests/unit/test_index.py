@@ -108,3 +108,31 @@ def test_whole_records_are_cached_per_file(store):
     (store.root / ".cache" / "customers.records.sqlite").write_bytes(b"garbage" * 1000)
     assert names() == after
     assert not list((store.root / ".cache").glob("*.pickle"))
+
+
+def test_many_files_are_written_chunk_by_chunk_and_a_stop_half_way_costs_nothing(tmp_path, monkeypatch):
+    """A fresh clone's files are written a chunk at a time while the next are read; a refresh stopped half-way
+    (a crash, ^C) leaves rows that the next refresh completes, and no stamps digest that would hide the rest."""
+    folder = tmp_path / "records"
+    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(100)})
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index, "CHUNK", 7)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # read here, so the stand-in below can stop it
+
+    def stops_half_way(path):
+        if path.endswith("R0050.yaml"):
+            raise KeyboardInterrupt
+        return project(path)
+
+    idx = opened(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        idx.refresh(str(folder), stops_half_way)
+    assert 0 < len(rows(idx)) < 100 and idx._stamps() is None
+    idx.refresh(str(folder), project)
+    assert rows(idx) == {f"2011/01/R{n:04d}.yaml": f"r{n}\n" for n in range(100)}
+    assert idx._stamps() == index.stamps_digest(index.scan(str(folder)).items())  # next time: nothing to read
+
+    def never(path):
+        raise AssertionError(f"read {path} again")
+
+    idx.refresh(str(folder), never)
