@@ -79,7 +79,9 @@ class ColumnIndex:
             raise
 
     def column(self, key):
-        """The SQL name of an indexed column, or None."""
+        """The SQL name of an indexed column, or None. `id` is one: a readable file's id is its name's text."""
+        if key == "id":
+            return "id"
         return f"c{self.columns.index(key)}" if key in self.columns else None
 
     # -- freshness -----------------------------------------------------------------------------------------------

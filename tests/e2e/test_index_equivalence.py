@@ -47,6 +47,7 @@ def same(root, monkeypatch, *args):
 def commands(root):
     """Every view of every type with a `list`, plain lists, filters of every kind, and several formats."""
     store = Store(root)
+    ids = [path.stem for path in request_paths(root)]
     found = []
     for command, key in (("sr", "service_request"), ("customer", "customer")):
         rtype = store.config.types[key]
@@ -67,6 +68,9 @@ def commands(root):
         ("sr", "list", "due<2011-03-01", "--format", "csv"),
         ("sr", "list", "state=active", "created_by=mette.murto"),
         ("sr", "list", "customer=CUST-GENERAL"),
+        ("sr", "list", f"id={ids[0]},{ids[3]}", "--format", "csv"),  # the id column prefilters
+        ("sr", "list", f"id={ids[1]}", "subject=meter_reading,billing,callback"),
+        ("sr", "list", "id=SR-19990101-XXXXX"),
         ("sr", "list", "subject=nope"),  # refused alike
         ("customer", "list", "kind=business", "--format", "csv"),
     ]
