@@ -206,21 +206,25 @@ def _index_evaluator(evaluator):
 
 
 def _prefilter(idx, filters, evaluator):
-    """SQL admitting every row the filters could match: `key = a,b` on an indexed column. Also the filters that
-    SQL decides alone for a row whose columns hold text, and the SQL that says a row is such (a column holds a
-    value's text only for a str or a date, which `query._equal` compares with an operand exactly by its text)."""
+    """SQL admitting every row the filters could match: `key = a,b`, `key != a,b`, `key =` and `key !=` on an
+    indexed column. Also the filters that SQL decides alone for a row whose columns hold text, and the SQL that
+    says a row is such (a column holds a value's text only for a str or a date, which `query._equal` compares
+    with an operand exactly by its text, and which is empty only as '')."""
     where, params, decided, exact = [], [], [], []
     for flt in filters:
         column = idx.column(flt.key)
-        if column is None or flt.op != "=" or flt.raw == "":
+        if column is None or flt.op not in ("=", "!="):
             continue
-        wanted = [evaluator._operand(flt.key, part.strip()) for part in flt.raw.split(",")]
-        if any(isinstance(w, bool) for w in wanted):
-            continue
-        marks = ", ".join("?" * len(wanted))
-        where.append(f"({column} IN ({marks}) OR {column} IS NULL)")
-        exact.append(f"{column} IN ({marks})")
-        params += [str(w) for w in wanted]
+        if flt.raw == "":  # `key =`: empty; a text column's value is empty exactly when its text is ''
+            test = f"{column} {flt.op} ''"
+        else:
+            wanted = [evaluator._operand(flt.key, part.strip()) for part in flt.raw.split(",")]
+            if any(isinstance(w, bool) for w in wanted):
+                continue
+            test = f"{column} {'IN' if flt.op == '=' else 'NOT IN'} ({', '.join('?' * len(wanted))})"
+            params += [str(w) for w in wanted]
+        where.append(f"({test} OR {column} IS NULL)")
+        exact.append(test)
         decided.append(flt)
     exact_sql = " AND ".join(exact)
     return " AND ".join(where), params + params, decided, exact_sql

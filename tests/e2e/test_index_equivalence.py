@@ -71,6 +71,9 @@ def commands(root):
         ("sr", "list", f"id={ids[0]},{ids[3]}", "--format", "csv"),  # the id column prefilters
         ("sr", "list", f"id={ids[1]}", "subject=meter_reading,billing,callback"),
         ("sr", "list", "id=SR-19990101-XXXXX"),
+        ("sr", "list", "subject!=meter_reading,billing", "billing_recorded="),
+        ("sr", "list", "billing_recorded!=", "--format", "csv"),
+        ("sr", "list", f"id!={ids[0]}", "-q"),
         ("sr", "list", "subject=nope"),  # refused alike
         ("customer", "list", "kind=business", "--format", "csv"),
     ]
@@ -104,7 +107,9 @@ def test_after_edits_by_hand_deletions_and_a_pull(demo, monkeypatch):
     for args in [("sr", "list"), ("sr", "list", "subject=meter_reading", "--view", "unresolved"),
                  ("sr", "list", "--view", "meter_readings"), ("sr", "list", "-q", "received>=2011-02-15"),
                  ("sr", "list", "-q", "subject=billing,meter_reading", "status_reason=resolved,done"),
-                 ("sr", "list", "-q", "subject=meter_reading", "received=2011-02-15,2011-02-16")]:
+                 ("sr", "list", "-q", "subject=meter_reading", "received=2011-02-15,2011-02-16"),
+                 ("sr", "list", "-q", "subject!=billing"), ("sr", "list", "-q", "subject="),
+                 ("sr", "list", "-q", "subject!=")]:
         code, out, _ = same(demo, monkeypatch, *args)
         assert code == 0
     assert paths[5].stem not in same(demo, monkeypatch, "sr", "list", "-q")[1]
