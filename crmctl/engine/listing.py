@@ -27,6 +27,10 @@ KNOWN_DERIVED = frozenset({
     "current_stage_role", "last_progress", "stalled"})
 LONG = ("text",)  # field types left out of the projection unless the configuration reads them
 NOT_COLUMNS = ("text", "list", "object", "number", "integer")  # no text form that `=` compares
+# Derived keys kept as columns too, so their filters (`created_by = me`, `unacknowledged = true`) prefilter: each
+# depends only on the record and the configuration (not on today or the acting user).
+DERIVED_COLUMNS = ("created_by", "created_at", "updated_at", "state", "unacknowledged")
+BOOL_COLUMNS = frozenset({"unacknowledged"})  # always a bool: its column holds `true` or `false`
 NO_DUE = "-"  # `due` could not be computed ahead (a configuration fault): computed when read, as without index
 
 
@@ -47,7 +51,9 @@ class Plan:
         heads = {key.split(".")[0] for key in read}
         self.dropped = frozenset(key for key, field in rtype.fields.items()
                                  if field.type in LONG and key not in heads)
-        self.columns = tuple(key for key, field in rtype.fields.items() if field.type not in NOT_COLUMNS)
+        self.stored = tuple(key for key, field in rtype.fields.items() if field.type not in NOT_COLUMNS)
+        self.derived = tuple(key for key in DERIVED_COLUMNS if key in registry.derived and key not in rtype.fields)
+        self.columns = self.stored + self.derived
         self.has_due = "due" in registry.derived
 
     def usable(self, key):
@@ -70,7 +76,7 @@ class Plan:
 
     def project(self, evaluator):
         """The reader of one file for the index: (id, column texts, (projection, due)) or data None."""
-        dropped, columns = self.dropped, self.columns
+        dropped, columns, stored, derived = self.dropped, self.columns, self.stored, self.derived
 
         def read(path):
             record = _read_record(path)
@@ -83,8 +89,9 @@ class Plan:
                     due = evaluator.value(slim, "due")
                 except CrmError:
                     pass
-                evaluator._derived.clear()
-            return record["id"], tuple(map(_text, map(record.get, columns))), (slim, due)
+            texts = [*map(_text, map(record.get, stored)), *(_derived_text(evaluator, slim, key) for key in derived)]
+            evaluator._derived.clear()
+            return record["id"], tuple(texts), (slim, due)
 
         return read
 
@@ -138,6 +145,18 @@ def _keys(filters):
         if match:
             found.append(match.group(1))
     return found
+
+
+def _derived_text(evaluator, slim, key):
+    """A derived key's column text: in a bool column a bool as `true`/`false` (see `_prefilter`), elsewhere as
+    `_text`; None for anything else or when it cannot be computed (the Python filter then decides)."""
+    try:
+        value = evaluator.value(slim, key)
+    except CrmError:
+        return None
+    if key in BOOL_COLUMNS:
+        return ("true" if value else "false") if type(value) is bool else None
+    return _text(value)
 
 
 def _text(value):
@@ -219,10 +238,14 @@ def _prefilter(idx, filters, evaluator):
             test = f"{column} {flt.op} ''"
         else:
             wanted = [evaluator._operand(flt.key, part.strip()) for part in flt.raw.split(",")]
-            if any(isinstance(w, bool) for w in wanted):
-                continue
+            if flt.key in BOOL_COLUMNS:  # query._equal compares a bool with anything by lower-case text
+                texts = [str(w).lower() for w in wanted]
+            elif any(isinstance(w, bool) for w in wanted):
+                continue  # `key = true` on a text column matches `True` too: Python decides
+            else:
+                texts = [str(w) for w in wanted]
             test = f"{column} {'IN' if flt.op == '=' else 'NOT IN'} ({', '.join('?' * len(wanted))})"
-            params += [str(w) for w in wanted]
+            params += texts
         where.append(f"({test} OR {column} IS NULL)")
         exact.append(test)
         decided.append(flt)

@@ -74,6 +74,11 @@ def commands(root):
         ("sr", "list", "subject!=meter_reading,billing", "billing_recorded="),
         ("sr", "list", "billing_recorded!=", "--format", "csv"),
         ("sr", "list", f"id!={ids[0]}", "-q"),
+        ("sr", "list", "unacknowledged=true"), ("sr", "list", "unacknowledged!=true", "-q"),
+        ("sr", "list", "unacknowledged=FALSE", "-q"), ("sr", "list", "unacknowledged=maybe"),
+        ("sr", "list", "created_by=me", "state=active"), ("sr", "list", "created_at=2011-02-15", "-q"),
+        ("sr", "list", "updated_at!=2011-03-31", "created_by!=mette.murto,sanna.salo", "-q"),
+        ("sr", "list", "state=", "-q"), ("sr", "list", "state!=closed,active", "-q"),
         ("sr", "list", "subject=nope"),  # refused alike
         ("customer", "list", "kind=business", "--format", "csv"),
     ]
@@ -112,6 +117,12 @@ def test_after_edits_by_hand_deletions_and_a_pull(demo, monkeypatch):
                  ("sr", "list", "-q", "subject!=")]:
         code, out, _ = same(demo, monkeypatch, *args)
         assert code == 0
+    # an open assignment: `unacknowledged` is true, and its column says so
+    delegated = same(demo, monkeypatch, "sr", "list", "-q", "--view", "unresolved")[1].split()[0]
+    monkeypatch.setenv("CRMCTL_USER", "mette.murto")
+    assert invoke(demo, monkeypatch, ("sr", "delegate", delegated, "sanna.salo"), True)[0] == 0
+    assert same(demo, monkeypatch, "sr", "list", "-q", "unacknowledged=true")[1] == f"{delegated}\n"
+    assert delegated not in same(demo, monkeypatch, "sr", "list", "-q", "unacknowledged=false")[1]
     assert paths[5].stem not in same(demo, monkeypatch, "sr", "list", "-q")[1]
     assert pulled.stem in same(demo, monkeypatch, "sr", "list", "-q")[1]
     assert edited.stem in same(demo, monkeypatch, "sr", "list", "-q", "subject=meter_reading")[1]
