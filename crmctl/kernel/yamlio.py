@@ -157,9 +157,6 @@ def load(text, name="<input>"):
 # What `dump` writes for a record: `key: value` lines, `- ` items at their key's indentation, nested mappings two
 # spaces in, plain or single-quoted one-line scalars, `[]` and `{}`. Anything else (comments, blank lines, blocks,
 # flow collections, double quotes, tabs, line breaks other than \n, a BOM) is left to libyaml.
-_KEY_LINE = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]*):(?: (.*))?\Z")
-_ITEM_LINE = re.compile(r"( *)- (.*)\Z")
-_ENTRY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*:(?: |\Z)")  # what _KEY_LINE takes, after the indentation
 _NOT_CANONICAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _SCALARS = {}  # plain scalar text -> its value (all immutable: str, int, float, bool, None, date, datetime)
@@ -188,24 +185,23 @@ def _mapping(lines, at, indent):
     """The block mapping whose keys start at column `indent` from line `at`: (mapping, next line)."""
     mapping = {}
     count = len(lines)
-    key_line = _KEY_LINE.match
     while at < count:
         line = lines[at]
-        match = key_line(line)
-        if match is None:
-            if len(line) - len(line.lstrip(" ")) < indent:
+        text = line.lstrip(" ")
+        spaces = len(line) - len(text)
+        if spaces != indent:
+            if spaces < indent:
                 break
             raise _Unusual
-        spaces, key, raw = match.groups()
-        if len(spaces) != indent:
-            if len(spaces) < indent:
-                break
-            raise _Unusual
-        if key in mapping or type(_scalar(key)) is not str:  # `yes:` is a bool key, `null:` None
+        key, colon, rest = text.partition(":")
+        # a key is a plain identifier, once, that reads as text (`yes:` is a bool key, `null:` None)
+        if not colon or not key.isidentifier() or key in mapping or type(_scalar(key)) is not str:
             raise _Unusual
         at += 1
-        if raw is not None:
-            mapping[key] = _scalar(raw)
+        if rest:
+            if rest[0] != " ":
+                raise _Unusual
+            mapping[key] = _scalar(rest[1:])
             continue
         below = lines[at] if at < count else ""
         deeper = len(below) - len(below.lstrip(" "))
@@ -222,14 +218,16 @@ def _sequence(lines, at, indent):
     """The block sequence whose `- ` items start at column `indent` from line `at`: (list, next line)."""
     items = []
     count = len(lines)
-    item_line = _ITEM_LINE.match
+    opening = " " * indent + "- "
     while at < count:
-        match = item_line(lines[at])
-        if match is None or len(match.group(1)) != indent:
+        line = lines[at]
+        if not line.startswith(opening):
             break
-        content = match.group(2)
-        if _ENTRY.match(content):  # `- key: ...` opens a mapping whose keys stand two columns in: read its first
-            lines[at] = " " * (indent + 2) + content  # line as the key line it is
+        content = line[indent + 2:]
+        key, colon, rest = content.partition(":")
+        if colon and key.isidentifier() and (not rest or rest[0] == " "):
+            # `- key: ...` opens a mapping whose keys stand two columns in: read its first line as the key line
+            lines[at] = " " * (indent + 2) + content
             item, at = _mapping(lines, at, indent + 2)
             items.append(item)
         else:
