@@ -17,7 +17,7 @@ from crmctl import __version__
 from crmctl.config import cache as config_cache
 from crmctl.engine.assignments import pending
 from crmctl.kernel import yamlio
-from crmctl.kernel.errors import CrmError, YamlError
+from crmctl.kernel.errors import YamlError
 from crmctl.store import index as column_index
 
 # Derived keys whose readers need only what the projection keeps (engine/query.py, workflows/sla.py, stages.py).
@@ -87,7 +87,7 @@ class Plan:
             if self.has_due:
                 try:
                     due = evaluator.value(slim, "due")
-                except CrmError:
+                except Exception:  # noqa: BLE001 - a configuration fault or a damaged record: computed when read
                     pass
             texts = [*map(_text, map(record.get, stored)), *(_derived_text(evaluator, slim, key) for key in derived)]
             evaluator._derived.clear()
@@ -152,7 +152,7 @@ def _derived_text(evaluator, slim, key):
     `_text`; None for anything else or when it cannot be computed (the Python filter then decides)."""
     try:
         value = evaluator.value(slim, key)
-    except CrmError:
+    except Exception:  # noqa: BLE001 - a damaged record (history not a list...): the query decides, as a full read
         return None
     if key in BOOL_COLUMNS:
         return ("true" if value else "false") if type(value) is bool else None

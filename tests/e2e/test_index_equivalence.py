@@ -145,6 +145,20 @@ def test_a_copy_in_a_second_folder_and_a_broken_file(demo, monkeypatch):
     assert same(demo, monkeypatch, "sr", "list", "-q")[1].count(paths[2].stem) == 1
 
 
+def test_a_damaged_history_does_not_stop_the_index(demo, monkeypatch):
+    """A history that is not a list, and no `received`: `due` and the derived columns cannot be computed when the
+    file is indexed; a list that does not read them answers all the same (what reads them fails as a full read
+    does)."""
+    path = request_paths(demo)[12]
+    damaged = path.read_text(encoding="utf-8").split("history:")[0] + "history: {a: 1}\n"
+    path.write_text("".join(line + "\n" for line in damaged.splitlines() if not line.startswith("received:")),
+                    encoding="utf-8")
+    for args in [("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "-q", f"id={path.stem}"),
+                 ("sr", "list", "-q")]:
+        assert same(demo, monkeypatch, *args)[0] == 0
+    assert path.stem in same(demo, monkeypatch, "sr", "list", "-q")[1]
+
+
 def test_a_changed_sla_configuration_changes_due(demo, monkeypatch):
     before = same(demo, monkeypatch, "sr", "list", "--view", "unresolved", "--format", "csv")[1]
     sla = demo / "config" / "sla.yaml"
