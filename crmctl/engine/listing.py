@@ -200,7 +200,11 @@ def _bare(store, rtype, rows):
     """`{"id": id}` per record of `rows` [(path, id or None when unreadable)], as `_matching` would choose them
     (each id once, unreadable files read and reported; a copy standing in for another has the same id)."""
     base = store.root / rtype.dir
-    rows.sort(key=lambda row: row[0].split("/"))
+    stems = [rel.rsplit("/", 1)[-1] for rel, record_id in rows if record_id is not None]
+    if len(stems) != len(rows) or len(set(stems)) != len(stems):
+        # only then does the order count: which copy of an id is read, the order unreadable files are reported
+        # in (the caller sorts the answer by its unique ids)
+        rows.sort(key=lambda row: row[0].split("/"))
     winners = _once_each(store, base, rows)
     found = []
     for rel, record_id in rows:
