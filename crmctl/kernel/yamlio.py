@@ -161,6 +161,7 @@ _NOT_CANONICAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _SCALARS = {}  # plain scalar text -> its value (all immutable: str, int, float, bool, None, date, datetime)
 _UNSEEN = object()
+_ZONES = {}  # utcoffset -> the one timezone object of plain timestamps read with it
 _scalar_loader = []
 
 
@@ -258,6 +259,10 @@ def _scalar(raw):
         value = raw
     elif tag in _PLAIN_SCALARS:
         value = loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, raw))
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            # one zone object per offset (the constructor makes one per value): a pickle of a record then holds
+            # its zone once, which the column index's projections are read from on every list
+            value = value.replace(tzinfo=_ZONES.setdefault(value.utcoffset(), value.tzinfo))
     else:
         raise _Unusual
     if len(_SCALARS) > 200_000:

@@ -22,7 +22,7 @@ import time
 from crmctl.store import derived_db
 
 FORMAT = 4
-CHUNK = 500  # files per unit of parallel work
+CHUNK = 250  # files per unit of parallel work (small enough that no worker idles long at the end)
 PARALLEL_FROM = 2000  # fewer changed files than this are read in this process
 PROGRESS_AFTER = 2.0  # seconds before a progress report is worth showing
 
