@@ -105,17 +105,26 @@ class ColumnIndex:
         marks = ", ".join("?" * (6 + len(self.columns)))
         if len(changed) >= PARALLEL_FROM:
             # many files (a fresh clone): each chunk is written as it arrives while the workers read the next
-            # (this process waited idle, then wrote them all). Every chunk clears the stamps digest, so the last
-            # step digests the table itself, whoever else wrote meanwhile or stopped half-way.
-            read_rows(folder, changed, on_disk, project, progress, lambda chunk: self._write_rows(marks, chunk))
-            rows, stored = [], None
+            # (this process waited idle, then wrote them all). Each chunk replaces the stamps digest with this
+            # refresh's token, so a refresh stopped half-way leaves no digest that would hide the rest, and a
+            # stamps entry other than the one this refresh left says another process wrote meanwhile.
+            token = f"writing:{os.getpid()}:{os.urandom(8).hex()}"
+            written = [stored, False]  # the entry this refresh expects, whether another process wrote
+
+            def write(chunk):
+                written[1] |= self._write_rows(marks, chunk, written[0], token)
+                written[0] = token
+
+            read_rows(folder, changed, on_disk, project, progress, write)
+            rows, expected, unsure = [], written[0], written[1]
         else:
             rows = read_rows(folder, changed, on_disk, project, progress)
+            expected, unsure = stored, stored is None  # None: no token tells another process's writes from none
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("DELETE FROM rows WHERE path = ?", [(path,) for path in gone])
             self.db.executemany(f"INSERT OR REPLACE INTO rows VALUES ({marks})", rows)
-            if stored is None or self._stamps() != stored:  # another process wrote meanwhile: digest the table
+            if unsure or self._stamps() != expected:  # another process wrote meanwhile: digest the table
                 seen = stamps_digest((path, stamp) for path, *stamp
                                      in self.db.execute("SELECT path, mtime_ns, size, inode FROM rows"))
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (seen,))
@@ -124,15 +133,19 @@ class ColumnIndex:
             self.db.execute("ROLLBACK")
             raise
 
-    def _write_rows(self, marks, rows):
+    def _write_rows(self, marks, rows, expected, token):
+        """Write one chunk of rows and leave `token` as the stamps entry; whether the entry was not `expected`
+        (another process wrote since)."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute("DELETE FROM meta WHERE key = 'stamps'")
+            others = self._stamps() != expected
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (token,))
             self.db.executemany(f"INSERT OR REPLACE INTO rows VALUES ({marks})", rows)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        return others
 
     def _stamps(self):
         found = self.db.execute("SELECT value FROM meta WHERE key = 'stamps'").fetchone()

@@ -127,12 +127,39 @@ def test_many_files_are_written_chunk_by_chunk_and_a_stop_half_way_costs_nothing
     idx = opened(tmp_path)
     with pytest.raises(KeyboardInterrupt):
         idx.refresh(str(folder), stops_half_way)
-    assert 0 < len(rows(idx)) < 100 and idx._stamps() is None
+    on_disk = index.stamps_digest(index.scan(str(folder)).items())
+    assert 0 < len(rows(idx)) < 100 and idx._stamps() != on_disk
     idx.refresh(str(folder), project)
     assert rows(idx) == {f"2011/01/R{n:04d}.yaml": f"r{n}\n" for n in range(100)}
-    assert idx._stamps() == index.stamps_digest(index.scan(str(folder)).items())  # next time: nothing to read
+    assert idx._stamps() == on_disk  # next time: nothing to read
 
     def never(path):
         raise AssertionError(f"read {path} again")
 
     idx.refresh(str(folder), never)
+
+
+def test_another_process_writing_during_a_chunked_refresh_is_noticed(tmp_path, monkeypatch):
+    """The stamps entry then describes the table as it is (another process's row included), not this refresh's
+    scan: no later refresh is told "nothing changed" while a row differs from its file."""
+    folder = tmp_path / "records"
+    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(60)})
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index, "CHUNK", 7)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    other = opened(tmp_path)
+
+    def meanwhile(path):
+        if path.endswith("R0030.yaml"):  # another process writes a row (of a file since deleted) and its digest
+            other.db.execute("INSERT OR REPLACE INTO rows VALUES ('2011/01/GONE.yaml', 1, 1, 1, 'GONE', NULL, 'x')")
+            other.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', 'theirs')")
+        return project(path)
+
+    idx = opened(tmp_path)
+    idx.refresh(str(folder), meanwhile)
+    on_disk = index.stamps_digest(index.scan(str(folder)).items())
+    in_table = index.stamps_digest((path, stamp) for path, *stamp
+                                   in idx.db.execute("SELECT path, mtime_ns, size, inode FROM rows"))
+    assert idx._stamps() == in_table != on_disk
+    idx.refresh(str(folder), project)  # the row of no file goes
+    assert "2011/01/GONE.yaml" not in rows(idx) and len(rows(idx)) == 60 and idx._stamps() == on_disk
