@@ -112,7 +112,7 @@ def _read_record(path):
 
 
 def _stem(path):
-    name = path.rsplit("/", 1)[-1]
+    name = os.path.basename(path)  # either separator on Windows, where the folder's are backslashes
     return name[:-5] if name.endswith(".yaml") else name
 
 
