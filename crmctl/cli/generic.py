@@ -48,8 +48,9 @@ def default_columns(rtype):
     return columns
 
 
-def select(env, rtype, view_key=None, filter_texts=(), full=True):
-    """The records of a view and filters, sorted; with the evaluator that read them."""
+def select(env, rtype, view_key=None, filter_texts=(), full=True, ids_only=False):
+    """The records of a view and filters, sorted; with the evaluator that read them. `ids_only` (-q): only
+    the ids are printed, so the columns are not read (and without filters nor a sort, records may be ids)."""
     evaluator = Evaluator(env.store, rtype, actor=None, lang=env.lang)
     filters = parse_filters(filter_texts)
     probed = display.confidential_keys(rtype, [f.key for f in filters])
@@ -70,8 +71,9 @@ def select(env, rtype, view_key=None, filter_texts=(), full=True):
         evaluator.actor = env.actor
         evaluator.engine.actor = env.actor
     evaluator.check_filters(filters)
-    found = listing.select(env.store, rtype, evaluator, filters, [k.lstrip("-") for k in sort] + list(columns),
-                           full=full, progress=progress_bar(env, rtype))
+    found = listing.select(env.store, rtype, evaluator, filters,
+                           [k.lstrip("-") for k in sort] + ([] if ids_only else list(columns)),
+                           full=full, progress=progress_bar(env, rtype), ids_only=ids_only)
     if found is None:
         found = [r for r in env.store.records(rtype) if evaluator.matches(r, filters)]
     return sort_records(found, sort, evaluator), columns, evaluator
@@ -96,13 +98,13 @@ def progress_bar(env, rtype):
 
 def show_records(env, rtype, found, columns, evaluator):
     """Print records: ids (-q), whole records (json/yaml), or rows of columns."""
-    shown = found if env.reveal or env.quiet else [display.mask(rtype, r) for r in found]  # -q prints ids only
+    shown = found if env.reveal or env.quiet else list(map(display.masker(rtype), found))  # -q prints ids only
 
     def table():
         if env.fmt == "csv":
             rows = [{c: evaluator.value(r, c) for c in columns} for r in shown]
         else:
-            rows = [display.row(evaluator, r, columns, env.lang) for r in shown]
+            rows = display.rows(evaluator, shown, columns, env.lang)
         return rows, columns, [display.column_label(rtype, c, env.lang) for c in columns]
 
     env.listing([r["id"] for r in found], shown, table)
@@ -179,7 +181,7 @@ def record_group(type_key, name, help_text):
         """List records matching a view and KEY OP VALUE filters (= != < <= > >= ~)."""
         rtype = record_type(env, type_key)
         found, columns, evaluator = select(env, rtype, view_key, filters,
-                                           full=env.fmt in ("json", "yaml") and not env.quiet)
+                                           full=env.fmt in ("json", "yaml") and not env.quiet, ids_only=env.quiet)
         show_records(env, rtype, found, columns, evaluator)
 
     @formats(*TEXT_ONLY)

@@ -13,12 +13,12 @@ record as before. CRMCTL_NO_INDEX=1 turns the index off (the equivalence tests c
 import hashlib
 import os
 from datetime import date
-from pathlib import Path
 
 from crmctl import __version__
 from crmctl.config import cache as config_cache
 from crmctl.engine.assignments import pending
-from crmctl.kernel.errors import CrmError, YamlError
+from crmctl.kernel import yamlio
+from crmctl.kernel.errors import YamlError
 from crmctl.store import index as column_index
 
 # Derived keys whose readers need only what the projection keeps (engine/query.py, workflows/sla.py, stages.py).
@@ -33,6 +33,10 @@ NOT_COLUMNS = ("text", "list", "object", "number", "integer")  # no text form th
 STATUS_EVENTS = "history[status]"
 # Likewise for who wrote a history event in which month (reports/adoption): one event per person and month.
 ACTOR_EVENTS = "history[actors]"
+# Derived keys kept as columns too, so their filters (`created_by = me`, `unacknowledged = true`) prefilter: each
+# depends only on the record and the configuration (not on today or the acting user).
+DERIVED_COLUMNS = ("created_by", "created_at", "updated_at", "state", "unacknowledged")
+BOOL_COLUMNS = frozenset({"unacknowledged"})  # always a bool: its column holds `true` or `false`
 NO_DUE = "-"  # `due` could not be computed ahead (a configuration fault): computed when read, as without index
 
 
@@ -53,7 +57,9 @@ class Plan:
         heads = {key.split(".")[0] for key in read}
         self.dropped = frozenset(key for key, field in rtype.fields.items()
                                  if field.type in LONG and key not in heads)
-        self.columns = tuple(key for key, field in rtype.fields.items() if field.type not in NOT_COLUMNS)
+        self.stored = tuple(key for key, field in rtype.fields.items() if field.type not in NOT_COLUMNS)
+        self.derived = tuple(key for key in DERIVED_COLUMNS if key in registry.derived and key not in rtype.fields)
+        self.columns = self.stored + self.derived
         self.has_due = "due" in registry.derived
 
     def usable(self, key):
@@ -78,24 +84,44 @@ class Plan:
 
     def project(self, evaluator):
         """The reader of one file for the index: (id, column texts, (projection, due)) or data None."""
-        store, dropped, columns = self.store, self.dropped, self.columns
+        dropped, columns, stored, derived = self.dropped, self.columns, self.stored, self.derived
 
         def read(path):
-            try:
-                record = store.read_path(Path(path))
-            except (YamlError, OSError, UnicodeError):
-                return Path(path).stem, (None,) * len(columns), None  # read again (and reported) every time
+            record = _read_record(path)
+            if record is None:
+                return _stem(path), (None,) * len(columns), None  # read again (and reported) every time
             slim = projection(record, dropped)
             due = NO_DUE
             if self.has_due:
                 try:
                     due = evaluator.value(slim, "due")
-                except CrmError:
+                except Exception:  # noqa: BLE001 - a configuration fault or a damaged record: computed when read
                     pass
-                evaluator._derived.clear()
-            return record["id"], tuple(_text(record.get(key)) for key in columns), (slim, due)
+            texts = [*map(_text, map(record.get, stored)), *(_derived_text(evaluator, slim, key) for key in derived)]
+            evaluator._derived.clear()
+            return record["id"], tuple(texts), (slim, due)
 
         return read
+
+
+def _read_record(path):
+    """The record in the file at `path` (text), or None where `Store.read_path` would raise (unreadable, not
+    YAML, not a mapping, an id that is not the file's name): those rows are read again through the store, which
+    reports them. No `Path` per file: building three of them cost a sixth of reading a fresh clone's files."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        record = yamlio.load(yamlio.decode(raw, path), path)
+    except (YamlError, OSError):
+        return None
+    if not isinstance(record, dict) or record.get("id") != _stem(path):
+        return None
+    return record
+
+
+def _stem(path):
+    name = os.path.basename(path)  # either separator on Windows, where the folder's are backslashes
+    return name[:-5] if name.endswith(".yaml") else name
 
 
 def projection(record, dropped):
@@ -171,17 +197,31 @@ def _keys(filters):
     return found
 
 
+def _derived_text(evaluator, slim, key):
+    """A derived key's column text: in a bool column a bool as `true`/`false` (see `_prefilter`), elsewhere as
+    `_text`; None for anything else or when it cannot be computed (the Python filter then decides)."""
+    try:
+        value = evaluator.value(slim, key)
+    except Exception:  # noqa: BLE001 - a damaged record (history not a list...): the query decides, as a full read
+        return None
+    if key in BOOL_COLUMNS:
+        return ("true" if value else "false") if type(value) is bool else None
+    return _text(value)
+
+
 def _text(value):
     """A value's text for the SQL prefilter: only where `=` compares exactly that text (query._equal), else
     None, which the prefilter always admits."""
     return str(value) if type(value) in (str, date) else None
 
 
-def select(store, rtype, evaluator, filters, keys, full=False, progress=None, each=None):
+def select(store, rtype, evaluator, filters, keys, full=False, progress=None, each=None, ids_only=False):
     """The records matching `filters`, in the store's path order (each id once), through the index; or None when
     the index cannot answer (turned off, given contents, a key the projection lacks). `full`: whole records.
     `each(record)`: what to keep of each matching projection in its place, called as it is read, so a caller that
-    keeps a few facts per record never holds every projection at once (not with `full`)."""
+    keeps a few facts per record never holds every projection at once (not with `full`).
+    `ids_only`: the caller reads nothing but `id`; without filters and other keys the records are `{"id": id}`
+    (unpickling every projection was most of `list -q`)."""
     if os.environ.get("CRMCTL_NO_INDEX") or store.files is not None or store._pending:
         return None
     plan = Plan(store, rtype, evaluator.registry)
@@ -193,13 +233,44 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None, ea
         store.make_cache_dir()
         idx.open()
         idx.refresh(str(store.root / rtype.dir), plan.project(_index_evaluator(evaluator)), progress)
-        where, params = _prefilter(idx, filters, evaluator)
-        rows = idx.candidates(where, params)
+        bare = ids_only and each is None and not full and not filters and all(key == "id" for key in keys)
+        if bare:
+            rows = idx.ids()
+        else:
+            where, params, decided, exact = _prefilter(idx, filters, evaluator)
+            rows = idx.candidates(where, params, exact)
     except (OSError, column_index.sqlite3.Error):
         return None  # a read-only or full disk: the full read still answers
     finally:
         idx.close()
-    return _matching(store, rtype, evaluator, filters, rows, full, each)
+    if bare:
+        return _bare(store, rtype, rows)
+    return _matching(store, rtype, evaluator, filters, rows, full, decided, each)
+
+
+def _bare(store, rtype, rows):
+    """`{"id": id}` per record of `rows` [(path, id or None when unreadable)], as `_matching` would choose them
+    (each id once, unreadable files read and reported; a copy standing in for another has the same id)."""
+    base = store.root / rtype.dir
+    stems = [rel.rsplit("/", 1)[-1] for rel, record_id in rows if record_id is not None]
+    if len(stems) != len(rows) or len(set(stems)) != len(stems):
+        # only then does the order count: which copy of an id is read, the order unreadable files are reported
+        # in (the caller sorts the answer by its unique ids)
+        rows.sort(key=lambda row: row[0].split("/"))
+    winners = _once_each(store, base, rows)
+    found = []
+    for rel, record_id in rows:
+        winner = winners.get(rel, rel)
+        if winner is None:
+            continue
+        if record_id is None:
+            try:
+                record_id = store.read_path(base / rel)["id"]
+            except YamlError as err:
+                store.skipped[base / rel] = err
+                continue
+        found.append({"id": record_id})
+    return found
 
 
 def _index_evaluator(evaluator):
@@ -210,31 +281,48 @@ def _index_evaluator(evaluator):
 
 
 def _prefilter(idx, filters, evaluator):
-    """SQL admitting every row the filters could match: `key = a,b` on an indexed column."""
-    where, params = [], []
+    """SQL admitting every row the filters could match: `key = a,b`, `key != a,b`, `key =` and `key !=` on an
+    indexed column. Also the filters that SQL decides alone for a row whose columns hold text, and the SQL that
+    says a row is such (a column holds a value's text only for a str or a date, which `query._equal` compares
+    with an operand exactly by its text, and which is empty only as '')."""
+    where, params, decided, exact = [], [], [], []
     for flt in filters:
         column = idx.column(flt.key)
-        if column is None or flt.op != "=" or flt.raw == "":
+        if column is None or flt.op not in ("=", "!="):
             continue
-        wanted = [evaluator._operand(flt.key, part.strip()) for part in flt.raw.split(",")]
-        if any(isinstance(w, bool) for w in wanted):
-            continue
-        where.append(f"({column} IN ({', '.join('?' * len(wanted))}) OR {column} IS NULL)")
-        params += [str(w) for w in wanted]
-    return " AND ".join(where), params
+        if flt.raw == "":  # `key =`: empty; a text column's value is empty exactly when its text is ''
+            test = f"{column} {flt.op} ''"
+        else:
+            wanted = [evaluator._operand(flt.key, part.strip()) for part in flt.raw.split(",")]
+            if flt.key in BOOL_COLUMNS:  # query._equal compares a bool with anything by lower-case text
+                texts = [str(w).lower() for w in wanted]
+            elif any(isinstance(w, bool) for w in wanted):
+                continue  # `key = true` on a text column matches `True` too: Python decides
+            else:
+                texts = [str(w) for w in wanted]
+            test = f"{column} {'IN' if flt.op == '=' else 'NOT IN'} ({', '.join('?' * len(wanted))})"
+            params += texts
+        where.append(f"({test} OR {column} IS NULL)")
+        exact.append(test)
+        decided.append(flt)
+    exact_sql = " AND ".join(exact)
+    return " AND ".join(where), params + params, decided, exact_sql
 
 
-def _matching(store, rtype, evaluator, filters, rows, full, each=None):
+def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=None):
+    """The records of candidate `rows` [(path, data, whether SQL decided the `decided` filters)] that match."""
     base = store.root / rtype.dir
     rows.sort(key=lambda row: row[0].split("/"))  # Path order, as the full read sorts
     winners = _once_each(store, base, rows)
+    undecided = [flt for flt in filters if flt not in decided]
     found, paths = [], {}
-    for rel, blob in rows:
+    for n, (rel, blob, exact) in enumerate(rows):
+        rows[n] = None  # its projection is read: the bytes need not stay (a fifth of a long list's memory)
         winner = winners.get(rel, rel)
         if winner is None:
             continue  # a second copy of an id, noted in store.duplicates
-        if winner != rel:
-            blob = next(b for r, b in rows if r == winner)
+        if winner != rel:  # read in the first copy's place, which comes before it: its row is still there
+            blob, exact = next((row[1], row[2]) for row in rows if row is not None and row[0] == winner)
             rel = winner
         if blob is None:
             try:
@@ -247,7 +335,7 @@ def _matching(store, rtype, evaluator, filters, rows, full, each=None):
             if due != NO_DUE:
                 evaluator.preset(record, "due", due)
         before = len(evaluator._derived)
-        if evaluator.matches(record, filters):
+        if evaluator.matches(record, undecided if exact and blob is not None else filters):
             if each is not None:
                 found.append(each(record))
                 # what `each` made of it is kept and the projection goes, as every one before it did: nothing in
@@ -268,14 +356,14 @@ def _once_each(store, base, rows):
     Store._once_each decides (the copy at the id's own path wins, in the first copy's place; the others are
     noted in store.duplicates in the same order)."""
     count = {}
-    for rel, blob in rows:
-        if blob is not None:
-            stem = rel.rsplit("/", 1)[-1][:-5]
+    for row in rows:  # (path, data, ...)
+        if row[1] is not None:
+            stem = row[0].rsplit("/", 1)[-1][:-5]
             count[stem] = count.get(stem, 0) + 1
     if all(n == 1 for n in count.values()):
         return {}
     kept, first, out = {}, {}, {}
-    for rel, blob in rows:
+    for rel, blob, *_ in rows:  # only when an id is in two files
         stem = rel.rsplit("/", 1)[-1][:-5]
         if blob is None or count[stem] == 1:
             continue

@@ -22,7 +22,7 @@ import time
 from crmctl.store import derived_db
 
 FORMAT = 5  # 5: projections keep the history events reports read (engine/listing._kept_history)
-CHUNK = 500  # files per unit of parallel work
+CHUNK = 250  # files per unit of parallel work (small enough that no worker idles long at the end)
 PARALLEL_FROM = 2000  # fewer changed files than this are read in this process
 PROGRESS_AFTER = 2.0  # seconds before a progress report is worth showing
 
@@ -79,7 +79,9 @@ class ColumnIndex:
             raise
 
     def column(self, key):
-        """The SQL name of an indexed column, or None."""
+        """The SQL name of an indexed column, or None. `id` is one: a readable file's id is its name's text."""
+        if key == "id":
+            return "id"
         return f"c{self.columns.index(key)}" if key in self.columns else None
 
     # -- freshness -----------------------------------------------------------------------------------------------
@@ -100,13 +102,29 @@ class ColumnIndex:
             self.db.execute("COMMIT")
         changed = [path for path, stamp in on_disk.items() if known.get(path) != stamp]
         gone = [path for path in known if path not in on_disk]
-        rows = read_rows(folder, changed, on_disk, project, progress)
         marks = ", ".join("?" * (6 + len(self.columns)))
+        if len(changed) >= PARALLEL_FROM:
+            # many files (a fresh clone): each chunk is written as it arrives while the workers read the next
+            # (this process waited idle, then wrote them all). Each chunk replaces the stamps digest with this
+            # refresh's token, so a refresh stopped half-way leaves no digest that would hide the rest, and a
+            # stamps entry other than the one this refresh left says another process wrote meanwhile.
+            token = f"writing:{os.getpid()}:{os.urandom(8).hex()}"
+            written = [stored, False]  # the entry this refresh expects, whether another process wrote
+
+            def write(chunk):
+                written[1] |= self._write_rows(marks, chunk, written[0], token)
+                written[0] = token
+
+            read_rows(folder, changed, on_disk, project, progress, write)
+            rows, expected, unsure = [], written[0], written[1]
+        else:
+            rows = read_rows(folder, changed, on_disk, project, progress)
+            expected, unsure = stored, stored is None  # None: no token tells another process's writes from none
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("DELETE FROM rows WHERE path = ?", [(path,) for path in gone])
             self.db.executemany(f"INSERT OR REPLACE INTO rows VALUES ({marks})", rows)
-            if stored is None or self._stamps() != stored:  # another process wrote meanwhile: digest the table
+            if unsure or self._stamps() != expected:  # another process wrote meanwhile: digest the table
                 seen = stamps_digest((path, stamp) for path, *stamp
                                      in self.db.execute("SELECT path, mtime_ns, size, inode FROM rows"))
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (seen,))
@@ -115,20 +133,40 @@ class ColumnIndex:
             self.db.execute("ROLLBACK")
             raise
 
+    def _write_rows(self, marks, rows, expected, token):
+        """Write one chunk of rows and leave `token` as the stamps entry; whether the entry was not `expected`
+        (another process wrote since)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            others = self._stamps() != expected
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', ?)", (token,))
+            self.db.executemany(f"INSERT OR REPLACE INTO rows VALUES ({marks})", rows)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return others
+
     def _stamps(self):
         found = self.db.execute("SELECT value FROM meta WHERE key = 'stamps'").fetchone()
         return found[0] if found else None
 
     # -- reading -------------------------------------------------------------------------------------------------
 
-    def candidates(self, where="", params=()):
-        """(path, data) of the rows `where` admits, of every row whose id is in two files (which copy counts
-        is decided over all of them) and of every file that could not be read (data NULL)."""
-        sql = "SELECT path, data FROM rows"
+    def candidates(self, where="", params=(), exact=""):
+        """(path, data, whether `exact` holds) of the rows `where` admits, of every row whose id is in two files
+        (which copy counts is decided over all of them) and of every file that could not be read (data NULL).
+        `params` fill `exact`'s marks and then `where`'s."""
+        sql = f"SELECT path, data, {f'coalesce({exact}, 0)' if exact else '0'} FROM rows"
         if where:
             sql += (f" WHERE ({where}) OR data IS NULL"
                     " OR id IN (SELECT id FROM rows GROUP BY id HAVING count(*) > 1)")
         return self.db.execute(sql, params).fetchall()
+
+
+    def ids(self):
+        """(path, id) of every row, id None for a file that could not be read: what `list -q` needs."""
+        return self.db.execute("SELECT path, CASE WHEN data IS NULL THEN NULL ELSE id END FROM rows").fetchall()
 
 
 def scan(folder):
@@ -160,14 +198,15 @@ def stamps_digest(stamps):
     return hashlib.sha1("\n".join(lines).encode()).hexdigest()
 
 
-def read_rows(folder, paths, stamps, project, progress):
-    """The rows of `paths`, read on every core when there are many."""
+def read_rows(folder, paths, stamps, project, progress, take=None):
+    """The rows of `paths`, read on every core when there are many; or, given `take`, each chunk's rows handed
+    to it as they come (and none returned)."""
     started = time.monotonic()
     chunks = [paths[n:n + CHUNK] for n in range(0, len(paths), CHUNK)]
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
         results = (_read_chunk(folder, chunk, project) for chunk in chunks)
-        return _rows(results, stamps, len(paths), started, progress)
+        return _rows(results, stamps, len(paths), started, progress, take)
     import multiprocessing
 
     global _PROJECT
@@ -176,10 +215,10 @@ def read_rows(folder, paths, stamps, project, progress):
         pool = multiprocessing.get_context("fork").Pool(workers)
     except (ValueError, OSError):  # no fork on this platform, or no processes left: read here
         results = (_read_chunk(folder, chunk, project) for chunk in chunks)
-        return _rows(results, stamps, len(paths), started, progress)
+        return _rows(results, stamps, len(paths), started, progress, take)
     with pool:
         results = pool.imap(_read_chunk_forked, [(folder, chunk) for chunk in chunks])
-        return _rows(results, stamps, len(paths), started, progress)
+        return _rows(results, stamps, len(paths), started, progress, take)
 
 
 _PROJECT = None
@@ -197,11 +236,14 @@ def _read_chunk(folder, paths, project):
     return out
 
 
-def _rows(results, stamps, total, started, progress):
+def _rows(results, stamps, total, started, progress, take=None):
     rows, done = [], 0
     for chunk in results:
-        for path, record_id, columns, blob in chunk:
-            rows.append((path, *stamps[path], record_id, blob, *columns))
+        these = [(path, *stamps[path], record_id, blob, *columns) for path, record_id, columns, blob in chunk]
+        if take is None:
+            rows += these
+        else:
+            take(these)
         done += len(chunk)
         if progress and time.monotonic() - started > PROGRESS_AFTER:
             progress(done, total)

@@ -47,6 +47,7 @@ def same(root, monkeypatch, *args):
 def commands(root):
     """Every view of every type with a `list`, plain lists, filters of every kind, and several formats."""
     store = Store(root)
+    ids = [path.stem for path in request_paths(root)]
     found = []
     for command, key in (("sr", "service_request"), ("customer", "customer")):
         rtype = store.config.types[key]
@@ -67,6 +68,17 @@ def commands(root):
         ("sr", "list", "due<2011-03-01", "--format", "csv"),
         ("sr", "list", "state=active", "created_by=mette.murto"),
         ("sr", "list", "customer=CUST-GENERAL"),
+        ("sr", "list", f"id={ids[0]},{ids[3]}", "--format", "csv"),  # the id column prefilters
+        ("sr", "list", f"id={ids[1]}", "subject=meter_reading,billing,callback"),
+        ("sr", "list", "id=SR-19990101-XXXXX"),
+        ("sr", "list", "subject!=meter_reading,billing", "billing_recorded="),
+        ("sr", "list", "billing_recorded!=", "--format", "csv"),
+        ("sr", "list", f"id!={ids[0]}", "-q"),
+        ("sr", "list", "unacknowledged=true"), ("sr", "list", "unacknowledged!=true", "-q"),
+        ("sr", "list", "unacknowledged=FALSE", "-q"), ("sr", "list", "unacknowledged=maybe"),
+        ("sr", "list", "created_by=me", "state=active"), ("sr", "list", "created_at=2011-02-15", "-q"),
+        ("sr", "list", "updated_at!=2011-03-31", "created_by!=mette.murto,sanna.salo", "-q"),
+        ("sr", "list", "state=", "-q"), ("sr", "list", "state!=closed,active", "-q"),
         ("sr", "list", "subject=nope"),  # refused alike
         ("customer", "list", "kind=business", "--format", "csv"),
     ]
@@ -90,14 +102,27 @@ def test_after_edits_by_hand_deletions_and_a_pull(demo, monkeypatch):
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace("\nsubject: billing\n", "\nsubject: meter_reading\nmeter_reading: 4242\n"),
                       encoding="utf-8")
+    listed = next(p for p in paths if "\nsubject: meter_reading\n" in p.read_text(encoding="utf-8"))
+    listed.write_text(listed.read_text(encoding="utf-8").replace(  # no text column: the Python filter decides
+        "\nsubject: meter_reading\n", "\nsubject:\n- billing\n- meter_reading\n"), encoding="utf-8")
     paths[5].unlink()
     pulled = paths[7].with_name("SR-20110215-ZZZZZ.yaml")  # the folder is the id's month; any file of it will do
     pulled.parent.mkdir(parents=True, exist_ok=True)
     pulled.write_text(paths[7].read_text(encoding="utf-8").replace(paths[7].stem, pulled.stem), encoding="utf-8")
     for args in [("sr", "list"), ("sr", "list", "subject=meter_reading", "--view", "unresolved"),
-                 ("sr", "list", "--view", "meter_readings"), ("sr", "list", "-q", "received>=2011-02-15")]:
+                 ("sr", "list", "--view", "meter_readings"), ("sr", "list", "-q", "received>=2011-02-15"),
+                 ("sr", "list", "-q", "subject=billing,meter_reading", "status_reason=resolved,done"),
+                 ("sr", "list", "-q", "subject=meter_reading", "received=2011-02-15,2011-02-16"),
+                 ("sr", "list", "-q", "subject!=billing"), ("sr", "list", "-q", "subject="),
+                 ("sr", "list", "-q", "subject!=")]:
         code, out, _ = same(demo, monkeypatch, *args)
         assert code == 0
+    # an open assignment: `unacknowledged` is true, and its column says so
+    delegated = same(demo, monkeypatch, "sr", "list", "-q", "--view", "unresolved")[1].split()[0]
+    monkeypatch.setenv("CRMCTL_USER", "mette.murto")
+    assert invoke(demo, monkeypatch, ("sr", "delegate", delegated, "sanna.salo"), True)[0] == 0
+    assert same(demo, monkeypatch, "sr", "list", "-q", "unacknowledged=true")[1] == f"{delegated}\n"
+    assert delegated not in same(demo, monkeypatch, "sr", "list", "-q", "unacknowledged=false")[1]
     assert paths[5].stem not in same(demo, monkeypatch, "sr", "list", "-q")[1]
     assert pulled.stem in same(demo, monkeypatch, "sr", "list", "-q")[1]
     assert edited.stem in same(demo, monkeypatch, "sr", "list", "-q", "subject=meter_reading")[1]
@@ -110,10 +135,28 @@ def test_a_copy_in_a_second_folder_and_a_broken_file(demo, monkeypatch):
     stray.parent.mkdir(parents=True)
     stray.write_text(paths[2].read_text(encoding="utf-8").replace("subject: ", "subject: x"), encoding="utf-8")
     paths[4].write_text("id: [unclosed\n", encoding="utf-8")
-    for args in [("sr", "list"), ("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "--view", "resolved")]:
+    paths[6].write_text("- a list, not a record\n", encoding="utf-8")
+    paths[8].write_text(paths[8].read_text(encoding="utf-8").replace(paths[8].stem, paths[9].stem), encoding="utf-8")
+    paths[11].write_bytes(b"id: " + paths[11].stem.encode() + b"\ntitle: \xff\n")  # not UTF-8
+    for args in [("sr", "list"), ("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "--view", "resolved"),
+                 ("sr", "list", "-q")]:  # -q alone reads ids only
         code, out, err = same(demo, monkeypatch, *args)
-        assert paths[2].name in err and paths[4].name in err
+        assert all(paths[n].name in err for n in (2, 4, 6, 8, 11))
     assert same(demo, monkeypatch, "sr", "list", "-q")[1].count(paths[2].stem) == 1
+
+
+def test_a_damaged_history_does_not_stop_the_index(demo, monkeypatch):
+    """A history that is not a list, and no `received`: `due` and the derived columns cannot be computed when the
+    file is indexed; a list that does not read them answers all the same (what reads them fails as a full read
+    does)."""
+    path = request_paths(demo)[12]
+    damaged = path.read_text(encoding="utf-8").split("history:")[0] + "history: {a: 1}\n"
+    path.write_text("".join(line + "\n" for line in damaged.splitlines() if not line.startswith("received:")),
+                    encoding="utf-8")
+    for args in [("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "-q", f"id={path.stem}"),
+                 ("sr", "list", "-q")]:
+        assert same(demo, monkeypatch, *args)[0] == 0
+    assert path.stem in same(demo, monkeypatch, "sr", "list", "-q")[1]
 
 
 def test_a_changed_sla_configuration_changes_due(demo, monkeypatch):

@@ -23,7 +23,7 @@ def files(folder, **contents):
 
 
 def rows(idx, where="", params=()):
-    return {path: None if blob is None else index.load(blob)["text"] for path, blob in idx.candidates(where, params)}
+    return {path: None if blob is None else index.load(blob)["text"] for path, blob, _ in idx.candidates(where, params)}
 
 
 @pytest.fixture
@@ -108,3 +108,58 @@ def test_whole_records_are_cached_per_file(store):
     (store.root / ".cache" / "customers.records.sqlite").write_bytes(b"garbage" * 1000)
     assert names() == after
     assert not list((store.root / ".cache").glob("*.pickle"))
+
+
+def test_many_files_are_written_chunk_by_chunk_and_a_stop_half_way_costs_nothing(tmp_path, monkeypatch):
+    """A fresh clone's files are written a chunk at a time while the next are read; a refresh stopped half-way
+    (a crash, ^C) leaves rows that the next refresh completes, and no stamps digest that would hide the rest."""
+    folder = tmp_path / "records"
+    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(100)})
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index, "CHUNK", 7)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # read here, so the stand-in below can stop it
+
+    def stops_half_way(path):
+        if path.endswith("R0050.yaml"):
+            raise KeyboardInterrupt
+        return project(path)
+
+    idx = opened(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        idx.refresh(str(folder), stops_half_way)
+    on_disk = index.stamps_digest(index.scan(str(folder)).items())
+    assert 0 < len(rows(idx)) < 100 and idx._stamps() != on_disk
+    idx.refresh(str(folder), project)
+    assert rows(idx) == {f"2011/01/R{n:04d}.yaml": f"r{n}\n" for n in range(100)}
+    assert idx._stamps() == on_disk  # next time: nothing to read
+
+    def never(path):
+        raise AssertionError(f"read {path} again")
+
+    idx.refresh(str(folder), never)
+
+
+def test_another_process_writing_during_a_chunked_refresh_is_noticed(tmp_path, monkeypatch):
+    """The stamps entry then describes the table as it is (another process's row included), not this refresh's
+    scan: no later refresh is told "nothing changed" while a row differs from its file."""
+    folder = tmp_path / "records"
+    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(60)})
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index, "CHUNK", 7)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    other = opened(tmp_path)
+
+    def meanwhile(path):
+        if path.endswith("R0030.yaml"):  # another process writes a row (of a file since deleted) and its digest
+            other.db.execute("INSERT OR REPLACE INTO rows VALUES ('2011/01/GONE.yaml', 1, 1, 1, 'GONE', NULL, 'x')")
+            other.db.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', 'theirs')")
+        return project(path)
+
+    idx = opened(tmp_path)
+    idx.refresh(str(folder), meanwhile)
+    on_disk = index.stamps_digest(index.scan(str(folder)).items())
+    in_table = index.stamps_digest((path, stamp) for path, *stamp
+                                   in idx.db.execute("SELECT path, mtime_ns, size, inode FROM rows"))
+    assert idx._stamps() == in_table != on_disk
+    idx.refresh(str(folder), project)  # the row of no file goes
+    assert "2011/01/GONE.yaml" not in rows(idx) and len(rows(idx)) == 60 and idx._stamps() == on_disk
