@@ -24,10 +24,12 @@ def report_command(name, monthly):
     @click.command(name=name, help=HELP.get(name, name))
     @pass_env
     def command(env, start=None, end=None, out=None):
+        from crmctl.cli.generic import progress_bar
         from crmctl.reports import run
         from crmctl.reports.render import render
 
-        result = run(env.store, name, start, end, env.lang)
+        # A first report after a clone builds the column index: the same bar as a first list
+        result = run(env.store, name, start, end, env.lang, progress=lambda rtype: progress_bar(env, rtype))
         text, extra = render(result, env.fmt, env.lang, env.store.root, out)
         if out is None:
             env.out(text)

@@ -70,9 +70,10 @@ def definitions():
 class Context:
     """What report builders share in one run: records read once, one Evaluator per type."""
 
-    def __init__(self, store, lang="fi"):
+    def __init__(self, store, lang="fi", progress=None):
         self.store = store
         self.lang = lang
+        self.progress = progress  # progress(rtype) -> a callback for a long index build, or None
         self._evaluators = {}
 
     def rtype(self, type_key):
@@ -91,7 +92,8 @@ class Context:
         if type_key not in self.store.config.types:
             return []
         rtype = self.rtype(type_key)
-        made = listing.select(self.store, rtype, self.evaluator(type_key), [], keys, each=make)
+        made = listing.select(self.store, rtype, self.evaluator(type_key), [], keys, each=make,
+                              progress=self.progress(rtype) if self.progress else None)
         if made is None:
             made = [make(record) for record in self.store.records(rtype)]
         return made
@@ -111,13 +113,14 @@ class Context:
                 for handle, data in self.store.config.users.items()}
 
 
-def run(store, name, start=None, end=None, lang="fi", context=None):
-    """Build report `name` over the months start..end (`YYYY-MM` texts; default the last three)."""
+def run(store, name, start=None, end=None, lang="fi", context=None, progress=None):
+    """Build report `name` over the months start..end (`YYYY-MM` texts; default the last three). `progress`:
+    as Context's."""
     known = definitions()
     if name not in known:
         raise UsageError(code="report.unknown", name=name, known=", ".join(known))
     definition = known[name]
-    context = context or Context(store, lang)
+    context = context or Context(store, lang, progress)
     months = month_range(start, end, store.today()) if definition.monthly else snapshot_window(start, end)
     return definition.build(context, months)
 

@@ -138,3 +138,20 @@ def test_reports_read_projections_not_whole_records(demo, monkeypatch):
     monkeypatch.setattr(Store, "_load_all", whole_records)
     for name in REPORTS:
         assert invoke(demo, monkeypatch, ("report", name, *RANGE, "--format", "json"), True) == expected[name]
+
+
+def test_a_first_report_after_a_clone_shows_the_index_build_as_a_first_list_does(demo, monkeypatch):
+    """The index a first report builds takes as long as a first list's: the same progress bar on a terminal
+    (cli/generic.progress_bar, which draws nothing off a terminal), here called back for every type read."""
+    import crmctl.cli.generic as generic
+    from crmctl.store import index
+
+    monkeypatch.setattr(index, "PROGRESS_AFTER", 0)
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    shown = []
+    monkeypatch.setattr(generic, "progress_bar",
+                        lambda env, rtype: lambda done, total: shown.append((rtype.key, done, total)))
+    code, _out, _err = invoke(demo, monkeypatch, ["report", "calls", *RANGE], indexed=True)
+    assert code == 0
+    requests = len(list((demo / "service-requests").rglob("*.yaml")))
+    assert ("service_request", requests, requests) in shown and shown[-1] == ("service_request", None, requests)
