@@ -14,6 +14,7 @@ from crmctl.kernel.registry import registry
 from crmctl.kernel.i18n import LANGUAGES
 from crmctl.engine import listing
 from crmctl.engine.query import Evaluator
+from crmctl.reports.kept import kept_or_built
 from crmctl.reports.months import label, last_day, month_range, parse_month, previous_month
 
 
@@ -120,9 +121,13 @@ def run(store, name, start=None, end=None, lang="fi", context=None, progress=Non
     if name not in known:
         raise UsageError(code="report.unknown", name=name, known=", ".join(known))
     definition = known[name]
-    context = context or Context(store, lang, progress)
     months = month_range(start, end, store.today()) if definition.monthly else snapshot_window(start, end)
-    return definition.build(context, months)
+    if context is not None:
+        return definition.build(context, months)
+    if not definition.monthly:  # quality keeps its own answers, in check's findings cache
+        return definition.build(Context(store, lang, progress), months)
+    asked = ",".join(month.isoformat() for month in months)
+    return kept_or_built(store, lang, name, asked, lambda: definition.build(Context(store, lang, progress), months))
 
 
 def snapshot_window(start, end):
