@@ -109,14 +109,27 @@ def _read_record(path):
     YAML, not a mapping, an id that is not the file's name): those rows are read again through the store, which
     reports them. No `Path` per file: building three of them cost a sixth of reading a fresh clone's files."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = _file_bytes(path)
         record = yamlio.load(yamlio.decode(raw, path), path)
     except (YamlError, OSError):
         return None
     if not isinstance(record, dict) or record.get("id") != _stem(path):
         return None
     return record
+
+
+def _file_bytes(path):
+    """The file's bytes through the descriptor: a buffered file object per file was half the cost of reading it."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # O_BINARY: no newline translation on Windows
+    try:
+        parts = []
+        while True:
+            part = os.read(descriptor, 65536)
+            if not part:
+                return parts[0] if len(parts) == 1 else b"".join(parts)
+            parts.append(part)
+    finally:
+        os.close(descriptor)
 
 
 def _stem(path):
