@@ -13,6 +13,7 @@ Writers serialise on SQLite's own write lock (WAL mode, so a reader never waits 
 refresh); a record written while the index is refreshed has a new inode, so the next refresh re-reads it.
 """
 
+import gc
 import hashlib
 import os
 import pickle
@@ -233,11 +234,16 @@ def read_rows(folder, paths, stamps, project, progress, take=None, writer=None):
     global _JOB
     # forked workers inherit it: the projection needs the configuration, not a pickle of it
     _JOB = (folder, project, stamps, writer if take is not None else None)
+    # what exists now lives as long as the workers: out of the collector's sight, their collections of the
+    # objects each file makes do not walk the configuration and the modules again and again
+    gc.freeze()
     try:
         pool = multiprocessing.get_context("fork").Pool(workers)
     except (ValueError, OSError):  # no fork on this platform, or no processes left: read here
+        gc.unfreeze()
         results = (_chunk_rows(_read_chunk(folder, chunk, project), stamps) for chunk in chunks)
         return _rows(results, len(paths), started, progress, take)
+    gc.unfreeze()
     try:
         with pool:
             # in the order they are done: a chunk that took longer holds back none behind it
