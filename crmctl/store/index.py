@@ -7,8 +7,9 @@ only keeps the rows fresh and hands them out.
 
 Freshness is one `os.scandir` pass with one stat per file, whose digest is compared with the stored digest of
 the rows' stamps (no Python object per row when nothing changed); otherwise new and changed files are re-read (on
-every core when there are many), vanished ones deleted, and a changed `digest` (the configuration the projection depends
-on) empties the table. The index is derived data: deleting or damaging it costs a rebuild, never an answer.
+every core when there are many, each worker writing the rows it read), vanished ones deleted, and a changed
+`digest` (the configuration the projection depends on) empties the table. The index is derived data: deleting
+or damaging it costs a rebuild, never an answer.
 Writers serialise on SQLite's own write lock (WAL mode, so a reader never waits and never sees a half-done
 refresh); a record written while the index is refreshed has a new inode, so the next refresh re-reads it.
 """
