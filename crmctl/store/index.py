@@ -122,7 +122,7 @@ class ColumnIndex:
 
             others = read_rows(folder, changed, on_disk, project, progress, write,
                                ChunkWriter(self.path, marks, (stored, token), token))
-            rows, expected, unsure = [], token, written[1] or others
+            rows, expected, unsure = [], token, written[1] or others is True  # read here: [] (`write` noted it)
         else:
             rows = read_rows(folder, changed, on_disk, project, progress)
             expected, unsure = stored, stored is None  # None: no token tells another process's writes from none
