@@ -12,7 +12,7 @@ record as before. CRMCTL_NO_INDEX=1 turns the index off (the equivalence tests c
 
 import hashlib
 import os
-from datetime import date
+from datetime import date, datetime
 
 from crmctl import __version__
 from crmctl.config import cache as config_cache
@@ -109,14 +109,27 @@ def _read_record(path):
     YAML, not a mapping, an id that is not the file's name): those rows are read again through the store, which
     reports them. No `Path` per file: building three of them cost a sixth of reading a fresh clone's files."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = _file_bytes(path)
         record = yamlio.load(yamlio.decode(raw, path), path)
     except (YamlError, OSError):
         return None
     if not isinstance(record, dict) or record.get("id") != _stem(path):
         return None
     return record
+
+
+def _file_bytes(path):
+    """The file's bytes through the descriptor: a buffered file object per file was half the cost of reading it."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # O_BINARY: no newline translation on Windows
+    try:
+        parts = []
+        while True:
+            part = os.read(descriptor, 65536)
+            if not part:
+                return parts[0] if len(parts) == 1 else b"".join(parts)
+            parts.append(part)
+    finally:
+        os.close(descriptor)
 
 
 def _stem(path):
@@ -148,18 +161,27 @@ def _kept_history(history):
     for number, event in enumerate(history):
         if not isinstance(event, dict):
             continue
-        if event.get("event") == "status":
-            status_events[_hashable(event.get("to"), number)] = number
-        month = _month_key(event.get("at"))
+        get = event.get
+        if get("event") == "status":
+            status_events[_hashable(get("to"), number)] = number
+        at = get("at")
+        kind = type(at)
+        # the usual timestamp or date without the general test's calls (a tenth of projecting a record)
+        month = (at.year, at.month) if kind is datetime or kind is date else _month_key(at)
         if month is not None:
-            actor_events.setdefault(_hashable((month, event.get("by")), number), number)
-    # `by` beside every `at` kept: an event counts for the person who wrote it in its month (ACTOR_EVENTS)
+            actor_events.setdefault(_hashable((month, get("by")), number), number)
+    # `by` beside every `at` kept: an event counts for the person who wrote it in its month (ACTOR_EVENTS); a
+    # status event kept for both reasons has the keys in that order
     read = {}
-    for numbers, keys in (([0, last, *actor_events.values()], ("at", "by")),
-                          (status_events.values(), ("event", "to", "at", "by"))):
-        for number in numbers:
-            read[number] = read.get(number, ()) + tuple(key for key in keys if key not in read.get(number, ()))
+    for number in (0, last, *actor_events.values()):
+        read[number] = _AT_BY
+    for number in status_events.values():
+        read[number] = _AT_BY + ("event", "to") if number in read else _STATUS_KEYS
     return [_pick(history[number], read[number]) for number in sorted(read)]
+
+
+_AT_BY = ("at", "by")
+_STATUS_KEYS = ("event", "to", "at", "by")
 
 
 def _month_key(at):

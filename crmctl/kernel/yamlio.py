@@ -162,6 +162,7 @@ _NOT_CANONICAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\
 _PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _SCALARS = {}  # plain scalar text -> its value (all immutable: str, int, float, bool, None, date, datetime)
 _UNSEEN = object()
+_TEXT_KEYS = set()  # mapping keys known to be plain identifiers that read as text
 _ZONES = {}  # utcoffset -> the one timezone object of plain timestamps read with it
 _scalar_loader = []
 
@@ -196,14 +197,23 @@ def _mapping(lines, at, indent):
                 break
             raise _Unusual
         key, colon, rest = text.partition(":")
-        # a key is a plain identifier, once, that reads as text (`yes:` is a bool key, `null:` None)
-        if not colon or not key.isidentifier() or key in mapping or type(_scalar(key)) is not str:
+        # a key is a plain identifier, once, that reads as text (`yes:` is a bool key, `null:` None); the few
+        # keys of a store are checked once each (checking every line was a tenth of reading a record)
+        if key not in _TEXT_KEYS:
+            if not colon or not key.isidentifier() or type(_scalar(key)) is not str:
+                raise _Unusual
+            if len(_TEXT_KEYS) > 10_000:  # a bound against a store of made-up keys
+                _TEXT_KEYS.clear()
+            _TEXT_KEYS.add(key)
+        if not colon or key in mapping:
             raise _Unusual
         at += 1
         if rest:
             if rest[0] != " ":
                 raise _Unusual
-            mapping[key] = _scalar(rest[1:])
+            raw = rest[1:]
+            value = _SCALARS.get(raw, _UNSEEN)  # the scalar seen before, without a call
+            mapping[key] = _scalar(raw) if value is _UNSEEN else value
             continue
         below = lines[at] if at < count else ""
         deeper = len(below) - len(below.lstrip(" "))
@@ -233,7 +243,8 @@ def _sequence(lines, at, indent):
             item, at = _mapping(lines, at, indent + 2)
             items.append(item)
         else:
-            items.append(_scalar(content))
+            value = _SCALARS.get(content, _UNSEEN)
+            items.append(_scalar(content) if value is _UNSEEN else value)
             at += 1
     return items, at
 

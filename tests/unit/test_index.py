@@ -163,3 +163,36 @@ def test_another_process_writing_during_a_chunked_refresh_is_noticed(tmp_path, m
     assert idx._stamps() == in_table != on_disk
     idx.refresh(str(folder), project)  # the row of no file goes
     assert "2011/01/GONE.yaml" not in rows(idx) and len(rows(idx)) == 60 and idx._stamps() == on_disk
+
+
+def test_workers_write_their_own_rows_and_notice_another_writer(tmp_path, monkeypatch):
+    """Read on every core, each worker writes the chunks it read through its own connection; another process
+    writing meanwhile is noticed as when this process writes (the stamps entry then describes the table)."""
+    from crmctl.store import derived_db
+
+    folder = tmp_path / "records"
+    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(60)})
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index, "CHUNK", 7)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    idx = opened(tmp_path)
+    idx.refresh(str(folder), project)
+    on_disk = index.stamps_digest(index.scan(str(folder)).items())
+    assert len(rows(idx)) == 60 and idx._stamps() == on_disk
+    idx.close()
+
+    def meanwhile(path):  # in a worker: "another process" has its own connection too
+        if path.endswith("R0030.yaml"):
+            other = derived_db.connect(str(tmp_path / ".cache" / "records.index.sqlite"))
+            other.execute("INSERT OR REPLACE INTO rows VALUES ('2011/01/GONE.yaml', 1, 1, 1, 'GONE', NULL, 'x')")
+            other.execute("INSERT OR REPLACE INTO meta VALUES ('stamps', 'theirs')")
+            other.close()
+        return project(path)
+
+    idx = opened(tmp_path, "d2")  # another digest: every file is read again
+    idx.refresh(str(folder), meanwhile)
+    in_table = index.stamps_digest((path, stamp) for path, *stamp
+                                   in idx.db.execute("SELECT path, mtime_ns, size, inode FROM rows"))
+    assert idx._stamps() == in_table != on_disk
+    idx.refresh(str(folder), project)  # the row of no file goes
+    assert "2011/01/GONE.yaml" not in rows(idx) and len(rows(idx)) == 60 and idx._stamps() == on_disk
