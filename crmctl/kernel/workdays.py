@@ -1,6 +1,6 @@
 """Working-day calendar for SLA due dates and stall checks."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 ONE_DAY = timedelta(days=1)
 
@@ -39,6 +39,8 @@ class Calendar:
         return self._weekday_holidays[year]
 
     def is_working_day(self, day: date) -> bool:
+        if isinstance(day, datetime):  # a moment (a due date counted from a timestamp): its day is what counts
+            day = day.date()
         return day.weekday() < 5 and day not in self.weekday_holidays(day.year)
 
     def add_working_days(self, start: date, n: int) -> date:

@@ -1,7 +1,7 @@
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -40,6 +40,16 @@ def test_add_working_days_from_weekend_and_holiday(fi):
     assert fi.add_working_days(date(2011, 1, 5), 1) == date(2011, 1, 7)  # over Epiphany
     assert fi.add_working_days(date(2011, 6, 22), 2) == date(2011, 6, 27)  # over Midsummer Eve
     assert fi.add_working_days(date(2011, 1, 25), 10) == date(2011, 2, 8)
+
+
+def test_a_due_date_counted_from_a_moment_skips_the_holidays_too(fi):
+    """A type without `received` counts its due date from its creation moment: the holidays in between count as
+    they do from a date (a datetime never equals a holiday's date, so they were taken for working days)."""
+    zone = timezone(timedelta(hours=2))
+    start = datetime(2011, 4, 21, 15, 30, tzinfo=zone)  # Maundy Thursday: Good Friday and Easter Monday follow
+    assert fi.add_working_days(start, 1) == datetime(2011, 4, 26, 15, 30, tzinfo=zone)
+    assert fi.add_working_days(datetime(2011, 1, 5, 9, 0), 1) == datetime(2011, 1, 7, 9, 0)  # over Epiphany
+    assert not fi.is_working_day(datetime(2011, 12, 6, 12, 0))  # Independence Day
 
 
 def test_add_working_days_across_new_year(fi):
