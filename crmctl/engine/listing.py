@@ -215,11 +215,13 @@ def _text(value):
     return str(value) if type(value) in (str, date) else None
 
 
-def select(store, rtype, evaluator, filters, keys, full=False, progress=None, each=None, ids_only=False):
+def select(store, rtype, evaluator, filters, keys, full=False, progress=None, each=None, ids_only=False,
+           located=False):
     """The records matching `filters`, in the store's path order (each id once), through the index; or None when
     the index cannot answer (turned off, given contents, a key the projection lacks). `full`: whole records.
     `each(record)`: what to keep of each matching projection in its place, called as it is read, so a caller that
-    keeps a few facts per record never holds every projection at once (not with `full`).
+    keeps a few facts per record never holds every projection at once (not with `full`). `located`: `each` is
+    called as `each(record, path)`, `path` for `read_whole`, so a list of whole records reads them one at a time.
     `ids_only`: the caller reads nothing but `id`; without filters and other keys the records are `{"id": id}`
     (unpickling every projection was most of `list -q`)."""
     if os.environ.get("CRMCTL_NO_INDEX") or store.files is not None or store._pending:
@@ -245,7 +247,7 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None, ea
         idx.close()
     if bare:
         return _bare(store, rtype, rows)
-    return _matching(store, rtype, evaluator, filters, rows, full, decided, each)
+    return _matching(store, rtype, evaluator, filters, rows, full, decided, each, located)
 
 
 def _bare(store, rtype, rows):
@@ -309,7 +311,12 @@ def _prefilter(idx, filters, evaluator):
     return " AND ".join(where), params + params, decided, exact_sql
 
 
-def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=None):
+def read_whole(store, rtype, path):
+    """The whole record of a `path` that `select(..., located=True)` gave."""
+    return store.read_path(store.root / rtype.dir / path)
+
+
+def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=None, located=False):
     """The records of candidate `rows` [(path, data, whether SQL decided the `decided` filters)] that match."""
     base = store.root / rtype.dir
     rows.sort(key=lambda row: row[0].split("/"))  # Path order, as the full read sorts
@@ -337,7 +344,7 @@ def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=Non
         before = len(evaluator._derived)
         if evaluator.matches(record, undecided if exact and blob is not None else filters):
             if each is not None:
-                found.append(each(record))
+                found.append(each(record, rel) if located else each(record))
                 # what `each` made of it is kept and the projection goes, as every one before it did: nothing in
                 # the memo is worth keeping (and clearing it costs less than forgetting each derived key)
                 evaluator._derived.clear()

@@ -185,14 +185,20 @@ def _text(value):
 
 def sort_records(records, keys, evaluator):
     """Sort by `keys` (`-key` descending); empty values sort last."""
-    result = list(records)
+    return sort_rows(records, keys, lambda record, key: evaluator.value(record, key))
+
+
+def sort_rows(rows, keys, value_of):
+    """`rows` in `sort_records`' order, each key's value read as `value_of(row, key)`: a long list sorts small
+    tuples of the values it kept instead of whole records. Stable: rows equal on every key keep their order."""
+    result = list(rows)
     for key in reversed(keys or []):
         descending = key.startswith("-")
         name = key.lstrip("-")
-        keyed = [(evaluator.value(r, name), r) for r in result]
-        present = [(v, r) for v, r in keyed if not is_empty(v)]
+        keyed = [(value_of(row, name), row) for row in result]
+        present = [(v, row) for v, row in keyed if not is_empty(v)]
         present.sort(key=lambda pair: _sort_key(pair[0]), reverse=descending)
-        result = [r for _, r in present] + [r for v, r in keyed if is_empty(v)]
+        result = [row for _, row in present] + [row for v, row in keyed if is_empty(v)]
     return result
 
 

@@ -31,6 +31,26 @@ def render_data(data, fmt):
     return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
 
 
+def write_records(records, fmt, write):
+    """`render_data(list(records), fmt)` for json or yaml, handed to `write` a record at a time (each piece a
+    whole line or more): a list of whole records is never held at once. Each record is dumped as its own
+    one-item list, or as JSON indented as inside the whole list (JSON escapes newlines in strings, so every
+    newline of an item's text is its layout)."""
+    held = None  # the JSON item before the one being made: its comma waits for the next
+    for record in records:
+        if fmt == "yaml":
+            write(yamlio.dump([record]))
+            held = True
+            continue
+        item = "  " + json.dumps(plain(record), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        write("[\n" if held is None else held + ",\n")
+        held = item
+    if held is None:
+        write(render_data([], fmt))
+    elif fmt != "yaml":
+        write(held + "\n]\n")
+
+
 # Characters that drive a terminal instead of being read: C0 controls but newline and tab, DEL, C1 controls
 # (U+009B is a one-character CSI) and the bidirectional marks, embeddings, overrides and isolates that reorder
 # what is shown (U+202E makes "exe.txt" read "txt.exe").
@@ -87,33 +107,55 @@ def csv_cell(value):
 
 
 def render_rows(rows, columns, headers, fmt):
-    """A list of flat rows: tables for people (labelled headers), csv keyed by column."""
+    """A list of flat rows (dicts): tables for people (labelled headers), csv keyed by column."""
+    if fmt in ("json", "yaml"):
+        return render_data([{c: row.get(c) for c in columns} for row in rows], fmt)
+    values = [tuple(map(row.get, columns)) for row in rows]
+    if fmt != "csv":
+        values = [tuple(value if type(value) is str else _cell(value) for value in line) for line in values]
+    pieces = []
+    write_rows(values, columns, headers, fmt, pieces.append)
+    return "".join(pieces)
+
+
+# Lines handed to `write` at a time: a long list is written as it is formatted, never held as one text.
+CHUNK = 2000
+
+
+def write_rows(rows, columns, headers, fmt, write):
+    """`render_rows`' text for table, csv and md, handed to `write` piece by piece. `rows`: a list of tuples in
+    `columns`' order, of stored values for csv and of texts otherwise (read twice: a plain table's column widths
+    come first)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(_safe(row.get(c))) for c in columns])
-        return buffer.getvalue()
-    if fmt in ("json", "yaml"):
-        return render_data([{c: row.get(c) for c in columns} for row in rows], fmt)
-    table = [[value if type(value) is str else _cell(value) for value in map(row.get, columns)] for row in rows]
-    # one search over every cell (newline, the separator, is not unsafe): escaping cell by cell cost a tenth of a
-    # long list's time, for tables that almost never hold a control character
-    if UNSAFE.search("\n".join(map("\n".join, table))):
-        table = [[escape_unsafe(cell) for cell in line] for line in table]
+        for start in range(0, len(rows), CHUNK):
+            writer.writerows([csv_cell(_safe(value)) for value in line] for line in rows[start:start + CHUNK])
+            write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+        write(buffer.getvalue())
+        return
+    # column by column, each one search over its cells (newline, the separator, is not unsafe): escaping cell
+    # by cell cost a tenth of a long list's time, for tables that almost never hold a control character
+    by_column = list(zip(*rows)) if rows else [()] * len(columns)
+    if any(UNSAFE.search("\n".join(cells)) for cells in by_column):
+        rows = [tuple(map(escape_unsafe, line)) for line in rows]
+        by_column = list(zip(*rows))
     if fmt == "md":
-        table = [[markdown_text(cell) for cell in line] for line in table]
+        rows = [[markdown_text(cell) for cell in line] for line in rows]
     shown = markdown_text if fmt == "md" else (lambda text: text)
     headers = [shown(escape_unsafe(str(h))) for h in headers]
-    style = "github" if fmt == "md" else "simple"
-    if not table and fmt == "table":
-        return ""
-    if style == "simple" and not _NOT_PLAIN.search("".join(headers + [cell for line in table for cell in line])):
-        return simple_table(table, headers)
+    if not rows and fmt == "table":
+        return
+    if fmt != "md" and not any(_NOT_PLAIN.search(text) for text in [*headers, *map("".join, by_column)]):
+        write_simple_table(rows, by_column, headers, write)
+        return
     from tabulate import tabulate  # here, not at the top: commands that print no table start faster
 
-    return tabulate(table, headers=headers, tablefmt=style, disable_numparse=True) + "\n"
+    write(tabulate([list(line) for line in rows], headers=headers, tablefmt="github" if fmt == "md" else "simple",
+                   disable_numparse=True) + "\n")
 
 
 # Text whose width is its length and that is one line: there `simple_table` is tabulate's "simple" table.
@@ -123,13 +165,22 @@ _NOT_PLAIN = re.compile("[^\x20-\x7e\xa0-\u02ff]")
 def simple_table(table, headers):
     """tabulate's "simple" style for strings without numbers parsed, without importing tabulate (its import
     reads every installed package's metadata: a tenth of a warm list's time)."""
-    table = [[cell.strip() for cell in line] for line in table]
-    widths = [max([len(h) + 2, *map(len, cells)]) for h, cells in zip(headers, zip(*table) if table else
-                                                                     [()] * len(headers))]
+    pieces = []
+    write_simple_table(table, list(zip(*table)) if table else [()] * len(headers), headers, pieces.append)
+    return "".join(pieces)
+
+
+def write_simple_table(rows, by_column, headers, write):
+    """`simple_table` of `rows` (whose columns are `by_column`), handed to `write` a chunk of lines at a time."""
+    stripped = [list(map(str.strip, cells)) for cells in by_column]
+    if any(texts != list(cells) for texts, cells in zip(stripped, by_column)):
+        rows = list(zip(*stripped))  # a cell with spaces around it (rare): as tabulate, without them
+    widths = [max([len(h) + 2, *map(len, texts)]) for h, texts in zip(headers, stripped)]
+    del stripped
     line_of = "  ".join(f"{{:<{w}}}" for w in widths).format  # a cell padded as str.ljust pads it
-    lines = [line_of(*headers), "  ".join("-" * w for w in widths)]
-    lines += [line_of(*line) for line in table]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    write("\n".join([line_of(*headers).rstrip(), "  ".join("-" * w for w in widths).rstrip()]) + "\n")
+    for start in range(0, len(rows), CHUNK):
+        write("".join([line_of(*line).rstrip() + "\n" for line in rows[start:start + CHUNK]]))
 
 
 def _safe(value):
