@@ -104,10 +104,11 @@ def print_list(env, rtype, view_key, filter_texts):
     590 MiB."""
     query = filters, sort, columns, evaluator = list_query(env, rtype, view_key, filter_texts)
     sorted_by = [k.lstrip("-") for k in sort]
+    read_sorted = [display.value_reader(evaluator, key) for key in sorted_by]
     shown = (lambda record: record) if env.reveal else display.masker(rtype)
     if env.fmt in ("json", "yaml"):
         def keep(record, path):
-            return tuple(evaluator.value(record, key) for key in sorted_by), path
+            return tuple([read(record) for read in read_sorted]), path
 
         paths = kept_rows(env, rtype, query, keep, sorted_by, located=True)
         whole = (shown(path if isinstance(path, dict) else listing.read_whole(env.store, rtype, path))
@@ -115,13 +116,15 @@ def print_list(env, rtype, view_key, filter_texts):
         write_records(whole, env.fmt, env.out)
         return
     if env.fmt == "csv":
+        read_columns = [display.value_reader(evaluator, column) for column in columns]
+
         def cells_of(record):
-            return tuple(evaluator.value(record, column) for column in columns)
+            return tuple([read(record) for read in read_columns])
     else:
         cells_of = display.row_cells(evaluator, columns, env.lang)
 
     def keep(record):
-        return tuple(evaluator.value(record, key) for key in sorted_by), cells_of(shown(record))
+        return tuple([read(record) for read in read_sorted]), cells_of(shown(record))
 
     rows = kept_rows(env, rtype, query, keep, sorted_by + list(columns))
     write_rows(rows, columns, [display.column_label(rtype, c, env.lang) for c in columns], env.fmt, env.out)

@@ -1,6 +1,7 @@
 """How records look to people: labels in their language, confidential values masked."""
 
 
+import operator
 from datetime import date
 
 from crmctl.kernel import validators
@@ -107,19 +108,17 @@ def row_cells(evaluator, columns, lang):
     column (owners, subjects, dates, statuses): each (column, value) is worded once, which was most of a
     20,000-row list's time, and its rows share those texts (a long list holds its rows until it is sorted)."""
     worded = {}
-    fields = evaluator.rtype.fields
-    # a stored top-level key is the record's own value, as `evaluator.value` would read it
-    readers = [(column, column == "id" or "." not in column and column in fields, _text_as_is(evaluator, column))
-               for column in columns]
+    readers = [(column, value_reader(evaluator, column), _text_as_is(evaluator, column)) for column in columns]
 
     def cells_of(record):
         shown = []
-        for column, stored, as_is in readers:
-            value = record.get(column) if stored else evaluator.value(record, column)
-            if type(value) is str and as_is:
+        for column, read, as_is in readers:
+            value = read(record)
+            kind = type(value)
+            if kind is str and as_is:
                 shown.append(value)  # ids, titles, names: mostly unique, a memo of them would hold every one
-            elif type(value) in _WORDED_ONCE:
-                memo = (column, type(value), value)  # the type too: True == 1, and they are worded apart
+            elif kind in _WORDED_ONCE:
+                memo = (column, kind, value)  # the type too: True == 1, and they are worded apart
                 text = worded.get(memo)
                 if text is None:
                     if len(worded) >= _MEMO_SIZE:
@@ -134,6 +133,14 @@ def row_cells(evaluator, columns, lang):
 
 
 _MEMO_SIZE = 20000
+
+
+def value_reader(evaluator, key):
+    """A function reading `key` of a record as `evaluator.value` does: a stored top-level key straight from the
+    record (what `value` ends in for it, without its tests), anything else through the evaluator."""
+    if key == "id" or "." not in key and key in evaluator.rtype.fields:
+        return operator.methodcaller("get", key)
+    return lambda record: evaluator.value(record, key)
 
 
 def _text_as_is(evaluator, key):

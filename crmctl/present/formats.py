@@ -135,7 +135,8 @@ def write_rows(rows, columns, headers, fmt, write):
             write(buffer.getvalue())
             buffer.seek(0)
             buffer.truncate()
-        write(buffer.getvalue())
+        if buffer.tell():  # no rows: the header alone
+            write(buffer.getvalue())
         return
     # column by column, each one search over its cells (newline, the separator, is not unsafe): escaping cell
     # by cell cost a tenth of a long list's time, for tables that almost never hold a control character

@@ -53,7 +53,8 @@ def commands(root):
         rtype = store.config.types[key]
         found += [(command, "list", "--view", view) for view in rtype.views]
         found += [(command, "list"), (command, "list", "-q"), (command, "list", "--format", "csv"),
-                  (command, "list", "--lang", "en", "--format", "md")]
+                  (command, "list", "--lang", "en", "--format", "md"), (command, "list", "--format", "json"),
+                  (command, "list", "--format", "yaml", "--reveal")]
     found += [
         ("sr", "list", "subject=meter_reading", "--view", "unresolved"),
         ("sr", "list", "subject=meter_reading,billing", "--format", "json"),
@@ -114,7 +115,8 @@ def test_after_edits_by_hand_deletions_and_a_pull(demo, monkeypatch):
                  ("sr", "list", "-q", "subject=billing,meter_reading", "status_reason=resolved,done"),
                  ("sr", "list", "-q", "subject=meter_reading", "received=2011-02-15,2011-02-16"),
                  ("sr", "list", "-q", "subject!=billing"), ("sr", "list", "-q", "subject="),
-                 ("sr", "list", "-q", "subject!=")]:
+                 ("sr", "list", "-q", "subject!="), ("sr", "list", "--format", "json"),
+                 ("sr", "list", "--view", "resolved", "--format", "csv")]:
         code, out, _ = same(demo, monkeypatch, *args)
         assert code == 0
     # an open assignment: `unacknowledged` is true, and its column says so
@@ -139,7 +141,9 @@ def test_a_copy_in_a_second_folder_and_a_broken_file(demo, monkeypatch):
     paths[8].write_text(paths[8].read_text(encoding="utf-8").replace(paths[8].stem, paths[9].stem), encoding="utf-8")
     paths[11].write_bytes(b"id: " + paths[11].stem.encode() + b"\ntitle: \xff\n")  # not UTF-8
     for args in [("sr", "list"), ("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "--view", "resolved"),
-                 ("sr", "list", "-q")]:  # -q alone reads ids only
+                 ("sr", "list", "-q"),  # -q alone reads ids only
+                 ("sr", "list", "--format", "json"), ("sr", "list", "--view", "resolved", "--format", "yaml"),
+                 ("sr", "list", "--format", "csv")]:  # whole records read again by path, rows streamed
         code, out, err = same(demo, monkeypatch, *args)
         assert all(paths[n].name in err for n in (2, 4, 6, 8, 11))
     assert same(demo, monkeypatch, "sr", "list", "-q")[1].count(paths[2].stem) == 1
