@@ -147,20 +147,6 @@ def progress_bar(env, rtype):
     return show
 
 
-def show_records(env, rtype, found, columns, evaluator):
-    """Print records: ids (-q), whole records (json/yaml), or rows of columns."""
-    shown = found if env.reveal or env.quiet else list(map(display.masker(rtype), found))  # -q prints ids only
-
-    def table():
-        if env.fmt == "csv":
-            rows = [{c: evaluator.value(r, c) for c in columns} for r in shown]
-        else:
-            rows = display.rows(evaluator, shown, columns, env.lang)
-        return rows, columns, [display.column_label(rtype, c, env.lang) for c in columns]
-
-    env.listing([r["id"] for r in found], shown, table)
-
-
 def field_pairs(args, from_file):
     values = read_mapping(from_file) if from_file else {}
     values.update(parse_pairs(args))
@@ -231,11 +217,11 @@ def record_group(type_key, name, help_text):
     def list_(env, filters, view_key):
         """List records matching a view and KEY OP VALUE filters (= != < <= > >= ~)."""
         rtype = record_type(env, type_key)
-        if not env.quiet:
+        if env.quiet:
+            found, _, _ = select(env, rtype, view_key, filters, full=False, ids_only=True)
+            env.listing([r["id"] for r in found], None, None)
+        else:
             print_list(env, rtype, view_key, filters)
-            return
-        found, columns, evaluator = select(env, rtype, view_key, filters, full=False, ids_only=True)
-        show_records(env, rtype, found, columns, evaluator)
 
     @formats(*TEXT_ONLY)
     @group.command("set", cls=FieldsCommand, type_key=type_key)

@@ -13,6 +13,7 @@ record as before. CRMCTL_NO_INDEX=1 turns the index off (the equivalence tests c
 import hashlib
 import os
 from datetime import date
+from operator import itemgetter
 
 from crmctl import __version__
 from crmctl.config import cache as config_cache
@@ -319,7 +320,7 @@ def read_whole(store, rtype, path):
 def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=None, located=False):
     """The records of candidate `rows` [(path, data, whether SQL decided the `decided` filters)] that match."""
     base = store.root / rtype.dir
-    rows.sort(key=lambda row: row[0].split("/"))  # Path order, as the full read sorts
+    _sort_by_path(rows)  # Path order, as the full read sorts
     winners = _once_each(store, base, rows)
     undecided = [flt for flt in filters if flt not in decided]
     found, paths = [], {}
@@ -356,6 +357,20 @@ def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=Non
     if full:
         found = [store.read_path(base / paths[id(record)]) for record in found]
     return found
+
+
+def _sort_by_path(rows):
+    """Sort rows [(path, ...)] in the order of their paths' parts. Where every folder has its slashes at the
+    same places (`2011/01/`), comparing whole texts gives that order: the first difference of two paths is
+    then inside the same part. That sorts 100,000 rows without a list of parts for each (a fifth of a long
+    list's peak memory, while every row's projection is still held)."""
+    first = itemgetter(0)
+    folders = {path.rpartition("/")[0] for path in map(first, rows)}
+    shapes = {(len(folder), tuple(n for n, char in enumerate(folder) if char == "/")) for folder in folders}
+    if len(shapes) <= 1:
+        rows.sort(key=first)
+    else:
+        rows.sort(key=lambda row: row[0].split("/"))
 
 
 def _once_each(store, base, rows):
