@@ -5,6 +5,7 @@ import io
 import json
 import re
 from datetime import date, datetime
+from json.encoder import encode_basestring  # ensure_ascii=False's escaping, in C
 
 from crmctl.kernel import yamlio
 
@@ -34,21 +35,49 @@ def render_data(data, fmt):
 def write_records(records, fmt, write):
     """`render_data(list(records), fmt)` for json or yaml, handed to `write` a record at a time (each piece a
     whole line or more): a list of whole records is never held at once. Each record is dumped as its own
-    one-item list, or as JSON indented as inside the whole list (JSON escapes newlines in strings, so every
-    newline of an item's text is its layout)."""
+    one-item list, or as JSON indented as inside the whole list."""
     held = None  # the JSON item before the one being made: its comma waits for the next
     for record in records:
         if fmt == "yaml":
             write(yamlio.dump([record]))
             held = True
             continue
-        item = "  " + json.dumps(plain(record), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        item = "  " + indented_json(record, "\n  ")
         write("[\n" if held is None else held + ",\n")
         held = item
     if held is None:
         write(render_data([], fmt))
     elif fmt != "yaml":
         write(held + "\n]\n")
+
+
+def indented_json(value, newline):
+    """`json.dumps(plain(value), ensure_ascii=False, indent=2)` of a value whose lines begin with `newline`
+    (a newline and its level's spaces), built without `plain`'s copy and by C's string escaping: with an indent
+    the json module encodes in Python, a third of a long json list's time. The order of the tests is json's."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, (datetime, date)):
+        return encode_basestring(value.isoformat())
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = newline + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{" + inner + ("," + inner).join([encode_basestring(str(key)) + ": " + indented_json(item, inner)
+                                                 for key, item in value.items()]) + newline + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join([indented_json(item, inner) for item in value]) + newline + "]"
+    return json.dumps(value)  # a float as json writes it; anything else refused as json refuses it
 
 
 # Characters that drive a terminal instead of being read: C0 controls but newline and tab, DEL, C1 controls

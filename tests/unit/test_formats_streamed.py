@@ -69,3 +69,19 @@ RECORDS = [
 def test_records_one_at_a_time_are_the_whole_lists_data(fmt, records):
     text = pieces(lambda write: formats.write_records(iter(records), fmt, write))
     assert text == formats.render_data(records, fmt)
+
+
+class Number(int):
+    pass
+
+
+def test_indented_json_is_json_modules():
+    values = [RECORDS, {}, [], "", None, True, False, 0, -7, Number(5), 1.5, float("nan"), float("inf"), 1e300,
+              {"a": [[], {}, [{}], ({"b": (1, 2)},)], date(2011, 1, 2): "key a date", 3: "key a number",
+               "ctl": "\x00\x1b\u2028\"\\/", "deep": {"x": {"y": {"z": [None, "ä"]}}}},
+              datetime(2011, 1, 2, 3, 4, 5, 6, tzinfo=timezone.utc)]
+    for value in values:
+        assert formats.indented_json(value, "\n") == formats.json.dumps(formats.plain(value), ensure_ascii=False,
+                                                                       indent=2)
+    with pytest.raises(TypeError):
+        formats.indented_json({"a": {1, 2}}, "\n")
