@@ -173,14 +173,16 @@ def write_rows(rows, columns, headers, fmt, write):
     if any(UNSAFE.search("\n".join(cells)) for cells in by_column):
         rows = [tuple(map(escape_unsafe, line)) for line in rows]
         by_column = list(zip(*rows))
-    if fmt == "md":
-        rows = [[markdown_text(cell) for cell in line] for line in rows]
+    if fmt == "md" and rows:
+        # a column at a time: markdown_text changes single characters, and no cell holds a NUL after escaping
+        by_column = [tuple(markdown_text("\0".join(cells)).split("\0")) for cells in by_column]
+        rows = list(zip(*by_column))
     shown = markdown_text if fmt == "md" else (lambda text: text)
     headers = [shown(escape_unsafe(str(h))) for h in headers]
     if not rows and fmt == "table":
         return
-    if fmt != "md" and not any(_NOT_PLAIN.search(text) for text in [*headers, *map("".join, by_column)]):
-        write_simple_table(rows, by_column, headers, write)
+    if not any(_NOT_PLAIN.search(text) for text in [*headers, *map("".join, by_column)]):
+        (write_github_table if fmt == "md" else write_simple_table)(rows, by_column, headers, write)
         return
     from tabulate import tabulate  # here, not at the top: commands that print no table start faster
 
@@ -202,15 +204,30 @@ def simple_table(table, headers):
 
 def write_simple_table(rows, by_column, headers, write):
     """`simple_table` of `rows` (whose columns are `by_column`), handed to `write` a chunk of lines at a time."""
+    _write_padded(rows, by_column, headers, write, "", "  ", "", "", "  ", "", str.rstrip)
+
+
+def write_github_table(rows, by_column, headers, write):
+    """tabulate's "github" table (Markdown) of plain one-line texts, without numbers parsed, written as
+    `write_simple_table` writes: tabulate held every row's padded cells at once (250 MiB for 100,000 rows)."""
+    _write_padded(rows, by_column, headers, write, "| ", " | ", " |", "|-", "-|-", "-|", None)
+
+
+def _write_padded(rows, by_column, headers, write, left, between, right, rule_left, rule_between, rule_right,
+                  trim):
+    """Rows of cells padded to their column's width (the widest cell without the spaces around it, at least
+    the header's and two), between the borders given; a rule of dashes under the header."""
     stripped = [list(map(str.strip, cells)) for cells in by_column]
     if any(texts != list(cells) for texts, cells in zip(stripped, by_column)):
         rows = list(zip(*stripped))  # a cell with spaces around it (rare): as tabulate, without them
     widths = [max([len(h) + 2, *map(len, texts)]) for h, texts in zip(headers, stripped)]
     del stripped
-    line_of = "  ".join(f"{{:<{w}}}" for w in widths).format  # a cell padded as str.ljust pads it
-    write("\n".join([line_of(*headers).rstrip(), "  ".join("-" * w for w in widths).rstrip()]) + "\n")
+    line_of = (left + between.join(f"{{:<{w}}}" for w in widths) + right).format  # padded as str.ljust pads
+    rule = rule_left + rule_between.join("-" * w for w in widths) + rule_right
+    trim = trim or (lambda line: line)
+    write(trim(line_of(*headers)) + "\n" + trim(rule) + "\n")
     for start in range(0, len(rows), CHUNK):
-        write("".join([line_of(*line).rstrip() + "\n" for line in rows[start:start + CHUNK]]))
+        write("".join([trim(line_of(*line)) + "\n" for line in rows[start:start + CHUNK]]))
 
 
 def _safe(value):

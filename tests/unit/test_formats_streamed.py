@@ -85,3 +85,17 @@ def test_indented_json_is_json_modules():
                                                                        indent=2)
     with pytest.raises(TypeError):
         formats.indented_json({"a": {1, 2}}, "\n")
+
+
+@pytest.mark.parametrize("count", [0, 1, formats.CHUNK + 1])
+def test_markdown_is_tabulates_github_table(count):
+    rows = [(f" SR-{n} ", "a|b *c* <d> & e_f \\ [g]", "", "x\ny" if n % 3 else "`z`") for n in range(count)]
+    headers = [" Tunnus ", "Otsikko|", "", "H"]
+    at_once = pieces(lambda write: formats.write_rows(rows, COLUMNS, headers, "md", write))
+    table = [[formats.markdown_text(formats.escape_unsafe(cell)) for cell in row] for row in rows]
+    shown = [formats.markdown_text(h) for h in headers]
+    assert at_once == tabulate(table, headers=shown, tablefmt="github", disable_numparse=True) + "\n"
+    wide = rows + [("漢字", "", "", "")]
+    table = [[formats.markdown_text(cell) for cell in row] for row in wide]
+    assert pieces(lambda write: formats.write_rows(wide, COLUMNS, headers, "md", write)) == tabulate(
+        table, headers=shown, tablefmt="github", disable_numparse=True) + "\n"
