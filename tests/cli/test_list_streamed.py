@@ -80,3 +80,22 @@ def test_every_format_is_the_whole_lists(demo, monkeypatch, indexed):
             result = runner.invoke(cli, args, catch_exceptions=False)
             assert result.exit_code == 0, (args, result.stderr)
             assert result.stdout == whole_list(demo, type_key, view_key, filter_texts, fmt, lang, reveal), args
+
+
+def test_a_reader_that_stops_early_ends_the_list_quietly(demo):
+    """`crmctl sr list | head`: the list is written in pieces, and the piece after the reader left finds the pipe
+    closed; as when the list was printed at once, that is no error. (The demo's json list is larger than a pipe
+    holds, so a piece is always still to be written when the reader leaves.)"""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "CRMCTL_NOW": NOW,
+           "CRMCTL_USER": "mette.murto"}
+    env.pop("CRMCTL_NO_INDEX", None)
+    process = subprocess.Popen([sys.executable, "-m", "crmctl", "--root", str(demo), "sr", "list", "--format", "json"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(10)
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (0, b"")
