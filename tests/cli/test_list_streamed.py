@@ -18,7 +18,8 @@ from crmctl.store.store import Store
 
 DEMO = Path(__file__).resolve().parents[2] / "records"
 NOW = "2011-03-31T10:00:00+03:00"
-COMMANDS = {"sr": "service_request", "customer": "customer", "lead": "lead"}
+COMMANDS = {"sr": "service_request", "customer": "customer", "lead": "lead", "project": "sales_project",
+            "request": "account_request"}
 
 
 @pytest.fixture(scope="module")
