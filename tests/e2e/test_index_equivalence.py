@@ -200,3 +200,23 @@ def test_show_prefix_of_a_month_lists_only_that_months_folder(demo, monkeypatch)
     monkeypatch.setattr("crmctl.store.index.scan", every_file)
     code, out, _ = invoke(demo, monkeypatch, ("sr", "show", full[:-2]), True)
     assert code == 0 and full in out
+
+
+def test_projections_read_a_few_at_a_time(demo, monkeypatch):
+    """A list keeping a little of each record reads the projections a chunk of paths at a time: with chunks of
+    three, across a second copy of an id (read in the first copy's place) and files that cannot be read."""
+    monkeypatch.setattr("crmctl.engine.listing.CHUNK", 3)
+    paths = request_paths(demo)
+    same(demo, monkeypatch, "sr", "list")
+    stray = demo / "service-requests" / "2010" / "12" / paths[2].name
+    stray.parent.mkdir(parents=True)
+    stray.write_text(paths[2].read_text(encoding="utf-8").replace("subject: ", "subject: x"), encoding="utf-8")
+    later = demo / "service-requests" / "2099" / "12" / paths[3].name  # the copy after the id's own path
+    later.parent.mkdir(parents=True)
+    later.write_text(paths[3].read_text(encoding="utf-8"), encoding="utf-8")
+    paths[4].write_text("id: [unclosed\n", encoding="utf-8")
+    for args in [("sr", "list"), ("sr", "list", "--view", "resolved", "--format", "csv"),
+                 ("sr", "list", "--format", "json"), ("sr", "list", "subject=meter_reading", "--format", "md"),
+                 ("report", "calls", "--from", "2011-01", "--to", "2011-03")]:
+        code, out, err = same(demo, monkeypatch, *args)
+        assert code == 0 and paths[4].name in err and paths[2].name in err, args
