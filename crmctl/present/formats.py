@@ -91,6 +91,8 @@ PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 # Markdown and HTML punctuation that would change a table (|) or be rendered instead of shown.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+# What markdown_text changes: that punctuation, HTML's &, < and >, and newlines.
+_MARKDOWN_CHANGES = re.compile(r"[\\`*_\[\]|&<>\n]")
 
 
 def escape_unsafe(text):
@@ -174,9 +176,13 @@ def write_rows(rows, columns, headers, fmt, write):
         rows = [tuple(map(escape_unsafe, line)) for line in rows]
         by_column = list(zip(*rows))
     if fmt == "md" and rows:
-        # a column at a time: markdown_text changes single characters, and no cell holds a NUL after escaping
-        by_column = [tuple(markdown_text("\0".join(cells)).split("\0")) for cells in by_column]
-        rows = list(zip(*by_column))
+        # only the columns with a character markdown_text changes get new texts: the others keep the texts the
+        # rows share (a copy of every cell was 50 MiB of a 100,000-row list)
+        marked = [tuple(map(markdown_text, cells)) if _MARKDOWN_CHANGES.search("\0".join(cells)) else cells
+                  for cells in by_column]
+        if any(new is not old for new, old in zip(marked, by_column)):
+            by_column = marked
+            rows = list(zip(*by_column))
     shown = markdown_text if fmt == "md" else (lambda text: text)
     headers = [shown(escape_unsafe(str(h))) for h in headers]
     if not rows and fmt == "table":
