@@ -194,6 +194,11 @@ def measurements(root):
     rows += [
         Measurement("warm: sr list -q (every record)", lambda s: s.crmctl("sr", "list", "-q"),
                     grep("meter_reading"), 2.0, memory=True),
+        Measurement("warm: sr list (every record, table)", lambda s: s.crmctl("sr", "list"),
+                    grep("meter_reading"), 2.0, memory=True),
+        Measurement("warm: sr list --view resolved --format csv",
+                    lambda s: s.crmctl("sr", "list", "--view", "resolved", "--format", "csv"),
+                    grep("meter_reading"), 2.0, memory=True),
         Measurement("cold: first list after a clone (no .cache)",
                     lambda s: s.crmctl("sr", "list", "subject=meter_reading", "--view", "unresolved"),
                     grep("meter_reading"), 20.0, before=drop_cache, memory=True),

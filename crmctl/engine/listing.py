@@ -13,6 +13,7 @@ record as before. CRMCTL_NO_INDEX=1 turns the index off (the equivalence tests c
 import hashlib
 import os
 from datetime import date, datetime
+from operator import itemgetter
 
 from crmctl import __version__
 from crmctl.config import cache as config_cache
@@ -37,6 +38,7 @@ ACTOR_EVENTS = "history[actors]"
 # depends only on the record and the configuration (not on today or the acting user).
 DERIVED_COLUMNS = ("created_by", "created_at", "updated_at", "state", "unacknowledged")
 BOOL_COLUMNS = frozenset({"unacknowledged"})  # always a bool: its column holds `true` or `false`
+CHUNK = 2000  # projections read at a time by a caller that keeps a little of each record
 NO_DUE = "-"  # `due` could not be computed ahead (a configuration fault): computed when read, as without index
 
 
@@ -237,11 +239,13 @@ def _text(value):
     return str(value) if type(value) in (str, date) else None
 
 
-def select(store, rtype, evaluator, filters, keys, full=False, progress=None, each=None, ids_only=False):
+def select(store, rtype, evaluator, filters, keys, full=False, progress=None, each=None, ids_only=False,
+           located=False):
     """The records matching `filters`, in the store's path order (each id once), through the index; or None when
     the index cannot answer (turned off, given contents, a key the projection lacks). `full`: whole records.
     `each(record)`: what to keep of each matching projection in its place, called as it is read, so a caller that
-    keeps a few facts per record never holds every projection at once (not with `full`).
+    keeps a few facts per record never holds every projection at once (not with `full`). `located`: `each` is
+    called as `each(record, path)`, `path` for `read_whole`, so a list of whole records reads them one at a time.
     `ids_only`: the caller reads nothing but `id`; without filters and other keys the records are `{"id": id}`
     (unpickling every projection was most of `list -q`)."""
     if os.environ.get("CRMCTL_NO_INDEX") or store.files is not None or store._pending:
@@ -260,6 +264,13 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None, ea
             rows = idx.ids()
         else:
             where, params, decided, exact = _prefilter(idx, filters, evaluator)
+            if each is not None and not full:
+                idx.db.execute("BEGIN")  # one snapshot for the paths and the projections read after them
+                # at 100,000 requests the projections held at once were 75 MiB, which the allocator kept after
+                # they were read: a caller keeping a little of each record reads them a chunk at a time
+                rows = idx.candidates(where, params, exact, data=False)
+                return _matching(store, rtype, evaluator, filters, rows, full, decided, each, located,
+                                 read_projections=idx.projections)
             rows = idx.candidates(where, params, exact)
     except (OSError, column_index.sqlite3.Error):
         return None  # a read-only or full disk: the full read still answers
@@ -267,7 +278,7 @@ def select(store, rtype, evaluator, filters, keys, full=False, progress=None, ea
         idx.close()
     if bare:
         return _bare(store, rtype, rows)
-    return _matching(store, rtype, evaluator, filters, rows, full, decided, each)
+    return _matching(store, rtype, evaluator, filters, rows, full, decided, each, located)
 
 
 def _bare(store, rtype, rows):
@@ -331,13 +342,21 @@ def _prefilter(idx, filters, evaluator):
     return " AND ".join(where), params + params, decided, exact_sql
 
 
-def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=None):
-    """The records of candidate `rows` [(path, data, whether SQL decided the `decided` filters)] that match."""
+def read_whole(store, rtype, path):
+    """The whole record of a `path` that `select(..., located=True)` gave."""
+    return store.read_path(store.root / rtype.dir / path)
+
+
+def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=None, located=False,
+              read_projections=None):
+    """The records of candidate `rows` [(path, data, whether SQL decided the `decided` filters)] that match.
+    With `read_projections(paths)` -> {path: data}, a row's data is only whether there is any (None where the
+    file could not be read), and the projections are read a chunk of rows at a time."""
     base = store.root / rtype.dir
-    rows.sort(key=lambda row: row[0].split("/"))  # Path order, as the full read sorts
+    _sort_by_path(rows)  # Path order, as the full read sorts
     winners = _once_each(store, base, rows)
     undecided = [flt for flt in filters if flt not in decided]
-    found, paths = [], {}
+    found, paths, chunk = [], {}, {}
     for n, (rel, blob, exact) in enumerate(rows):
         rows[n] = None  # its projection is read: the bytes need not stay (a fifth of a long list's memory)
         winner = winners.get(rel, rel)
@@ -346,6 +365,11 @@ def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=Non
         if winner != rel:  # read in the first copy's place, which comes before it: its row is still there
             blob, exact = next((row[1], row[2]) for row in rows if row is not None and row[0] == winner)
             rel = winner
+        if blob is not None and read_projections is not None:
+            if rel not in chunk:
+                chunk = read_projections([rel, *(row[0] for row in rows[n + 1:n + CHUNK]
+                                                 if row is not None and row[1] is not None)])
+            blob = chunk.pop(rel)
         if blob is None:
             try:
                 record = store.read_path(base / rel)
@@ -359,7 +383,7 @@ def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=Non
         before = len(evaluator._derived)
         if evaluator.matches(record, undecided if exact and blob is not None else filters):
             if each is not None:
-                found.append(each(record))
+                found.append(each(record, rel) if located else each(record))
                 # what `each` made of it is kept and the projection goes, as every one before it did: nothing in
                 # the memo is worth keeping (and clearing it costs less than forgetting each derived key)
                 evaluator._derived.clear()
@@ -371,6 +395,20 @@ def _matching(store, rtype, evaluator, filters, rows, full, decided=(), each=Non
     if full:
         found = [store.read_path(base / paths[id(record)]) for record in found]
     return found
+
+
+def _sort_by_path(rows):
+    """Sort rows [(path, ...)] in the order of their paths' parts. Where every folder has its slashes at the
+    same places (`2011/01/`), comparing whole texts gives that order: the first difference of two paths is
+    then inside the same part. That sorts 100,000 rows without a list of parts for each (a fifth of a long
+    list's peak memory, while every row's projection is still held)."""
+    first = itemgetter(0)
+    folders = {path.rpartition("/")[0] for path in map(first, rows)}
+    shapes = {(len(folder), tuple(n for n, char in enumerate(folder) if char == "/")) for folder in folders}
+    if len(shapes) <= 1:
+        rows.sort(key=first)
+    else:
+        rows.sort(key=lambda row: row[0].split("/"))
 
 
 def _once_each(store, base, rows):

@@ -1,6 +1,7 @@
 """How records look to people: labels in their language, confidential values masked."""
 
 
+import operator
 from datetime import date
 
 from crmctl.kernel import validators
@@ -97,27 +98,58 @@ def row(evaluator, record, columns, lang):
 
 
 def rows(evaluator, records, columns, lang):
-    """`row` of each record. A list repeats few values per column (owners, subjects, dates, statuses): each
-    (column, value) is worded once, which was most of a 20,000-row list's time."""
+    """`row` of each record."""
+    cells_of = row_cells(evaluator, columns, lang)
+    return [dict(zip(columns, cells_of(record))) for record in records]
+
+
+def row_cells(evaluator, columns, lang):
+    """A function giving a record's displayed cells for `columns`, as a tuple. A list repeats few values per
+    column (owners, subjects, dates, statuses): each (column, value) is worded once, which was most of a
+    20,000-row list's time, and its rows share those texts (a long list holds its rows until it is sorted)."""
     worded = {}
-    out = []
-    fields = evaluator.rtype.fields
-    stored = {column for column in columns if column == "id" or "." not in column and column in fields}
-    for record in records:
-        shown = {}
-        for column in columns:
-            # a stored top-level key is the record's own value, as `evaluator.value` would read it
-            value = record.get(column) if column in stored else evaluator.value(record, column)
-            if type(value) in _WORDED_ONCE:
-                memo = (column, type(value), value)  # the type too: True == 1, and they are worded apart
+    readers = [(column, value_reader(evaluator, column), _text_as_is(evaluator, column)) for column in columns]
+
+    def cells_of(record):
+        shown = []
+        for column, read, as_is in readers:
+            value = read(record)
+            kind = type(value)
+            if kind is str and as_is:
+                shown.append(value)  # ids, titles, names: mostly unique, a memo of them would hold every one
+            elif kind in _WORDED_ONCE:
+                memo = (column, kind, value)  # the type too: True == 1, and they are worded apart
                 text = worded.get(memo)
                 if text is None:
+                    if len(worded) >= _MEMO_SIZE:
+                        worded.clear()  # many distinct numbers: the memo would grow with the list
                     text = worded[memo] = _worded(evaluator, column, value, lang)
-                shown[column] = text
+                shown.append(text)
             else:
-                shown[column] = _worded(evaluator, column, value, lang)
-        out.append(shown)
-    return out
+                shown.append(_worded(evaluator, column, value, lang))
+        return tuple(shown)
+
+    return cells_of
+
+
+_MEMO_SIZE = 20000
+
+
+def value_reader(evaluator, key):
+    """A function reading `key` of a record as `evaluator.value` does: a stored top-level key straight from the
+    record (what `value` ends in for it, without its tests), anything else through the evaluator."""
+    if key == "id" or "." not in key and key in evaluator.rtype.fields:
+        return operator.methodcaller("get", key)
+    return lambda record: evaluator.value(record, key)
+
+
+def _text_as_is(evaluator, key):
+    """Whether a text value of `key` is shown as it is (wording.display gives a str other than an enum's value
+    back unchanged, "" as ""): not an enum field, nor a derived key with its own wording."""
+    field = evaluator.rtype.field_at(key)
+    if field is None:
+        return key not in evaluator.registry.display
+    return field.type != "enum"
 
 
 # Not datetime: two equal moments in different offsets are worded apart (their ISO texts differ).

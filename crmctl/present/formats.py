@@ -5,6 +5,7 @@ import io
 import json
 import re
 from datetime import date, datetime
+from json.encoder import encode_basestring  # ensure_ascii=False's escaping, in C
 
 from crmctl.kernel import yamlio
 
@@ -31,6 +32,54 @@ def render_data(data, fmt):
     return json.dumps(plain(data), ensure_ascii=False, indent=2) + "\n"
 
 
+def write_records(records, fmt, write):
+    """`render_data(list(records), fmt)` for json or yaml, handed to `write` a record at a time (each piece a
+    whole line or more): a list of whole records is never held at once. Each record is dumped as its own
+    one-item list, or as JSON indented as inside the whole list."""
+    held = None  # the JSON item before the one being made: its comma waits for the next
+    for record in records:
+        if fmt == "yaml":
+            write(yamlio.dump([record]))
+            held = True
+            continue
+        item = "  " + indented_json(record, "\n  ")
+        write("[\n" if held is None else held + ",\n")
+        held = item
+    if held is None:
+        write(render_data([], fmt))
+    elif fmt != "yaml":
+        write(held + "\n]\n")
+
+
+def indented_json(value, newline):
+    """`json.dumps(plain(value), ensure_ascii=False, indent=2)` of a value whose lines begin with `newline`
+    (a newline and its level's spaces), built without `plain`'s copy and by C's string escaping: with an indent
+    the json module encodes in Python, a third of a long json list's time. The order of the tests is json's."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if isinstance(value, (datetime, date)):
+        return encode_basestring(value.isoformat())
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = newline + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{" + inner + ("," + inner).join([encode_basestring(str(key)) + ": " + indented_json(item, inner)
+                                                 for key, item in value.items()]) + newline + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join([indented_json(item, inner) for item in value]) + newline + "]"
+    return json.dumps(value)  # a float as json writes it; anything else refused as json refuses it
+
+
 # Characters that drive a terminal instead of being read: C0 controls but newline and tab, DEL, C1 controls
 # (U+009B is a one-character CSI) and the bidirectional marks, embeddings, overrides and isolates that reorder
 # what is shown (U+202E makes "exe.txt" read "txt.exe").
@@ -42,6 +91,8 @@ PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 # Markdown and HTML punctuation that would change a table (|) or be rendered instead of shown.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+# What markdown_text changes: that punctuation, HTML's &, < and >, and newlines.
+_MARKDOWN_CHANGES = re.compile(r"[\\`*_\[\]|&<>\n]")
 
 
 def escape_unsafe(text):
@@ -87,33 +138,62 @@ def csv_cell(value):
 
 
 def render_rows(rows, columns, headers, fmt):
-    """A list of flat rows: tables for people (labelled headers), csv keyed by column."""
+    """A list of flat rows (dicts): tables for people (labelled headers), csv keyed by column."""
+    if fmt in ("json", "yaml"):
+        return render_data([{c: row.get(c) for c in columns} for row in rows], fmt)
+    values = [tuple(map(row.get, columns)) for row in rows]
+    if fmt != "csv":
+        values = [tuple(value if type(value) is str else _cell(value) for value in line) for line in values]
+    pieces = []
+    write_rows(values, columns, headers, fmt, pieces.append)
+    return "".join(pieces)
+
+
+# Lines handed to `write` at a time: a long list is written as it is formatted, never held as one text.
+CHUNK = 2000
+
+
+def write_rows(rows, columns, headers, fmt, write):
+    """`render_rows`' text for table, csv and md, handed to `write` piece by piece. `rows`: a list of tuples in
+    `columns`' order, of stored values for csv and of texts otherwise (read twice: a plain table's column widths
+    come first)."""
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([csv_cell(_safe(row.get(c))) for c in columns])
-        return buffer.getvalue()
-    if fmt in ("json", "yaml"):
-        return render_data([{c: row.get(c) for c in columns} for row in rows], fmt)
-    table = [[value if type(value) is str else _cell(value) for value in map(row.get, columns)] for row in rows]
-    # one search over every cell (newline, the separator, is not unsafe): escaping cell by cell cost a tenth of a
-    # long list's time, for tables that almost never hold a control character
-    if UNSAFE.search("\n".join(map("\n".join, table))):
-        table = [[escape_unsafe(cell) for cell in line] for line in table]
-    if fmt == "md":
-        table = [[markdown_text(cell) for cell in line] for line in table]
+        for start in range(0, len(rows), CHUNK):
+            writer.writerows([csv_cell(_safe(value)) for value in line] for line in rows[start:start + CHUNK])
+            write(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+        if buffer.tell():  # no rows: the header alone
+            write(buffer.getvalue())
+        return
+    # column by column, each one search over its cells (newline, the separator, is not unsafe): escaping cell
+    # by cell cost a tenth of a long list's time, for tables that almost never hold a control character
+    by_column = list(zip(*rows)) if rows else [()] * len(columns)
+    if any(UNSAFE.search("\n".join(cells)) for cells in by_column):
+        rows = [tuple(map(escape_unsafe, line)) for line in rows]
+        by_column = list(zip(*rows))
+    if fmt == "md" and rows:
+        # only the columns with a character markdown_text changes get new texts: the others keep the texts the
+        # rows share (a copy of every cell was 50 MiB of a 100,000-row list)
+        marked = [tuple(map(markdown_text, cells)) if _MARKDOWN_CHANGES.search("\0".join(cells)) else cells
+                  for cells in by_column]
+        if any(new is not old for new, old in zip(marked, by_column)):
+            by_column = marked
+            rows = list(zip(*by_column))
     shown = markdown_text if fmt == "md" else (lambda text: text)
     headers = [shown(escape_unsafe(str(h))) for h in headers]
-    style = "github" if fmt == "md" else "simple"
-    if not table and fmt == "table":
-        return ""
-    if style == "simple" and not _NOT_PLAIN.search("".join(headers + [cell for line in table for cell in line])):
-        return simple_table(table, headers)
+    if not rows and fmt == "table":
+        return
+    if not any(_NOT_PLAIN.search(text) for text in [*headers, *map("".join, by_column)]):
+        (write_github_table if fmt == "md" else write_simple_table)(rows, by_column, headers, write)
+        return
     from tabulate import tabulate  # here, not at the top: commands that print no table start faster
 
-    return tabulate(table, headers=headers, tablefmt=style, disable_numparse=True) + "\n"
+    write(tabulate([list(line) for line in rows], headers=headers, tablefmt="github" if fmt == "md" else "simple",
+                   disable_numparse=True) + "\n")
 
 
 # Text whose width is its length and that is one line: there `simple_table` is tabulate's "simple" table.
@@ -123,13 +203,37 @@ _NOT_PLAIN = re.compile("[^\x20-\x7e\xa0-\u02ff]")
 def simple_table(table, headers):
     """tabulate's "simple" style for strings without numbers parsed, without importing tabulate (its import
     reads every installed package's metadata: a tenth of a warm list's time)."""
-    table = [[cell.strip() for cell in line] for line in table]
-    widths = [max([len(h) + 2, *map(len, cells)]) for h, cells in zip(headers, zip(*table) if table else
-                                                                     [()] * len(headers))]
-    line_of = "  ".join(f"{{:<{w}}}" for w in widths).format  # a cell padded as str.ljust pads it
-    lines = [line_of(*headers), "  ".join("-" * w for w in widths)]
-    lines += [line_of(*line) for line in table]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    pieces = []
+    write_simple_table(table, list(zip(*table)) if table else [()] * len(headers), headers, pieces.append)
+    return "".join(pieces)
+
+
+def write_simple_table(rows, by_column, headers, write):
+    """`simple_table` of `rows` (whose columns are `by_column`), handed to `write` a chunk of lines at a time."""
+    _write_padded(rows, by_column, headers, write, "", "  ", "", "", "  ", "", str.rstrip)
+
+
+def write_github_table(rows, by_column, headers, write):
+    """tabulate's "github" table (Markdown) of plain one-line texts, without numbers parsed, written as
+    `write_simple_table` writes: tabulate held every row's padded cells at once (250 MiB for 100,000 rows)."""
+    _write_padded(rows, by_column, headers, write, "| ", " | ", " |", "|-", "-|-", "-|", None)
+
+
+def _write_padded(rows, by_column, headers, write, left, between, right, rule_left, rule_between, rule_right,
+                  trim):
+    """Rows of cells padded to their column's width (the widest cell without the spaces around it, at least
+    the header's and two), between the borders given; a rule of dashes under the header."""
+    stripped = [list(map(str.strip, cells)) for cells in by_column]
+    if any(texts != list(cells) for texts, cells in zip(stripped, by_column)):
+        rows = list(zip(*stripped))  # a cell with spaces around it (rare): as tabulate, without them
+    widths = [max([len(h) + 2, *map(len, texts)]) for h, texts in zip(headers, stripped)]
+    del stripped
+    line_of = (left + between.join(f"{{:<{w}}}" for w in widths) + right).format  # padded as str.ljust pads
+    rule = rule_left + rule_between.join("-" * w for w in widths) + rule_right
+    trim = trim or (lambda line: line)
+    write(trim(line_of(*headers)) + "\n" + trim(rule) + "\n")
+    for start in range(0, len(rows), CHUNK):
+        write("".join([trim(line_of(*line)) + "\n" for line in rows[start:start + CHUNK]]))
 
 
 def _safe(value):

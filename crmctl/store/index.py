@@ -145,16 +145,26 @@ class ColumnIndex:
 
     # -- reading -------------------------------------------------------------------------------------------------
 
-    def candidates(self, where="", params=(), exact=""):
+    def candidates(self, where="", params=(), exact="", data=True):
         """(path, data, whether `exact` holds) of the rows `where` admits, of every row whose id is in two files
         (which copy counts is decided over all of them) and of every file that could not be read (data NULL).
-        `params` fill `exact`'s marks and then `where`'s."""
-        sql = f"SELECT path, data, {f'coalesce({exact}, 0)' if exact else '0'} FROM rows"
+        `params` fill `exact`'s marks and then `where`'s. `data=False`: 1 in place of each projection, for a
+        caller that reads them a chunk at a time (`projections`) instead of holding all of them."""
+        kept = "data" if data else "CASE WHEN data IS NULL THEN NULL ELSE 1 END"
+        sql = f"SELECT path, {kept}, {f'coalesce({exact}, 0)' if exact else '0'} FROM rows"
         if where:
             sql += (f" WHERE ({where}) OR data IS NULL"
                     " OR id IN (SELECT id FROM rows GROUP BY id HAVING count(*) > 1)")
         return self.db.execute(sql, params).fetchall()
 
+    def projections(self, paths):
+        """{path: projection} of the rows at `paths`."""
+        found = {}
+        for start in range(0, len(paths), 500):  # under SQLite's oldest limit of 999 parameters
+            part = paths[start:start + 500]
+            found.update(self.db.execute(f"SELECT path, data FROM rows WHERE path IN ({', '.join('?' * len(part))})",
+                                         part))
+        return found
 
     def ids(self):
         """(path, id) of every row, id None for a file that could not be read: what `list -q` needs."""

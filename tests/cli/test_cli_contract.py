@@ -157,7 +157,7 @@ def test_internal_errors_show_a_traceback_only_with_debug(run, store, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("crmctl.cli.generic.select", broken)
+    monkeypatch.setattr("crmctl.cli.generic.list_query", broken)  # what every list reads first
     plain = run("sr", "list")
     assert (plain.exit_code, plain.stderr) == (1, "Virhe: sisäinen virhe (internal error): RuntimeError: boom\n")
     debug = run("--debug", "sr", "list")

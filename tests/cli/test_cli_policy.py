@@ -193,7 +193,7 @@ def test_unreadable_configuration_names_the_file(run, store):
 
 
 def test_anything_else_is_an_internal_error_as_the_last_resort(run, monkeypatch):
-    monkeypatch.setattr("crmctl.cli.generic.select", lambda *args, **kwargs: {}["boom"])
+    monkeypatch.setattr("crmctl.cli.generic.list_query", lambda *args, **kwargs: {}["boom"])
     result = run("sr", "list")
     assert (result.exit_code, result.stderr) == (1, "Virhe: sisäinen virhe (internal error): KeyError: 'boom'\n")
 

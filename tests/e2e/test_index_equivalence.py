@@ -53,7 +53,8 @@ def commands(root):
         rtype = store.config.types[key]
         found += [(command, "list", "--view", view) for view in rtype.views]
         found += [(command, "list"), (command, "list", "-q"), (command, "list", "--format", "csv"),
-                  (command, "list", "--lang", "en", "--format", "md")]
+                  (command, "list", "--lang", "en", "--format", "md"), (command, "list", "--format", "json"),
+                  (command, "list", "--format", "yaml", "--reveal")]
     found += [
         ("sr", "list", "subject=meter_reading", "--view", "unresolved"),
         ("sr", "list", "subject=meter_reading,billing", "--format", "json"),
@@ -114,7 +115,8 @@ def test_after_edits_by_hand_deletions_and_a_pull(demo, monkeypatch):
                  ("sr", "list", "-q", "subject=billing,meter_reading", "status_reason=resolved,done"),
                  ("sr", "list", "-q", "subject=meter_reading", "received=2011-02-15,2011-02-16"),
                  ("sr", "list", "-q", "subject!=billing"), ("sr", "list", "-q", "subject="),
-                 ("sr", "list", "-q", "subject!=")]:
+                 ("sr", "list", "-q", "subject!="), ("sr", "list", "--format", "json"),
+                 ("sr", "list", "--view", "resolved", "--format", "csv")]:
         code, out, _ = same(demo, monkeypatch, *args)
         assert code == 0
     # an open assignment: `unacknowledged` is true, and its column says so
@@ -139,7 +141,9 @@ def test_a_copy_in_a_second_folder_and_a_broken_file(demo, monkeypatch):
     paths[8].write_text(paths[8].read_text(encoding="utf-8").replace(paths[8].stem, paths[9].stem), encoding="utf-8")
     paths[11].write_bytes(b"id: " + paths[11].stem.encode() + b"\ntitle: \xff\n")  # not UTF-8
     for args in [("sr", "list"), ("sr", "list", "-q", "subject=meter_reading"), ("sr", "list", "--view", "resolved"),
-                 ("sr", "list", "-q")]:  # -q alone reads ids only
+                 ("sr", "list", "-q"),  # -q alone reads ids only
+                 ("sr", "list", "--format", "json"), ("sr", "list", "--view", "resolved", "--format", "yaml"),
+                 ("sr", "list", "--format", "csv")]:  # whole records read again by path, rows streamed
         code, out, err = same(demo, monkeypatch, *args)
         assert all(paths[n].name in err for n in (2, 4, 6, 8, 11))
     assert same(demo, monkeypatch, "sr", "list", "-q")[1].count(paths[2].stem) == 1
@@ -196,3 +200,23 @@ def test_show_prefix_of_a_month_lists_only_that_months_folder(demo, monkeypatch)
     monkeypatch.setattr("crmctl.store.index.scan", every_file)
     code, out, _ = invoke(demo, monkeypatch, ("sr", "show", full[:-2]), True)
     assert code == 0 and full in out
+
+
+def test_projections_read_a_few_at_a_time(demo, monkeypatch):
+    """A list keeping a little of each record reads the projections a chunk of paths at a time: with chunks of
+    three, across a second copy of an id (read in the first copy's place) and files that cannot be read."""
+    monkeypatch.setattr("crmctl.engine.listing.CHUNK", 3)
+    paths = request_paths(demo)
+    same(demo, monkeypatch, "sr", "list")
+    stray = demo / "service-requests" / "2010" / "12" / paths[2].name
+    stray.parent.mkdir(parents=True)
+    stray.write_text(paths[2].read_text(encoding="utf-8").replace("subject: ", "subject: x"), encoding="utf-8")
+    later = demo / "service-requests" / "2099" / "12" / paths[3].name  # the copy after the id's own path
+    later.parent.mkdir(parents=True)
+    later.write_text(paths[3].read_text(encoding="utf-8"), encoding="utf-8")
+    paths[4].write_text("id: [unclosed\n", encoding="utf-8")
+    for args in [("sr", "list"), ("sr", "list", "--view", "resolved", "--format", "csv"),
+                 ("sr", "list", "--format", "json"), ("sr", "list", "subject=meter_reading", "--format", "md"),
+                 ("report", "calls", "--from", "2011-01", "--to", "2011-03")]:
+        code, out, err = same(demo, monkeypatch, *args)
+        assert code == 0 and paths[4].name in err and paths[2].name in err, args
