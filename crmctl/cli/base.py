@@ -99,7 +99,10 @@ class Env:
 
     def out(self, text):
         if text:
-            click.echo(text, nl=not text.endswith("\n"))
+            try:
+                click.echo(text, nl=not text.endswith("\n"))
+            except BrokenPipeError:
+                raise ReaderGone() from None
 
     def listing(self, ids, data, table, skip_empty=False):
         """Print a list the same way everywhere: ids with -q, `data` as json/yaml, else the
@@ -318,6 +321,19 @@ def _missing_dependency(err):
     return DEPENDENCIES.get((err.name or "").split(".")[0])
 
 
+class ReaderGone(Exception):
+    """The reader of stdout closed it (`crmctl sr list | head`): output is written in pieces, and the piece after
+    the reader left finds the pipe closed. As when the whole output went in one write, that is no error."""
+
+
+def _discard_stdout():
+    """What is still buffered goes nowhere, instead of failing when Python flushes stdout at exit."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a file descriptor (a test's captured output)
+        pass
+
+
 class RootGroup(LazyGroup):
     """The `crmctl` group, and the one place that turns errors into a message and an exit code.
 
@@ -350,6 +366,9 @@ class RootGroup(LazyGroup):
             ctx.exit(err.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except ReaderGone:  # `crmctl check | head`: what the reader read is its answer, as with git or grep
+            _discard_stdout()
+            ctx.exit(0)
         except OSError as err:  # a full disk, a file where a folder should be: the system's words, and the path
             env = ctx.find_object(Env)
             if env is not None and env.debug:

@@ -130,16 +130,6 @@ def print_list(env, rtype, view_key, filter_texts):
     write_rows(rows, columns, [display.column_label(rtype, c, env.lang) for c in columns], env.fmt, env.out)
 
 
-def reader_gone():
-    """The reader of a list stopped reading (`crmctl sr list | head`): what it read is its answer, as when a list
-    was printed in one piece (now it is written as it is made, and the next piece finds the pipe closed). What
-    is still buffered goes nowhere instead of failing when Python flushes it at exit."""
-    try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):  # not a file descriptor (a test's captured output): nothing kept
-        pass
-
-
 def progress_bar(env, rtype):
     """Reading a fresh clone's records takes a while: say how far it is, on a terminal only."""
     if not sys.stderr.isatty():
@@ -231,10 +221,7 @@ def record_group(type_key, name, help_text):
             found, _, _ = select(env, rtype, view_key, filters, full=False, ids_only=True)
             env.listing([r["id"] for r in found], None, None)
         else:
-            try:
-                print_list(env, rtype, view_key, filters)
-            except BrokenPipeError:
-                reader_gone()
+            print_list(env, rtype, view_key, filters)
 
     @formats(*TEXT_ONLY)
     @group.command("set", cls=FieldsCommand, type_key=type_key)

@@ -100,3 +100,23 @@ def test_a_reader_that_stops_early_ends_the_list_quietly(demo):
     process.stdout.close()
     _, err = process.communicate(timeout=120)
     assert (process.returncode, err) == (0, b"")
+
+
+def test_a_reader_that_stops_early_ends_any_command_quietly(demo):
+    """Every command's output goes through one writer (Env.out): `crmctl check | head` ends as quietly as a list
+    does (exit 0: what the reader read is its answer), never 'Broken pipe' and exit 1."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    # copies in the wrong folders: more lines than check writes at once (admin.CHECK_LINES_PER_WRITE)
+    for year in range(2012, 2020):
+        shutil.copytree(demo / "service-requests" / "2011", demo / "service-requests" / str(year))
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), "CRMCTL_NOW": NOW}
+    process = subprocess.Popen([sys.executable, "-m", "crmctl", "--root", str(demo), "check"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.read(10)
+    process.stdout.close()
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (0, b"")
