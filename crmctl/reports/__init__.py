@@ -75,12 +75,14 @@ class Context:
         self.store = store
         self.lang = lang
         self.progress = progress  # progress(rtype) -> a callback for a long index build, or None
+        self.types_read = set()  # what a kept answer depends on (reports/kept.py)
         self._evaluators = {}
 
     def rtype(self, type_key):
         return self.store.config.types[type_key]
 
     def records(self, type_key):
+        self.types_read.add(type_key)
         if type_key not in self.store.config.types:
             return []
         return self.store.records(self.rtype(type_key))
@@ -90,6 +92,7 @@ class Context:
         its `make` reads (fields, derived keys, listing.STATUS_EVENTS) is given the column index's projections,
         one at a time, with `due` computed ahead: a fraction of the whole records to load, and never all of
         them in memory at once. When the projection lacks a key (or the index is off), whole records."""
+        self.types_read.add(type_key)
         if type_key not in self.store.config.types:
             return []
         rtype = self.rtype(type_key)
@@ -127,7 +130,8 @@ def run(store, name, start=None, end=None, lang="fi", context=None, progress=Non
     if not definition.monthly:  # quality keeps its own answers, in check's findings cache
         return definition.build(Context(store, lang, progress), months)
     asked = ",".join(month.isoformat() for month in months)
-    return kept_or_built(store, lang, name, asked, lambda: definition.build(Context(store, lang, progress), months))
+    context = Context(store, lang, progress)
+    return kept_or_built(store, lang, name, asked, context, lambda: definition.build(context, months))
 
 
 def snapshot_window(start, end):

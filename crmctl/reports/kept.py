@@ -19,34 +19,47 @@ import sqlite3
 import time
 
 from crmctl.checks.findings_cache import RACY_NS
-from crmctl.checks.record_scan import RecordScan, cache_key
+from crmctl.checks.record_scan import cache_key, scan_folder
 from crmctl.store import derived_db
 
 NAME = "reports.sqlite"
-FORMAT = "1"
-_SCHEMA = "CREATE TABLE IF NOT EXISTS answers (kind TEXT PRIMARY KEY, tag TEXT, payload BLOB)"
+FORMAT = "2"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS kept (kind TEXT PRIMARY KEY, types TEXT, tag TEXT, payload BLOB)"
 
 
-def kept_or_built(store, lang, kind, asked, build):
+def kept_or_built(store, lang, kind, asked, context, build):
     """build()'s answer, or the answer a run of `kind` with the same `asked` (a text: the months, options) kept
-    when nothing it depends on changed since."""
+    when nothing it depends on changed since. `context`: the reports.Context `build` reads through, which notes
+    the record types read; only their folders are scanned next time (the monthly tracking reads the sales
+    projects, not the 100,000 service requests)."""
     if os.environ.get("CRMCTL_NO_INDEX") or store.files is not None or store._pending:
         return build()
-    files = RecordScan(store, lang).files()
-    tag = _tag(store, lang, asked, files)
-    path = os.path.join(str(store.cache_dir), NAME)
-    db = _open(store, path)
+    db = _open(store, os.path.join(str(store.cache_dir), NAME))
     try:
-        found = _answer(db, kind, tag)
-        if found is not None:
-            return found
+        row = _row(db, kind)
+        # the folders of the types the last run read; every folder when nothing is known yet. Scanned before the
+        # build, so a file that changes while the report is built changes the next run's tag
+        files = _files(store, row[0].split(",") if row is not None and row[0] else store.config.types)
+        if row is not None and row[1] == _tag(store, lang, asked, files):
+            found = _loaded(row[2])
+            if found is not None:
+                return found
         answer = build()
-        if db is not None and not store.skipped and not store.duplicates and not _racy(files):
-            _keep(db, kind, tag, answer)
+        read = sorted(context.types_read)
+        if db is not None and set(read) <= set(files) and not store.skipped and not store.duplicates:
+            kept = {type_key: files[type_key] for type_key in read}
+            if not _racy(kept):
+                _keep(db, kind, ",".join(read), _tag(store, lang, asked, kept), answer)
         return answer
     finally:
         if db is not None:
             db.close()
+
+
+def _files(store, type_keys):
+    """{type key: [(relative path, stamp)]} of the folders of `type_keys` that the configuration still has."""
+    types = store.config.types
+    return {key: scan_folder(store.root, types[key].dir) for key in type_keys if key in types}
 
 
 def _tag(store, lang, asked, files):
@@ -77,22 +90,30 @@ def _open(store, path):
     return None
 
 
-def _answer(db, kind, tag):
+def _row(db, kind):
+    """(types, tag, payload) of the answer kept for `kind`, or None."""
     if db is None:
         return None
     try:
-        found = db.execute("SELECT payload FROM answers WHERE kind = ? AND tag = ?", (kind, tag)).fetchone()
-        return pickle.loads(found[0]) if found else None
-    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return db.execute("SELECT types, tag, payload FROM kept WHERE kind = ?", (kind,)).fetchone()
+    except sqlite3.Error:
+        return None
+
+
+def _loaded(payload):
+    try:
+        return pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return None  # a damaged payload or one of older code: built afresh and replaced
 
 
-def _keep(db, kind, tag, answer):
+def _keep(db, kind, types, tag, answer):
     try:
         payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return  # an answer holding functions (a snapshot report's sections) is not kept
     try:
-        db.execute("INSERT OR REPLACE INTO answers (kind, tag, payload) VALUES (?, ?, ?)", (kind, tag, payload))
+        db.execute("INSERT OR REPLACE INTO kept (kind, types, tag, payload) VALUES (?, ?, ?, ?)",
+                   (kind, types, tag, payload))
     except sqlite3.Error:
         pass  # busy or damaged: the next run keeps it

@@ -95,3 +95,18 @@ def test_a_damaged_answers_file_is_replaced(demo, reads):
     (demo / ".cache" / "reports.sqlite").write_bytes(b"garbage" * 100)
     assert invoke(demo, *CALLS) == first
     assert invoke(demo, *CALLS) == first and len(reads) == 2
+
+
+def test_only_the_folders_of_the_types_a_report_read_are_scanned_again(demo, reads):
+    """The monthly tracking reads the sales projects: a changed service request leaves its kept answer standing
+    (a store's 100,000 requests need no stat for it), a changed sales project builds it again."""
+    monthly = ("report", "monthly", "--from", "2011-01", "--to", "2011-03", "--format", "json")
+    first = invoke(demo, *monthly)
+    assert reads == ["sales_project"]
+    request = sorted((demo / "service-requests").rglob("*.yaml"))[0]
+    os.utime(request, (LONG_AGO + 60, LONG_AGO + 60))
+    assert invoke(demo, *monthly) == first and reads == ["sales_project"]
+    project = sorted((demo / "sales-projects").rglob("*.yaml"))[0]
+    os.utime(project, (LONG_AGO + 60, LONG_AGO + 60))
+    assert invoke(demo, *monthly) == first == full_read(demo, *monthly)
+    assert reads == ["sales_project", "sales_project"]
