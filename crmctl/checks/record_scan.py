@@ -224,7 +224,7 @@ class RecordScan:
         rows = cache.rows if cache is not None else {}
         self.today = store.today().isoformat()
         self._deps_hold = {}
-        changed, results, unsettled = [], [], []
+        changed, results, unsettled = [], [], 0
         today, held = self.today, self._deps_hold
         every = wanted is None
         for rtype in store.config.types.values():
@@ -242,8 +242,8 @@ class RecordScan:
                 elif row is not None and row[1:4] == stamp and self._holds(row):
                     results.append(_kept(key, chosen, row))
                 else:  # read below, with the other files whose rows do not hold (on every core when many)
-                    unsettled.append((len(results), key, rel, stamp, chosen))
-                    results.append(None)
+                    results.append(_Unsettled((key, rel, stamp, chosen)))
+                    unsettled += 1
         if unsettled:
             self._settle(unsettled, rows, results, changed)
         if cache is not None:
@@ -261,20 +261,23 @@ class RecordScan:
         return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
                       (found.items, found.dup_at), facts_of(found.rec, found.lines), found.quality)
 
-    def _settle(self, unsettled, rows, results, changed):
-        """Read the files whose rows do not hold, `unsettled` as (place in results, type key, path, stamp,
-        chosen), and put their Results in place. A Result holds the row's pickles, as a kept file's does, not
-        the objects they encode: equal pickles (most records have the same few warnings) are kept once, so the
-        run holds a few hundred bytes per file whether the cache was warm or cold."""
+    def _settle(self, count, rows, results, changed):
+        """Read the `count` files whose rows do not hold (the _Unsettled among `results`) and put their Results in
+        their place. A Result holds the row's pickles, as a kept file's does, not the objects they encode: equal
+        pickles (most records have the same few warnings) are kept once, so the run holds a few hundred bytes per
+        file whether the cache was warm or cold."""
+        places = (place for place, result in enumerate(results) if type(result) is _Unsettled)
+        jobs = ((place, results[place]) for place in places)
         shared = {}
-        outcomes = _outcomes(self, unsettled, rows)
-        for (place, key, rel, stamp, chosen), outcome in zip(unsettled, outcomes, strict=True):
+        for place, outcome in _outcomes(self, jobs, count, rows):
+            key, rel, stamp, chosen = results[place]
             if outcome is None:  # the same bytes under a new stat: a new stat only
                 row = rows[rel]
                 changed.append((rel, *stamp, *row[DIGEST:]))
             else:
                 row, volatile = outcome
-                row = _sharing(row, shared)
+                # this process's path and stamp, not the copies a worker sent: the listing holds them already
+                row = _sharing((rel, *stamp, *row[DIGEST:]), shared)
                 self.volatile = self.volatile or volatile
                 if not volatile:  # its findings may change with other files': never kept
                     changed.append(row)
@@ -355,24 +358,43 @@ PARALLEL_FROM = 2000  # fewer files to read than this are read in this process: 
 _FORKED = None  # (scan, rows) while a pool reads: forked workers inherit them instead of a pickle of each
 
 
-def _outcomes(scan, unsettled, rows):
-    """RecordScan._examined of each of `unsettled`'s files, in order: on every core when there are many (a fresh
-    clone, a changed configuration or crmctl upgraded), the workers forked from this process so that the store,
-    its configuration and the rows need no pickling; only each file's row comes back."""
-    jobs = [(key, rel, stamp) for _, key, rel, stamp, _ in unsettled]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return (scan._examined(key, rel, stamp, rows.get(rel)) for key, rel, stamp in jobs)
-    import multiprocessing
+class _Unsettled(tuple):
+    """(type key, path, stamp, chosen) of a file whose row does not hold, in the place of its Result until it is
+    read."""
 
-    global _FORKED
-    _FORKED = (scan, rows)
-    try:
-        pool = multiprocessing.get_context("fork").Pool(workers)
-    except (ValueError, OSError):  # no fork on this platform, or no processes left: read here
-        _FORKED = None
-        return (scan._examined(key, rel, stamp, rows.get(rel)) for key, rel, stamp in jobs)
-    return _pooled(pool, [jobs[n:n + CHUNK] for n in range(0, len(jobs), CHUNK)])
+    __slots__ = ()
+
+
+def _outcomes(scan, jobs, count, rows):
+    """(place, RecordScan._examined's outcome) of each of `jobs`, (place, _Unsettled): `count` files, in order. On
+    every core when there are many (a fresh clone, a changed configuration or crmctl upgraded), the workers forked
+    from this process, so that the store, its configuration and the rows need no pickling: only a chunk's paths
+    go and each file's row comes back."""
+    workers = min(os.cpu_count() or 1, 8)
+    if count >= PARALLEL_FROM and workers >= 2:
+        import multiprocessing
+
+        global _FORKED
+        _FORKED = (scan, rows)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        except (ValueError, OSError):  # no fork on this platform, or no processes left: read here
+            _FORKED = None
+        else:
+            return _pooled(pool, _chunks(jobs))
+    return ((place, scan._examined(key, rel, stamp, rows.get(rel))) for place, (key, rel, stamp, _) in jobs)
+
+
+def _chunks(jobs):
+    """[(place, type key, path, stamp)] of CHUNK files at a time, made as the pool takes them."""
+    chunk = []
+    for place, (key, rel, stamp, _) in jobs:
+        chunk.append((place, key, rel, stamp))
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _pooled(pool, chunks):
@@ -386,12 +408,13 @@ def _pooled(pool, chunks):
 
 
 def _examine_chunk(jobs):
-    """In a worker: the outcomes of one chunk. Equal pickles are sent once (pickle keeps one copy of an object)."""
+    """In a worker: (place, outcome) of one chunk's files. Equal pickles are sent once (pickle keeps one copy of an
+    object)."""
     scan, rows = _FORKED
     shared, outcomes = {}, []
-    for key, rel, stamp in jobs:
+    for place, key, rel, stamp in jobs:
         outcome = scan._examined(key, rel, stamp, rows.get(rel))
         if outcome is not None:
             outcome = _sharing(outcome[0], shared), outcome[1]
-        outcomes.append(outcome)
+        outcomes.append((place, outcome))
     return outcomes
