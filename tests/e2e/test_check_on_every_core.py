@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crmctl.checks import record_scan
-from crmctl.checks.findings_cache import FindingsCache
+from crmctl.checks.findings_cache import FindingsCache, decode_deps
 from crmctl.checks.quality_rows import counted_from_cache
 from crmctl.checks.store_check import check_store
 from crmctl.store.store import Store
@@ -81,6 +81,23 @@ def _rows(root, store, lang):
         scan.close()
 
 
+def _differing(parallel, alone):
+    """(path, column, value, other value) of each column where the rows of a parallel run differ from one
+    process's. A row's deps may name more ids: the engine asks some questions once per type and engine (a `when:`
+    rule's `customer = CUST-GENERAL` converted once), so each worker's first file of a type asks them again and
+    notes the answer; a kept row then depends on more than it must, never on less."""
+    columns = ("path", "mtime_ns", "size", "inode", "digest", "rid", "id_line", "readable", "dated", "deps",
+               "items", "facts", "quality")
+    found = [(path, "row", parallel.get(path), alone.get(path)) for path in set(parallel) ^ set(alone)]
+    for path in set(parallel) & set(alone):
+        for column, mine, other in zip(columns, parallel[path], alone[path]):
+            if column == "deps" and set(decode_deps(other).items()) <= set(decode_deps(mine).items()):
+                continue
+            if mine != other:
+                found.append((path, column, mine, other))
+    return found
+
+
 def _on_every_core(monkeypatch):
     """Any number of files read by forked workers, in small chunks; the pools started are counted."""
     pools = []
@@ -105,7 +122,7 @@ def test_many_files_on_every_core_give_the_findings_of_one_process(troubled, mon
     parallel, parallel_rows = _cold_check(troubled)
     assert pools == [1]
     assert parallel == alone
-    assert parallel_rows == alone_rows and len(parallel_rows) > 400
+    assert _differing(parallel_rows, alone_rows) == [] and len(parallel_rows) > 400
     warm = [str(finding) for finding in check_store(Store(troubled), "en")]
     assert warm == alone
 
