@@ -274,8 +274,9 @@ class RecordScan:
         their place. A Result holds the row's pickles, as a kept file's does, not the objects they encode: equal
         pickles (most records have the same few warnings) are kept once, so the run holds a few hundred bytes per
         file whether the cache was warm or cold."""
-        places = (place for place, result in enumerate(results) if type(result) is _Unsettled)
-        jobs = ((place, results[place]) for place in places)
+        # taken as the work goes (by the pool's feeding thread when there is a pool): a place is given its Result
+        # only after its outcome came back, so this walk never meets a place that changes under it
+        jobs = ((place, result) for place, result in enumerate(results) if type(result) is _Unsettled)
         shared = {}
         for place, outcome in _outcomes(self, jobs, count, rows):
             key, rel, stamp, chosen = results[place]
