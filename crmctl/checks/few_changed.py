@@ -10,14 +10,39 @@ and stays readable under the same id with no unique or link value and no slot an
 else is checked in full.
 """
 
+import hashlib
+from array import array
+
 LAYOUT = " layout"  # the snapshot kind of a whole run's layout: `check layout`
 MOST = 50  # more edited files than this: a full run costs about the same
 
 
 def layout_payload(scan, kind, extra, layout):
     """What a later run needs to patch this run's findings (`layout` as store_check._every_finding fills it)."""
-    return {"base": scan.base_tag(extra), "files": _flat(scan), "first": layout["first"],
+    return {"base": scan.base_tag(extra), "paths": _paths(scan), "stamps": _stamps(scan), "first": layout["first"],
             "starts": layout["starts"], "entangled": layout["entangled"], "volatile": scan.volatile}
+
+
+def _paths(scan):
+    """A digest of every record file's type and path, in the scan's order: a list of them (and its pickle) cost
+    25 MiB at 100,000 files, and a patch needs only to know that they are the same."""
+    digest = hashlib.blake2b(digest_size=20)
+    for type_key, listed in scan.files().items():
+        digest.update(f"\0\0{type_key}\0".encode())  # no path holds a NUL: one reading only
+        for start in range(0, len(listed), 1000):
+            digest.update("".join(f"{rel}\0" for rel, _ in listed[start:start + 1000]).encode())
+    return digest.digest()
+
+
+def _stamps(scan):
+    """Every record file's (mtime_ns, size, inode), in the scan's order, as one array of integers; None when one
+    does not fit in 64 bits, or for a store of given contents (no stats): then no run is patched."""
+    if not scan.on_disk:
+        return None
+    try:
+        return array("q", [number for listed in scan.files().values() for _, stamp in listed for number in stamp])
+    except OverflowError:
+        return None
 
 
 def patched(store, scan, kind, extra, shown_prefix):
@@ -29,15 +54,17 @@ def patched(store, scan, kind, extra, shown_prefix):
     findings, shape = latest[1], shape[1]
     if shape["volatile"] or shape["base"] != scan.base_tag(extra):
         return None
-    files, before = _flat(scan), shape["files"]
-    if len(files) != len(before):
+    if _paths(scan) != shape["paths"]:
+        return None  # a file added, deleted or moved: ids may appear or vanish
+    stamps, before = _stamps(scan), shape["stamps"]
+    if stamps is None or before is None or len(stamps) != len(before):
         return None
+    files = _flat(scan)
     edited = []
-    for index, (now, then) in enumerate(zip(files, before)):
-        if now != then:
-            if now[:2] != then[:2] or then[1] in shape["entangled"] or len(edited) == MOST:
-                return None
-            edited.append(index)
+    for index in sorted({at // 3 for at, (now, then) in enumerate(zip(stamps, before)) if now != then}):
+        if files[index][1] in shape["entangled"] or len(edited) == MOST:
+            return None
+        edited.append(index)
     first, starts = shape["first"], shape["starts"]
     segments = {}
     for index in edited:
@@ -58,7 +85,7 @@ def patched(store, scan, kind, extra, shown_prefix):
         new_starts.append(start + shift)
         if index in segments:
             shift += len(segments[index]) - (starts[index + 1] - start)
-    return new, {**shape, "files": files, "starts": new_starts}
+    return new, {**shape, "stamps": stamps, "starts": new_starts}
 
 
 def _flat(scan):

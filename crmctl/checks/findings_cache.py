@@ -185,8 +185,9 @@ class FindingsCache:
         nothing when the rows belong to another key by now."""
         if self.connection is None:
             return
-        rows = [(kind, tag, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-                for kind, (tag, payload) in kept.items()]
+        # one pickle at a time: a whole check's findings and its layout are tens of MiB each at 100,000 files
+        rows = ((kind, tag, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+                for kind, (tag, payload) in kept.items())
         try:
             cursor = self.connection
             cursor.execute("BEGIN IMMEDIATE")
@@ -214,24 +215,27 @@ class FindingsCache:
         caller holds the store lock; an error leaves the previous cache (or none) behind, never a wrong one."""
         if self.connection is None or not (changed or gone or not self.valid):
             return
-        rows = self.rows if self.valid else {}  # (self.valid again: reading the rows may find another key's)
-        touched = set()
+        rows = self.rows if self.valid else {}
+        valid = self.valid  # (again: reading the rows may find another key's, and then every row is new)
+        touched, by_group = set(), {}
         for row in changed:
-            rows[row[0]] = (row[0], _trusted(row[MTIME], now_ns), *row[SIZE:])
-            touched.add(_group_of(row[0]))
+            trusted = _trusted(row[MTIME], now_ns)
+            if trusted != row[MTIME]:  # else the row itself: a copy of every row would cost as much again
+                row = (row[0], trusted, *row[SIZE:])
+            group = _group_of(row[0])
+            touched.add(group)
+            if valid:
+                rows[row[0]] = row
+            else:  # every row is new: grouped as they come, with no dict of every row besides
+                by_group.setdefault(group, {})[row[0]] = row
         for path in gone:
             rows.pop(path, None)
             touched.add(_group_of(path))
-        by_group = {}
-        for path, row in rows.items():
-            group = _group_of(path)
-            if group in touched or not self.valid:
-                by_group.setdefault(group, {})[path] = row
-        shared = {}  # equal findings and deps stored once: most records have the same few warnings
-        blobs = [(group, pickle.dumps({path: tuple(shared.setdefault(value, value) if isinstance(value, (bytes, str))
-                                                   else value for value in row)
-                                       for path, row in kept.items()}, protocol=pickle.HIGHEST_PROTOCOL))
-                 for group, kept in by_group.items()]
+        if valid:
+            for path, row in rows.items():
+                group = _group_of(path)
+                if group in touched:
+                    by_group.setdefault(group, {})[path] = row
         emptied = [(group,) for group in touched if group not in by_group]
         try:
             cursor = self.connection
@@ -249,7 +253,7 @@ class FindingsCache:
                     cursor.executemany("INSERT INTO meta VALUES (?, ?)",
                                        [("format", FORMAT), ("key", self.key), ("lang", self.lang)])
                 cursor.executemany("DELETE FROM groups WHERE name = ?", emptied)
-                cursor.executemany("INSERT OR REPLACE INTO groups (name, rows) VALUES (?, ?)", blobs)
+                cursor.executemany("INSERT OR REPLACE INTO groups (name, rows) VALUES (?, ?)", _blobs(by_group))
                 cursor.execute("COMMIT")
             except BaseException:
                 cursor.execute("ROLLBACK")
@@ -261,6 +265,15 @@ class FindingsCache:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
+
+
+def _blobs(by_group):
+    """(group, its rows' pickle), one group at a time: the pickles of every group at once cost tens of MiB."""
+    for group, kept in by_group.items():
+        shared = {}  # equal findings and deps pickled once: most records have the same few warnings
+        yield group, pickle.dumps({path: tuple(shared.setdefault(value, value) if isinstance(value, (bytes, str))
+                                               else value for value in row)
+                                   for path, row in kept.items()}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _group_of(path):

@@ -1,5 +1,6 @@
 """The one pass of `check` over the record files: one `os.scandir` walk with one stat per file, a file read and
-validated only when the findings cache has nothing valid for it, nothing but small facts kept per file."""
+validated only when the findings cache has nothing valid for it (on every core when there are many), nothing but
+its cache row's small facts and pickles kept per file."""
 
 import hashlib
 import operator
@@ -74,11 +75,14 @@ def scan_folder(root, folder):
 def _walk(directory, relative, found):
     try:
         with os.scandir(directory) as listing:
-            entries = sorted(listing, key=_name)
+            entries = sorted(listing, key=_name, reverse=True)
     except OSError:
         return
     prefix = relative + "/"
-    for entry in entries:
+    while entries:
+        # each entry let go once taken (its cached stat with it): a month's folder of 20,000 entries and their
+        # stats held to the end cost 30 MiB, and the holes they left behind among the paths kept stay in the heap
+        entry = entries.pop()
         try:
             if entry.is_dir(follow_symlinks=False):  # a symlinked folder is not entered (nor a file: is_file below)
                 _walk(entry.path, prefix + entry.name, found)
@@ -205,7 +209,11 @@ class RecordScan:
         # not the kind: a run keeps several kinds under one tag (a snapshot is looked up by kind and tag)
         digest = hashlib.blake2b(f"{extra}\0{self._key}\0{self.store.today().isoformat()}\0".encode(),
                                  digest_size=20)
-        digest.update(pickle.dumps(self.files(), protocol=pickle.HIGHEST_PROTOCOL))  # every path and its stat
+        # every path and its stat, a thousand at a time: a pickle of them all, with its memo, peaked at 16 MiB
+        for type_key, listed in self.files().items():
+            digest.update(f"\0\0{type_key}\0".encode())  # no path or stamp holds a NUL: one reading only
+            for start in range(0, len(listed), 1000):
+                digest.update("".join(f"{rel}\0{stamp}\0" for rel, stamp in listed[start:start + 1000]).encode())
         return digest.hexdigest()
 
     def close(self):
@@ -223,7 +231,7 @@ class RecordScan:
         rows = cache.rows if cache is not None else {}
         self.today = store.today().isoformat()
         self._deps_hold = {}
-        changed, results = [], []
+        changed, results, unsettled = [], [], 0
         today, held = self.today, self._deps_hold
         every = wanted is None
         for rtype in store.config.types.values():
@@ -235,39 +243,67 @@ class RecordScan:
                 # the file's rules asked.
                 if (row is not None and row[1:4] == stamp and (row[DATED] is None or row[DATED] == today)
                         and (row[DEPS] is None or held.get(row[DEPS]))):
-                    results.append(Result(key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS],
-                                          row[FACTS], row[QUALITY]))
-                else:
-                    results.append(self._one(rtype, rel, stamp, chosen, row, changed))
+                    results.append(_kept(key, chosen, row))
+                elif not self.on_disk:
+                    results.append(self._given(rtype, rel, chosen))
+                elif row is not None and row[1:4] == stamp and self._holds(row):
+                    results.append(_kept(key, chosen, row))
+                else:  # read below, with the other files whose rows do not hold (on every core when many)
+                    results.append(_Unsettled((key, rel, stamp, chosen)))
+                    unsettled += 1
+        if unsettled:
+            self._settle(unsettled, rows, results, changed)
         if cache is not None:
             gone = [rel for rel in rows if rel not in present]
             self._save(cache, changed, gone)
+        self.tracking = self.engine = None  # every path in a set (4 MiB at 100,000 files): not needed any more
         return results
 
-    def _one(self, rtype, rel, stamp, chosen, row, changed):
-        if row is not None and row[1:4] == stamp and self._holds(row):
-            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS],
-                          row[QUALITY])
+    def _given(self, rtype, rel, chosen):
+        """The Result of a file of a store of given contents (`check --staged`): no cache, only the chosen files
+        validated."""
         path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
-        raw = self.store.read_bytes(path)
-        if not self.on_disk:
-            found = examine(self.tracking, self.engine, rtype, path, raw, self.keys, validate=chosen)
-            self.volatile = self.volatile or found.volatile
-            return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
-                          (found.items, found.dup_at), facts_of(found.rec, found.lines), found.quality)
-        digest = hashlib.blake2b(raw, digest_size=20).digest()
-        if row is not None and row[DIGEST] == digest and self._holds(row):
-            changed.append((rel, *stamp, *row[DIGEST:]))  # the same bytes under a new stat: a new stat only
-            return Result(rtype.key, rel, chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS],
-                          row[QUALITY])
-        found = examine(self.tracking, self.engine, rtype, path, raw, self.keys)
+        found = examine(self.tracking, self.engine, rtype, path, self.store.read_bytes(path), self.keys,
+                        validate=chosen)
         self.volatile = self.volatile or found.volatile
-        if not found.volatile:
-            changed.append((rel, *stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
-                            encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec, found.lines),
-                            encode_quality(found.quality)))
         return Result(rtype.key, rel, chosen, found.rid, found.id_line, found.rec is not None,
                       (found.items, found.dup_at), facts_of(found.rec, found.lines), found.quality)
+
+    def _settle(self, count, rows, results, changed):
+        """Read the `count` files whose rows do not hold (the _Unsettled among `results`) and put their Results in
+        their place. A Result holds the row's pickles, as a kept file's does, not the objects they encode: equal
+        pickles (most records have the same few warnings) are kept once, so the run holds a few hundred bytes per
+        file whether the cache was warm or cold."""
+        # taken as the work goes (by the pool's feeding thread when there is a pool): a place is given its Result
+        # only after its outcome came back, so this walk never meets a place that changes under it
+        jobs = ((place, result) for place, result in enumerate(results) if type(result) is _Unsettled)
+        shared = {}
+        for place, outcome in _outcomes(self, jobs, count, rows):
+            key, rel, stamp, chosen = results[place]
+            if outcome is None:  # the same bytes under a new stat: a new stat only
+                row = rows[rel]
+                changed.append((rel, *stamp, *row[DIGEST:]))
+            else:
+                row, volatile = outcome
+                # this process's path and stamp, not the copies a worker sent: the listing holds them already
+                row = _sharing((rel, *stamp, *row[DIGEST:]), shared)
+                self.volatile = self.volatile or volatile
+                if not volatile:  # its findings may change with other files': never kept
+                    changed.append(row)
+            results[place] = _kept(key, chosen, row)
+
+    def _examined(self, key, rel, stamp, row):
+        """A file's new row (a tuple of findings_cache.COLUMNS) and whether its rules read other records; None when
+        its bytes are those of `row` and the row's answers hold."""
+        path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
+        raw = self.store.read_bytes(path)
+        digest = hashlib.blake2b(raw, digest_size=20).digest()
+        if row is not None and row[DIGEST] == digest and self._holds(row):
+            return None
+        found = examine(self.tracking, self.engine, self.store.config.types[key], path, raw, self.keys)
+        return (rel, *stamp, digest, found.rid, found.id_line, found.rec is not None, found.dated,
+                encode_deps(found.deps), encode_items(found.items, found.dup_at), encode_facts(found.rec, found.lines),
+                encode_quality(found.quality)), found.volatile
 
     def _holds(self, row):
         """Whether a row's answers are still the answers: the same date (if it read one), the same ids exist."""
@@ -307,3 +343,87 @@ class RecordScan:
                     cache.save(changed, gone, time.time_ns())
         except (StoreError, OSError):
             pass  # another writer kept the lock, or the store is read-only: the next run writes it
+
+
+def _sharing(row, shared):
+    """`row` with its deps, findings and summary replaced by the equal ones in `shared` (added when new): most
+    records have the same few warnings, so thousands of rows hold one copy."""
+    once = shared.setdefault
+    return (*row[:DEPS], once(row[DEPS], row[DEPS]), once(row[ITEMS], row[ITEMS]), row[FACTS],
+            once(row[QUALITY], row[QUALITY]))
+
+
+def _kept(type_key, chosen, row):
+    """The Result of a file from its row (findings_cache.COLUMNS)."""
+    return Result(type_key, row[0], chosen, row[RID], row[ID_LINE], row[READABLE], row[ITEMS], row[FACTS],
+                  row[QUALITY])
+
+
+# -- reading on every core ---------------------------------------------------------------------------------------
+
+CHUNK = 250  # files per unit of parallel work (small enough that no worker idles long at the end)
+PARALLEL_FROM = 2000  # fewer files to read than this are read in this process: starting workers costs more
+
+_FORKED = None  # (scan, rows) while a pool reads: forked workers inherit them instead of a pickle of each
+
+
+class _Unsettled(tuple):
+    """(type key, path, stamp, chosen) of a file whose row does not hold, in the place of its Result until it is
+    read."""
+
+    __slots__ = ()
+
+
+def _outcomes(scan, jobs, count, rows):
+    """(place, RecordScan._examined's outcome) of each of `jobs`, (place, _Unsettled): `count` files, in order. On
+    every core when there are many (a fresh clone, a changed configuration or crmctl upgraded), the workers forked
+    from this process, so that the store, its configuration and the rows need no pickling: only a chunk's paths
+    go and each file's row comes back."""
+    workers = min(os.cpu_count() or 1, 8)
+    if count >= PARALLEL_FROM and workers >= 2:
+        import multiprocessing
+
+        global _FORKED
+        _FORKED = (scan, rows)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        except (ValueError, OSError):  # no fork on this platform, or no processes left: read here
+            _FORKED = None
+        else:
+            return _pooled(pool, _chunks(jobs))
+    return ((place, scan._examined(key, rel, stamp, rows.get(rel))) for place, (key, rel, stamp, _) in jobs)
+
+
+def _chunks(jobs):
+    """[(place, type key, path, stamp)] of CHUNK files at a time, made as the pool takes them."""
+    chunk = []
+    for place, (key, rel, stamp, _) in jobs:
+        chunk.append((place, key, rel, stamp))
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _pooled(pool, chunks):
+    global _FORKED
+    try:
+        with pool:
+            for outcomes in pool.imap(_examine_chunk, chunks):
+                yield from outcomes
+    finally:
+        _FORKED = None
+
+
+def _examine_chunk(jobs):
+    """In a worker: (place, outcome) of one chunk's files. Equal pickles are sent once (pickle keeps one copy of an
+    object)."""
+    scan, rows = _FORKED
+    shared, outcomes = {}, []
+    for place, key, rel, stamp in jobs:
+        outcome = scan._examined(key, rel, stamp, rows.get(rel))
+        if outcome is not None:
+            outcome = _sharing(outcome[0], shared), outcome[1]
+        outcomes.append((place, outcome))
+    return outcomes

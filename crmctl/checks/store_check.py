@@ -19,7 +19,7 @@ from crmctl.engine.query import parse_filters
 from crmctl.workflows.account_requests import GENERAL_CUSTOMER
 
 
-@dataclass
+@dataclass(slots=True)  # a whole check holds one per line: 100,000 at 100k files, 9 MiB less without a __dict__
 class Finding:
     path: str
     line: int
@@ -62,15 +62,16 @@ def check_store(store, lang="en", paths=None):
         found = few_changed.patched(store, scan, "check", shown_prefix, shown_prefix)  # a few hand edits
         if found is not None:
             findings = [Finding(*item) for item in found[0]]
-            kept = {"check": found[0], "check" + few_changed.LAYOUT: found[1]}
-        else:
-            layout = {}
-            findings = _every_finding(store, lang, paths, scan, shown_prefix, layout)
-            kept = {"check": [(f.path, f.line, f.level, f.code, f.message) for f in findings]}
-            if "first" in layout:  # else the records were not checked (broken settings): nothing to patch later
-                kept["check" + few_changed.LAYOUT] = few_changed.layout_payload(scan, "check", shown_prefix,
-                                                                                 layout)
-        scan.keep_snapshots(kept, shown_prefix)
+            scan.keep_snapshots({"check": found[0], "check" + few_changed.LAYOUT: found[1]}, shown_prefix)
+            return findings
+        layout = {}
+        findings = _every_finding(store, lang, paths, scan, shown_prefix, layout)
+        # The findings kept first and the layout built only then: at 100,000 files each is some 10 MiB, and its
+        # pickle as much again. Kept apart, a layout is used only with the findings of the same run (its tag).
+        scan.keep_snapshots({"check": [(f.path, f.line, f.level, f.code, f.message) for f in findings]}, shown_prefix)
+        if "first" in layout:  # else the records were not checked (broken settings): nothing to patch later
+            scan.keep_snapshots({"check" + few_changed.LAYOUT: few_changed.layout_payload(scan, "check", shown_prefix,
+                                                                                            layout)}, shown_prefix)
         return findings
     finally:
         scan.close()
