@@ -260,8 +260,8 @@ class RecordScan:
         return results
 
     def _given(self, rtype, rel, chosen):
-        """The Result of a file of a store of given contents (the versions staged in git's index): no cache, only the chosen files
-        validated."""
+        """The Result of a file of a store of given contents (the versions staged in git's index): no cache, only
+        the chosen files validated."""
         path = self.store.root / rel  # built from store.root, as Store.path_of builds the path it is compared with
         found = examine(self.tracking, self.engine, rtype, path, self.store.read_bytes(path), self.keys,
                         validate=chosen)
