@@ -3,6 +3,7 @@ validated only when the findings cache has nothing valid for it (on every core w
 its cache row's small facts and pickles kept per file."""
 
 import hashlib
+import importlib.util
 import operator
 import os
 import pickle
@@ -96,10 +97,16 @@ def _walk(directory, relative, found):
 _name = operator.attrgetter("name")
 
 
+VALIDATING_PACKAGES = ("phonenumbers", "email_validator")  # crmctl's basic rules stand in when one is missing
+
+
 def cache_key(store, lang):
     """A digest of everything a file's findings depend on besides its bytes and the date: the configuration
     files, the language and crmctl's code (a changed rule changes findings without a changed record)."""
-    digest = hashlib.blake2b(f"{findings_cache.FORMAT}|{lang}|{yaml.__version__}".encode(), digest_size=20)
+    # which validating libraries are there: without one, its fields are checked by crmctl's basic rule
+    present = "".join("1" if importlib.util.find_spec(name) else "0" for name in VALIDATING_PACKAGES)
+    digest = hashlib.blake2b(f"{findings_cache.FORMAT}|{lang}|{yaml.__version__}|{present}".encode(),
+                             digest_size=20)
     root = store.root
     configured = [root / name for name in ("crmctl.yaml", "users.yaml", "regions.yaml")]
     configured += sorted(path for path in (root / "config").rglob("*") if path.is_file())

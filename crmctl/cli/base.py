@@ -321,6 +321,21 @@ def _missing_dependency(err):
     return DEPENDENCIES.get((err.name or "").split(".")[0])
 
 
+REDUCED_NOTES = {"phone": "cli.reduced.phone", "email": "cli.reduced.email"}  # by kernel/validators.REDUCED's keys
+
+
+def _say_reduced(ctx):
+    """Say on stderr which values were checked by crmctl's basic rule because a package was missing
+    (kernel/validators.REDUCED): never silently less than the full check."""
+    validators = sys.modules.get("crmctl.kernel.validators")  # not imported: no value was checked
+    if validators is None or not validators.REDUCED:
+        return
+    env = ctx.find_object(Env)
+    lang = env.lang_or_english() if env is not None else "en"
+    for field_type, package in sorted(validators.REDUCED.items()):
+        click.echo(t(REDUCED_NOTES[field_type], lang, package=package), err=True)
+
+
 class ReaderGone(Exception):
     """The reader of stdout closed it (`crmctl sr list | head`): output is written in pieces, and the piece after
     the reader left finds the pipe closed. As when the whole output went in one write, that is no error."""
@@ -344,6 +359,7 @@ class RootGroup(LazyGroup):
     """
 
     def invoke(self, ctx):
+        ctx.call_on_close(lambda: _say_reduced(ctx))  # whatever the outcome, error or not
         try:
             result = super().invoke(ctx)
             env = ctx.find_object(Env)

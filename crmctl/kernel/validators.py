@@ -30,6 +30,20 @@ EMAIL_LOCAL_MAX = 64
 # A domain that email-validator accepts, used to tell which side of the @ it refused.
 SOUND_DOMAIN = "example.fi"
 
+# Without phonenumbers or email-validator (a Python where crmctl runs from a checkout without them), values are
+# checked by crmctl's own basic rule instead of failing every command that reads one: the field types so checked
+# in this process, by the package that was missing. The command says so on stderr, and `check` does not compare
+# such values' stored form (the basic rule cannot know every number's grouping in the number plan).
+REDUCED = {}
+TWO_DIGIT_AREA = re.compile(r"1|4|50|7")  # Finnish area codes of two digits (the basic phone rule)
+EMAIL_LOCAL = re.compile(r"[^\s@.]+(\.[^\s@.]+)*")
+DOMAIN_LABEL = re.compile(r"[^\W_]([\w-]{0,61}[^\W_])?")
+
+
+def reduced(field_type) -> bool:
+    """Whether values of `field_type` were checked by the basic rule in this process (a package was missing)."""
+    return field_type in REDUCED
+
 
 def _text(value) -> str:
     """The stripped string, or ValueError for non-strings, empty and huge values."""
@@ -117,8 +131,11 @@ def _phone(text):
     trunk = digits.startswith("0") and not digits.startswith("00")  # `(0)0 46...` is neither 00 nor a trunk 0
     if not (text.startswith("+") or text.startswith("00") or trunk):
         raise ValueError("must start with +, 00 or 0")
-    import phonenumbers
-
+    try:
+        import phonenumbers
+    except ModuleNotFoundError:
+        REDUCED["phone"] = "phonenumbers"
+        return _basic_phone(text)
     try:
         number = phonenumbers.parse(text, PHONE_REGION)
     except phonenumbers.NumberParseException:
@@ -126,6 +143,25 @@ def _phone(text):
     if not phonenumbers.is_valid_number(number):
         raise ValueError("is not a valid phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def _basic_phone(text):
+    """`+358 AREA SUBSCRIBER` for a Finnish number (`+358`, `00358` or a trunk 0), else `+` and the writer's digit
+    groups: the number plan unknown, only the length is checked (6-12 national digits, 7-15 international)."""
+    if text.startswith(("+", "00")):
+        groups = re.findall(r"[0-9]+", text[1:] if text.startswith("+") else text[2:])
+        digits = "".join(groups)
+        if not digits.startswith("358"):
+            if not 7 <= len(digits) <= 15:
+                raise ValueError("is not a valid phone number")
+            return "+" + " ".join(groups)
+        national = digits[3:].removeprefix("0")
+    else:
+        national = re.sub(r"[^0-9]", "", text)[1:]
+    if not 6 <= len(national) <= 12 or national.startswith("0"):
+        raise ValueError("is not a valid phone number")
+    area_length = 2 if TWO_DIGIT_AREA.match(national) else 1
+    return f"+358 {national[:area_length]} {national[area_length:]}"  # as phonenumbers writes most numbers
 
 
 def email(value: str) -> str:
@@ -148,8 +184,11 @@ def _email(text):
         raise ValueError("must have a name before the @")
     if len(local) > EMAIL_LOCAL_MAX:
         raise ValueError("has an invalid name before the @")
-    from email_validator import EmailNotValidError, validate_email
-
+    try:
+        from email_validator import EmailNotValidError, validate_email
+    except ModuleNotFoundError:
+        REDUCED["email"] = "email-validator"
+        return _basic_email(text)
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
@@ -159,6 +198,18 @@ def _email(text):
     except EmailNotValidError:
         raise ValueError("has an invalid name before the @") from None
     raise ValueError("has an invalid domain after the @")
+
+
+def _basic_email(text):
+    """The address with its domain in lower case: a name without spaces or stray dots, a domain of two or more
+    labels of letters, digits and inner hyphens (Unicode ones too)."""
+    local, domain = text.split("@")
+    if not EMAIL_LOCAL.fullmatch(local):
+        raise ValueError("has an invalid name before the @")
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(DOMAIN_LABEL.fullmatch(label) for label in labels):
+        raise ValueError("has an invalid domain after the @")
+    return f"{local}@{domain.lower()}"
 
 
 def postal_code(value) -> str:

@@ -2,6 +2,8 @@
 
 from datetime import date, datetime, timedelta
 
+from crmctl.kernel.finnish_holidays import FIRST_YEAR, finnish_holidays
+
 ONE_DAY = timedelta(days=1)
 
 
@@ -14,11 +16,13 @@ class Calendar:
     well as Epiphany, Good Friday, Easter Monday, May Day, Ascension Day,
     Midsummer Day, All Saints' Day, Independence Day, Christmas Day and
     St Stephen's Day. The two eves are added explicitly too, so they stay
-    non-working whatever a `holidays` release files them under.
+    non-working whatever a `holidays` release files them under. Without the
+    package, Finland's holidays from 1991 on are computed (`finnish_holidays`,
+    the same days); anything else then names the package to install.
     """
 
     def __init__(self, country: str = "FI"):
-        if country not in _countries():
+        if country != "FI" and country not in _countries():
             raise ValueError(f"unknown holiday calendar: {country}")
         self.country = country
         # Year -> holidays falling on weekdays; reports ask thousands of times per year.
@@ -30,11 +34,16 @@ class Calendar:
     def weekday_holidays(self, year: int) -> frozenset[date]:
         """The holidays of `year` that fall on Monday to Friday."""
         if year not in self._weekday_holidays:
-            import holidays
-
-            days = set(holidays.country_holidays(self.country, years=year))
-            if self.country == "FI":
-                days |= {date(year, 12, 24), _midsummer_eve(year)}
+            try:
+                import holidays
+            except ModuleNotFoundError:
+                if self.country != "FI" or year < FIRST_YEAR:
+                    raise
+                days = finnish_holidays(year)
+            else:
+                days = set(holidays.country_holidays(self.country, years=year))
+                if self.country == "FI":
+                    days |= {date(year, 12, 24), _midsummer_eve(year)}
             self._weekday_holidays[year] = frozenset(d for d in days if d.weekday() < 5)
         return self._weekday_holidays[year]
 

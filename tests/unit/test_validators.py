@@ -318,3 +318,41 @@ def test_postal_code_messages():
 
 def test_postal_code_huge_input():
     assert_rejected_quickly(v.postal_code, HUGE)
+
+
+@pytest.fixture
+def without(monkeypatch):
+    """Validators as in a Python without the named packages: their imports fail, nothing cached is kept."""
+    import sys
+
+    def block(*names):
+        for name in names:
+            monkeypatch.setitem(sys.modules, name, None)
+        v._phone.cache_clear()
+        v._email.cache_clear()
+        monkeypatch.setattr(v, "REDUCED", {})
+
+    yield block
+    v._phone.cache_clear()
+    v._email.cache_clear()
+
+
+def test_without_phonenumbers_phones_are_checked_by_the_basic_rule_and_noted(without):
+    without("phonenumbers")
+    assert v.phone("040 1234567") == "+358 40 1234567"  # the library's form of a mobile number
+    assert v.phone("+358 (0)9 1234 5678") == "+358 9 12345678"
+    assert v.phone("+46 8 123 456 78") == "+46 8 123 456 78"
+    assert v.reduced("phone") and v.REDUCED == {"phone": "phonenumbers"}
+    for bad in ("0401", "+1 23", "0 0401234567", "12345678"):
+        with pytest.raises(ValueError):
+            v.phone(bad)
+
+
+def test_without_email_validator_addresses_are_checked_by_the_basic_rule_and_noted(without):
+    without("email_validator")
+    assert v.email(" Matti.Meikäläinen@Esimerkki-Yhtiö.FI ") == "Matti.Meikäläinen@esimerkki-yhtiö.fi"
+    assert v.REDUCED == {"email": "email-validator"} and not v.reduced("phone")
+    for bad, message in (("matti@fi", "domain"), ("matti..m@example.fi", "name"), ("ma tti@example.fi", "name"),
+                         ("matti@-x.fi", "domain")):
+        with pytest.raises(ValueError, match=message):
+            v.email(bad)

@@ -195,3 +195,32 @@ def test_a_calendar_loads_country_data_only_when_it_computes_a_date():
              "print(before, 'holidays.countries' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out == "False True\n"
+
+
+def test_the_computed_finnish_holidays_are_the_packages_from_1991_on():
+    """Without the `holidays` package Finland's working days are computed (kernel/finnish_holidays.py): the same
+    days as the package's, with the two eves crmctl adds, for every year it is used for."""
+    import holidays
+
+    from crmctl.kernel.finnish_holidays import finnish_holidays
+    from crmctl.kernel.workdays import _midsummer_eve
+
+    for year in range(1991, 2101):
+        expected = set(holidays.country_holidays("FI", years=year)) | {date(year, 12, 24), _midsummer_eve(year)}
+        assert finnish_holidays(year) == expected, year
+
+
+def test_without_the_holidays_package_finland_is_computed_and_anything_else_names_it(monkeypatch, fi):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "holidays", None)  # as if not installed: its import fails
+    monkeypatch.setitem(sys.modules, "holidays.registry", None)
+    computed = Calendar("FI")
+    start = date(2011, 1, 1)
+    for offset in range(0, 2 * 366, 3):
+        day = start + timedelta(days=offset)
+        assert computed.add_working_days(day, 5) == fi.add_working_days(day, 5), day
+    with pytest.raises(ModuleNotFoundError):
+        Calendar("SE")
+    with pytest.raises(ModuleNotFoundError):
+        computed.is_working_day(date(1990, 6, 22))  # before 1991 Finnish holidays followed other rules
