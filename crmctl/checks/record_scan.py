@@ -3,7 +3,6 @@ validated only when the findings cache has nothing valid for it (on every core w
 its cache row's small facts and pickles kept per file."""
 
 import hashlib
-import importlib.util
 import operator
 import os
 import pickle
@@ -21,6 +20,7 @@ from crmctl.checks.findings_cache import (DATED, DEPS, DIGEST, FACTS, ID_LINE, I
 from crmctl.checks.links import link_pairs
 from crmctl.config import cache as config_cache
 from crmctl.kernel.errors import StoreError
+from crmctl.kernel import validators
 from crmctl.store.store import CACHE_DIR
 
 
@@ -97,16 +97,12 @@ def _walk(directory, relative, found):
 _name = operator.attrgetter("name")
 
 
-VALIDATING_PACKAGES = ("phonenumbers", "email_validator")  # crmctl's basic rules stand in when one is missing
-
-
 def cache_key(store, lang):
     """A digest of everything a file's findings depend on besides its bytes and the date: the configuration
     files, the language and crmctl's code (a changed rule changes findings without a changed record)."""
-    # which validating libraries are there: without one, its fields are checked by crmctl's basic rule
-    present = "".join("1" if importlib.util.find_spec(name) else "0" for name in VALIDATING_PACKAGES)
-    digest = hashlib.blake2b(f"{findings_cache.FORMAT}|{lang}|{yaml.__version__}|{present}".encode(),
-                             digest_size=20)
+    # without phonenumbers or email-validator their fields are checked by crmctl's basic rules
+    basic = ",".join(validators.libraries_missing())
+    digest = hashlib.blake2b(f"{findings_cache.FORMAT}|{lang}|{yaml.__version__}|{basic}".encode(), digest_size=20)
     root = store.root
     configured = [root / name for name in ("crmctl.yaml", "users.yaml", "regions.yaml")]
     configured += sorted(path for path in (root / "config").rglob("*") if path.is_file())
@@ -128,6 +124,8 @@ class RecordScan:
         its findings are in, whichever it is: a report in English does not replace a check's Finnish findings
         (each would empty the other's cache, and rebuilding it examines every file)."""
         self.store, self.lang, self.any_language = store, lang, any_language
+        # findings made here, kept or afresh, are the basic rules' where a library is missing: the command says so
+        validators.note_basic_rules()
         self.on_disk = store.files is None
         links = {}
         for rtype, key, target, back in link_pairs(store.config):

@@ -40,9 +40,29 @@ EMAIL_LOCAL = re.compile(r"[^\s@.]+(\.[^\s@.]+)*")
 DOMAIN_LABEL = re.compile(r"[^\W_]([\w-]{0,61}[^\W_])?")
 
 
+# field type -> (module, distribution) of the library that checks it fully
+LIBRARIES = {"phone": ("phonenumbers", "phonenumbers"), "email": ("email_validator", "email-validator")}
+
+
 def reduced(field_type) -> bool:
     """Whether values of `field_type` were checked by the basic rule in this process (a package was missing)."""
     return field_type in REDUCED
+
+
+def libraries_missing() -> tuple:
+    """The field types whose library is not installed here (found without importing it): only the basic rule
+    checks them. What cached findings depend on."""
+    import importlib.util
+
+    return tuple(field_type for field_type, (module, _package) in LIBRARIES.items()
+                 if importlib.util.find_spec(module) is None)
+
+
+def note_basic_rules():
+    """Note in REDUCED every field type only the basic rule can check here, as if a value had been checked: a
+    check answered from findings kept by an earlier run here was made by the same rules, and says so too."""
+    for field_type in libraries_missing():
+        REDUCED[field_type] = LIBRARIES[field_type][1]
 
 
 def _text(value) -> str:
@@ -134,7 +154,7 @@ def _phone(text):
     try:
         import phonenumbers
     except ModuleNotFoundError:
-        REDUCED["phone"] = "phonenumbers"
+        REDUCED["phone"] = LIBRARIES["phone"][1]
         return _basic_phone(text)
     try:
         number = phonenumbers.parse(text, PHONE_REGION)
@@ -187,7 +207,7 @@ def _email(text):
     try:
         from email_validator import EmailNotValidError, validate_email
     except ModuleNotFoundError:
-        REDUCED["email"] = "email-validator"
+        REDUCED["email"] = LIBRARIES["email"][1]
         return _basic_email(text)
     try:
         return validate_email(text, check_deliverability=False).normalized

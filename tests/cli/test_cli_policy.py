@@ -289,6 +289,8 @@ def test_the_demo_store_checks_in_a_python_without_holidays_phonenumbers_or_emai
         "basic rule only; `pip install email-validator` checks them fully",
         "note: the Python package phonenumbers is not installed: phone numbers were checked by crmctl's basic "
         "rule only (their length, not the number plan); `pip install phonenumbers` checks them fully"]
-    shutil.rmtree(demo / ".cache")
-    full = check("-m", "crmctl")
+    # answered from the findings the first run kept: made by the same basic rules, and said so again
+    again = check("-c", program)
+    assert (again.returncode, again.stdout, again.stderr) == (0, reduced.stdout, reduced.stderr)
+    full = check("-m", "crmctl")  # the libraries there: the kept findings are not theirs, and are not used
     assert (full.returncode, full.stdout, full.stderr) == (0, reduced.stdout, "0 error(s), 270 warning(s)\n")
