@@ -4,7 +4,9 @@ The peopled store is built once per session and copied per test (building it re-
 configuration many times); records are written without fsync (CRMCTL_FSYNC=0, test-only).
 """
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +18,8 @@ from crmctl.workflows.new_store import create_store
 
 NOW = "2011-01-25T10:00:00+02:00"
 USER = "mette.murto"
+DEMO = Path(__file__).resolve().parents[1] / "records"
+DEMO_LAST_DAY = "2011-03-31T10:00:00+03:00"  # the demo's last day: open requests, some overdue
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -109,3 +113,45 @@ def copy_of_store(root, tmp_path):
     """A test's own copy of a store built once (copy2 keeps mtimes, so the derived caches stay valid)."""
     shutil.copytree(root, tmp_path / "store")
     return Store(tmp_path / "store")
+
+
+def copy_of_demo(root):
+    """The demo store's records and configuration at `root`, without its derived data."""
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
+    return root
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    """A copy of the demo store, the clock at its last day."""
+    monkeypatch.setenv("CRMCTL_NOW", DEMO_LAST_DAY)
+    return copy_of_demo(tmp_path / "records")
+
+
+def invoke_indexed(root, monkeypatch, args, indexed):
+    """(exit code, stdout, stderr) of a command through the derived data (column index, findings cache, kept
+    answers), or with CRMCTL_NO_INDEX=1 by a plain full read: the equivalence tests compare the two."""
+    with monkeypatch.context() as patch:
+        if indexed:
+            patch.delenv("CRMCTL_NO_INDEX", raising=False)
+        else:
+            patch.setenv("CRMCTL_NO_INDEX", "1")
+        result = CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def same_indexed_or_not(root, monkeypatch, *args):
+    """The answer through the derived data; asserts it is the full read's answer."""
+    indexed = invoke_indexed(root, monkeypatch, args, True)
+    assert indexed == invoke_indexed(root, monkeypatch, args, False), args
+    return indexed
+
+
+def age_files(root, generation):
+    """Every file's mtime (derived data's aside) a day and more in the past, different for each generation: a file
+    written within two seconds of a run is not trusted by its stat, in one run and not another. Returns it."""
+    moment = 946_684_800 + generation * 3600
+    for path in root.rglob("*"):
+        if path.is_file() and ".cache" not in path.parts:
+            os.utime(path, (moment, moment))
+    return moment

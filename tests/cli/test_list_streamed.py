@@ -3,7 +3,6 @@ records read again one at a time for json and yaml): byte for byte what sorting 
 `display.rows` and rendering them at once gives, in every format, view, language, with and without --reveal,
 through the index and without it."""
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,15 @@ from crmctl.engine.query import Evaluator, parse_filters, sort_records
 from crmctl.present import display
 from crmctl.present.formats import render_data, render_rows
 from crmctl.store.store import Store
+from conftest import DEMO, DEMO_LAST_DAY as NOW, copy_of_demo
 
-DEMO = Path(__file__).resolve().parents[2] / "records"
-NOW = "2011-03-31T10:00:00+03:00"
 COMMANDS = {"sr": "service_request", "customer": "customer", "lead": "lead", "project": "sales_project",
             "request": "account_request"}
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("streamed") / "records"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
-    return root
+    return copy_of_demo(tmp_path_factory.mktemp("streamed") / "records")
 
 
 def whole_list(root, type_key, view_key, filter_texts, fmt, lang, reveal):

@@ -6,7 +6,6 @@ records (a reference written as a prefix), findings that depend on today."""
 import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -15,17 +14,13 @@ from crmctl.checks.findings_cache import FindingsCache, decode_deps
 from crmctl.checks.quality_rows import counted_from_cache
 from crmctl.checks.store_check import check_store
 from crmctl.store.store import Store
-
-DEMO = Path(__file__).resolve().parents[2] / "records"
-NOW = "2011-03-31T10:00:00+03:00"
+from conftest import age_files as age
 
 
 @pytest.fixture
-def troubled(tmp_path, monkeypatch):
+def troubled(demo):
     """The demo store (466 files) with one of every kind of trouble a check finds across files."""
-    monkeypatch.setenv("CRMCTL_NOW", NOW)
-    root = tmp_path / "records"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
+    root = demo
     requests = sorted((root / "service-requests").rglob("*.yaml"))
     copied = requests[0]
     (copied.parent.parent / "09").mkdir()
@@ -45,17 +40,8 @@ def troubled(tmp_path, monkeypatch):
     _replace(requests[4], r"\ncustomer: .*", f"\ncustomer: {customer_id[:-1]}")
     _replace(requests[5], r"\ncustomer: .*", "\ncustomer: CUST-2011")  # a prefix of many
     _replace(requests[6], r"\ncustomer: .*", "\ncustomer: CUST-20990101-AAAAA")  # no such record
-    _age(root, 1)  # else a file written within two seconds of a run keeps no mtime in its row, in one run not another
+    age(root, 1)  # else a file written within two seconds of a run keeps no mtime in its row, in one run not another
     return root
-
-
-def _age(root, generation):
-    """Every file's mtime a day and more in the past, different for each generation."""
-    moment = 946_684_800 + generation * 3600
-    for path in root.rglob("*"):
-        if path.is_file() and ".cache" not in path.parts:
-            os.utime(path, (moment, moment))
-    return moment
 
 
 def _replace(path, pattern, text):
@@ -130,7 +116,7 @@ def test_many_files_on_every_core_give_the_findings_of_one_process(troubled, mon
 def test_same_bytes_under_new_stats_on_every_core(troubled, monkeypatch):
     """A checkout that gives every file a new stat and the same bytes: the rows are kept with the new stats."""
     alone, _ = _cold_check(troubled)
-    moment = _age(troubled, 2)
+    moment = age(troubled, 2)
     pools = _on_every_core(monkeypatch)
     assert [str(finding) for finding in check_store(Store(troubled), "en")] == alone
     assert pools == [1]

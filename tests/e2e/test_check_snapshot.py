@@ -9,34 +9,20 @@ seconds before a run could change again unseen within the same mtime tick, so no
 import json
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from crmctl.checks import record_scan
 from crmctl.cli import cli
-
-DEMO = Path(__file__).resolve().parents[2] / "records"
-NOW = "2011-03-31T10:00:00+03:00"
+from conftest import age_files as age
 
 
 @pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRMCTL_NOW", NOW)
+def demo(demo, monkeypatch):
     monkeypatch.delenv("CRMCTL_NO_INDEX", raising=False)
-    root = tmp_path / "records"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
-    age(root, 1)
-    return root
-
-
-def age(root, generation):
-    """Every record and configuration file's mtime a day and more in the past, different for each generation."""
-    moment = 946_684_800 + generation * 3600
-    for path in root.rglob("*"):
-        if path.is_file() and ".cache" not in path.parts:
-            os.utime(path, (moment, moment))
+    age(demo, 1)
+    return demo
 
 
 def invoke(root, *args):

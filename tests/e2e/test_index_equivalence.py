@@ -6,42 +6,8 @@ crmctl's back (edits by hand, deletions, files a `git pull` brought, a copy of a
 a broken file) and after a change of the SLA targets that `due` depends on.
 """
 
-import shutil
-from pathlib import Path
-
-import pytest
-from click.testing import CliRunner
-
-from crmctl.cli import cli
 from crmctl.store.store import Store
-
-DEMO = Path(__file__).resolve().parents[2] / "records"
-NOW = "2011-03-31T10:00:00+03:00"  # the demo's last day: open requests, some overdue
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRMCTL_NOW", NOW)
-    root = tmp_path / "records"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
-    return root
-
-
-def invoke(root, monkeypatch, args, indexed):
-    with monkeypatch.context() as patch:
-        if indexed:
-            patch.delenv("CRMCTL_NO_INDEX", raising=False)
-        else:
-            patch.setenv("CRMCTL_NO_INDEX", "1")
-        result = CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def same(root, monkeypatch, *args):
-    """The indexed answer; asserts it is the full read's answer."""
-    indexed = invoke(root, monkeypatch, args, True)
-    assert indexed == invoke(root, monkeypatch, args, False), args
-    return indexed
+from conftest import invoke_indexed as invoke, same_indexed_or_not as same
 
 
 def commands(root):

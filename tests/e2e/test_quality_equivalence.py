@@ -9,36 +9,12 @@ of unique values, probable duplicate customers, errors, a broken file, a copy in
 import json
 import os
 import shutil
-from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from crmctl.cli import cli
 from crmctl.checks import record_scan
 from crmctl.engine.rules import Engine
+from conftest import invoke_indexed as invoke
 
-DEMO = Path(__file__).resolve().parents[2] / "records"
-NOW = "2011-03-31T10:00:00+03:00"
 WINDOWS = [(), ("--from", "2011-02", "--to", "2011-02"), ("--from", "2011-03"), ("--to", "2011-01")]
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRMCTL_NOW", NOW)
-    root = tmp_path / "records"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
-    return root
-
-
-def invoke(root, monkeypatch, args, cached):
-    with monkeypatch.context() as patch:
-        if cached:
-            patch.delenv("CRMCTL_NO_INDEX", raising=False)
-        else:
-            patch.setenv("CRMCTL_NO_INDEX", "1")
-        result = CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def same(root, monkeypatch):

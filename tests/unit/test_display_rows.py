@@ -3,22 +3,16 @@ the same text and the same masked records as wording and masking each record on 
 
 import copy
 import pickle
-import shutil
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 from crmctl.engine.query import Evaluator
 from crmctl.present import display
 from crmctl.store.store import Store
 
-DEMO = Path(__file__).resolve().parents[2] / "records"
 
 
-def test_rows_and_masks_are_each_records_own(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRMCTL_NOW", "2011-03-31T10:00:00+03:00")
-    root = tmp_path / "records"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
-    store = Store(root)
+def test_rows_and_masks_are_each_records_own(demo):
+    store = Store(demo)
     for key, rtype in store.config.types.items():
         records = list(store.records(rtype))
         if key == "service_request":  # equal moments in two offsets are worded apart; True is not 1

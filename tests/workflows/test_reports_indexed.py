@@ -6,44 +6,11 @@ after records changed behind crmctl's back (a hand edit of the fields and histor
 file, a file a `git pull` brought, a broken file, a copy of a record in a second folder).
 """
 
-import shutil
-from pathlib import Path
-
-import pytest
-from click.testing import CliRunner
-
-from crmctl.cli import cli
 from crmctl.store.store import Store
+from conftest import invoke_indexed as invoke, same_indexed_or_not as same
 
-DEMO = Path(__file__).resolve().parents[2] / "records"
-NOW = "2011-03-31T10:00:00+03:00"  # the demo's last day
 REPORTS = ("calls", "leads", "adoption", "monthly")
 RANGE = ("--from", "2010-12", "--to", "2011-03")
-
-
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRMCTL_NOW", NOW)
-    root = tmp_path / "records"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
-    return root
-
-
-def invoke(root, monkeypatch, args, indexed):
-    with monkeypatch.context() as patch:
-        if indexed:
-            patch.delenv("CRMCTL_NO_INDEX", raising=False)
-        else:
-            patch.setenv("CRMCTL_NO_INDEX", "1")
-        result = CliRunner().invoke(cli, ["--root", str(root), *args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
-
-
-def same(root, monkeypatch, *args):
-    """The indexed answer; asserts it is the full read's answer."""
-    indexed = invoke(root, monkeypatch, args, True)
-    assert indexed == invoke(root, monkeypatch, args, False), args
-    return indexed
 
 
 def every_report(root, monkeypatch):

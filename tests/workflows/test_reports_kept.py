@@ -3,8 +3,6 @@ no record, and any change to a record file, the day or the months asked for buil
 would answer."""
 
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,21 +10,16 @@ from click.testing import CliRunner
 from crmctl.cli import cli
 from crmctl.engine import listing
 
-DEMO = Path(__file__).resolve().parents[2] / "records"
-NOW = "2011-03-31T10:00:00+03:00"
 LONG_AGO = 1_000_000_000  # 2001: no file changed "just now", so a run's answer may be kept
 CALLS = ("report", "calls", "--from", "2011-01", "--to", "2011-03", "--format", "json")
 
 
 @pytest.fixture
-def demo(tmp_path, monkeypatch):
-    monkeypatch.setenv("CRMCTL_NOW", NOW)
+def demo(demo, monkeypatch):
     monkeypatch.delenv("CRMCTL_NO_INDEX", raising=False)
-    root = tmp_path / "records"
-    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".cache"))
-    for path in root.rglob("*.yaml"):
+    for path in demo.rglob("*.yaml"):
         os.utime(path, (LONG_AGO, LONG_AGO))
-    return root
+    return demo
 
 
 @pytest.fixture
