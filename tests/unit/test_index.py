@@ -22,6 +22,16 @@ def files(folder, **contents):
         path.write_text(text, encoding="utf-8")
 
 
+def many_files(tmp_path, monkeypatch, count, cores):
+    """A folder of `count` files, read in chunks of 7 on `cores` cores (from 10 files on, as from 2,000 for real)."""
+    folder = tmp_path / "records"
+    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(count)})
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(index, "CHUNK", 7)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    return folder
+
+
 def rows(idx, where="", params=()):
     return {path: None if blob is None else index.load(blob)["text"] for path, blob, _ in idx.candidates(where, params)}
 
@@ -71,12 +81,8 @@ def test_a_new_digest_or_a_damaged_file_starts_again(tmp_path, folder):
 
 
 def test_many_files_are_read_on_every_core_with_progress(tmp_path, monkeypatch):
-    folder = tmp_path / "records"
-    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(300)})
-    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(index, "CHUNK", 7)
+    folder = many_files(tmp_path, monkeypatch, 300, cores=2)
     monkeypatch.setattr(index, "PROGRESS_AFTER", 0)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     shown = []
     idx = opened(tmp_path)
     idx.refresh(str(folder), project, lambda done, total: shown.append((done, total)))
@@ -113,11 +119,7 @@ def test_whole_records_are_cached_per_file(store):
 def test_many_files_are_written_chunk_by_chunk_and_a_stop_half_way_costs_nothing(tmp_path, monkeypatch):
     """A fresh clone's files are written a chunk at a time while the next are read; a refresh stopped half-way
     (a crash, ^C) leaves rows that the next refresh completes, and no stamps digest that would hide the rest."""
-    folder = tmp_path / "records"
-    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(100)})
-    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(index, "CHUNK", 7)
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # read here, so the stand-in below can stop it
+    folder = many_files(tmp_path, monkeypatch, 100, cores=1)  # read here, so the stand-in below can stop it
 
     def stops_half_way(path):
         if path.endswith("R0050.yaml"):
@@ -142,11 +144,7 @@ def test_many_files_are_written_chunk_by_chunk_and_a_stop_half_way_costs_nothing
 def test_another_process_writing_during_a_chunked_refresh_is_noticed(tmp_path, monkeypatch):
     """The stamps entry then describes the table as it is (another process's row included), not this refresh's
     scan: no later refresh is told "nothing changed" while a row differs from its file."""
-    folder = tmp_path / "records"
-    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(60)})
-    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(index, "CHUNK", 7)
-    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    folder = many_files(tmp_path, monkeypatch, 60, cores=1)
     other = opened(tmp_path)
 
     def meanwhile(path):
@@ -170,11 +168,7 @@ def test_workers_write_their_own_rows_and_notice_another_writer(tmp_path, monkey
     writing meanwhile is noticed as when this process writes (the stamps entry then describes the table)."""
     from crmctl.store import derived_db
 
-    folder = tmp_path / "records"
-    files(folder, **{f"R{n:04d}": f"r{n}\n" for n in range(60)})
-    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
-    monkeypatch.setattr(index, "CHUNK", 7)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    folder = many_files(tmp_path, monkeypatch, 60, cores=2)
     idx = opened(tmp_path)
     idx.refresh(str(folder), project)
     on_disk = index.stamps_digest(index.scan(str(folder)).items())
