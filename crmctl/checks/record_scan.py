@@ -97,6 +97,24 @@ def _walk(directory, relative, found):
 _name = operator.attrgetter("name")
 
 
+def files_tag(text, files):
+    """A digest of `text` and every path and stat of `files` ({type key: [(path, stamp)]}): what a kept answer
+    is looked up by. A thousand files at a time: a pickle of them all, with its memo, peaked at 16 MiB."""
+    digest = hashlib.blake2b(f"{text}\0".encode(), digest_size=20)
+    for type_key, listed in files.items():
+        digest.update(f"\0\0{type_key}\0".encode())  # no path or stamp holds a NUL: one reading only
+        for start in range(0, len(listed), 1000):
+            digest.update("".join(f"{rel}\0{stamp}\0" for rel, stamp in listed[start:start + 1000]).encode())
+    return digest.hexdigest()
+
+
+def changed_lately(files):
+    """Whether one of `files` changed so recently that a second change within the same mtime tick could go
+    unseen (findings_cache.RACY_NS): no answer is kept for them then."""
+    now_ns = time.time_ns()
+    return any(stamp[0] >= now_ns - findings_cache.RACY_NS for listed in files.values() for _, stamp in listed)
+
+
 def cache_key(store, lang):
     """A digest of everything a file's findings depend on besides its bytes and the date: the configuration
     files, the language and crmctl's code (a changed rule changes findings without a changed record)."""
@@ -167,8 +185,7 @@ class RecordScan:
         cache = self._cache()
         if cache is None:
             return
-        now_ns = time.time_ns()
-        if any(stamp[0] >= now_ns - findings_cache.RACY_NS for files in self.files().values() for _, stamp in files):
+        if changed_lately(self.files()):
             return
         try:
             with self.store.lock():
@@ -212,14 +229,7 @@ class RecordScan:
 
     def _digest(self, extra):
         # not the kind: a run keeps several kinds under one tag (a snapshot is looked up by kind and tag)
-        digest = hashlib.blake2b(f"{extra}\0{self._key}\0{self.store.today().isoformat()}\0".encode(),
-                                 digest_size=20)
-        # every path and its stat, a thousand at a time: a pickle of them all, with its memo, peaked at 16 MiB
-        for type_key, listed in self.files().items():
-            digest.update(f"\0\0{type_key}\0".encode())  # no path or stamp holds a NUL: one reading only
-            for start in range(0, len(listed), 1000):
-                digest.update("".join(f"{rel}\0{stamp}\0" for rel, stamp in listed[start:start + 1000]).encode())
-        return digest.hexdigest()
+        return files_tag(f"{extra}\0{self._key}\0{self.store.today().isoformat()}", self.files())
 
     def close(self):
         if self._findings is not None:

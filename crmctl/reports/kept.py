@@ -12,18 +12,15 @@ nothing (their warnings are printed by the run that reads them), nor does one wh
 that a second change within the same mtime tick could go unseen (findings_cache.RACY_NS).
 """
 
-import hashlib
 import os
 import pickle
 import sqlite3
-import time
 
-from crmctl.checks.findings_cache import RACY_NS
-from crmctl.checks.record_scan import cache_key, scan_folder
+from crmctl.checks.record_scan import cache_key, changed_lately, files_tag, scan_folder
 from crmctl.store import derived_db
 
 NAME = "reports.sqlite"
-FORMAT = "2"
+FORMAT = "3"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS kept (kind TEXT PRIMARY KEY, types TEXT, tag TEXT, payload BLOB)"
 
 
@@ -48,7 +45,7 @@ def kept_or_built(store, lang, kind, asked, context, build):
         read = sorted(context.types_read)
         if db is not None and set(read) <= set(files) and not store.skipped and not store.duplicates:
             kept = {type_key: files[type_key] for type_key in read}
-            if not _racy(kept):
+            if not changed_lately(kept):
                 _keep(db, kind, ",".join(read), _tag(store, lang, asked, kept), answer)
         return answer
     finally:
@@ -63,15 +60,7 @@ def _files(store, type_keys):
 
 
 def _tag(store, lang, asked, files):
-    digest = hashlib.blake2b(f"{FORMAT}\0{asked}\0{lang}\0{cache_key(store, lang)}\0"
-                             f"{store.today().isoformat()}\0".encode(), digest_size=20)
-    digest.update(pickle.dumps(files, protocol=pickle.HIGHEST_PROTOCOL))  # every path and its stat
-    return digest.hexdigest()
-
-
-def _racy(files):
-    now_ns = time.time_ns()
-    return any(stamp[0] >= now_ns - RACY_NS for listed in files.values() for _, stamp in listed)
+    return files_tag(f"{FORMAT}\0{asked}\0{lang}\0{cache_key(store, lang)}\0{store.today().isoformat()}", files)
 
 
 def _open(store, path):
