@@ -21,6 +21,7 @@ from crmctl.engine.assignments import pending
 from crmctl.kernel import yamlio
 from crmctl.kernel.errors import YamlError
 from crmctl.store import index as column_index
+from crmctl.store.files import file_bytes
 
 # Derived keys whose readers need only what the projection keeps (engine/query.py, workflows/sla.py, stages.py).
 KNOWN_DERIVED = frozenset({
@@ -111,27 +112,13 @@ def _read_record(path):
     YAML, not a mapping, an id that is not the file's name): those rows are read again through the store, which
     reports them. No `Path` per file: building three of them cost a sixth of reading a fresh clone's files."""
     try:
-        raw = _file_bytes(path)
+        raw = file_bytes(path)
         record = yamlio.load(yamlio.decode(raw, path), path)
     except (YamlError, OSError):
         return None
     if not isinstance(record, dict) or record.get("id") != _stem(path):
         return None
     return record
-
-
-def _file_bytes(path):
-    """The file's bytes through the descriptor: a buffered file object per file was half the cost of reading it."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # O_BINARY: no newline translation on Windows
-    try:
-        parts = []
-        while True:
-            part = os.read(descriptor, 65536)
-            if not part:
-                return parts[0] if len(parts) == 1 else b"".join(parts)
-            parts.append(part)
-    finally:
-        os.close(descriptor)
 
 
 def _stem(path):

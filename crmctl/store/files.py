@@ -54,3 +54,18 @@ def umask():
     mask = os.umask(0o022)  # reading the umask means setting it: set it straight back
     os.umask(mask)
     return mask
+
+
+def file_bytes(path):
+    """A file's bytes through its descriptor: a buffered file object per file was half the cost of reading a
+    fresh clone's records."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # O_BINARY: no newline translation on Windows
+    try:
+        parts = []
+        while True:
+            part = os.read(descriptor, 65536)
+            if not part:
+                return parts[0] if len(parts) == 1 else b"".join(parts)
+            parts.append(part)
+    finally:
+        os.close(descriptor)

@@ -14,7 +14,7 @@ from pathlib import Path
 from crmctl.kernel import ids
 from crmctl.kernel import yamlio
 from crmctl.store import journal
-from crmctl.store.files import atomic_write as _atomic_write, ignore_leftovers
+from crmctl.store.files import atomic_write as _atomic_write, file_bytes, ignore_leftovers
 from crmctl.store.lock import ExclusiveLock, LockTimeout, read_holder, timeout_seconds, write_holder
 from crmctl.kernel.clock import Clock
 from crmctl.config.model import load_config
@@ -160,7 +160,7 @@ class Store:
                 return self.files[Path(path)]
             except KeyError:
                 raise FileNotFoundError(2, "No such file or directory", str(path)) from None
-        return Path(path).read_bytes()
+        return file_bytes(path)
 
     def is_file(self, path):
         return Path(path) in self.files if self.files is not None else Path(path).is_file()
